@@ -1,0 +1,186 @@
+"""`staticapi serve [SOURCE ...]`: argument parsing and process lifecycle.
+
+Order of events: resolve every SOURCE to a local directory (unpacking or
+downloading archives into the cache dir), bind the port, write the
+kubeconfig and print how to use it, then index every must-gather in the
+background. `/livez` answers at once; `/readyz` once everything is indexed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import ipaddress
+import logging
+import os
+import re
+import secrets
+import signal
+import sys
+from pathlib import Path
+
+from aiohttp import web
+
+from . import __version__, kubeconfig
+from .cluster import Cluster
+from .server import ServerOptions, create_app
+
+log = logging.getLogger("staticapi")
+
+
+def bundled_fixture() -> Path:
+    env = os.environ.get("STATICAPI_FIXTURE")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "fixtures" / "must-gather"
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="staticapi", description="Serve a must-gather as a read-only Kubernetes API.")
+    p.add_argument("--version", action="version", version=f"staticapi {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("serve", help="serve one or more must-gathers (directories, archives or URLs)")
+    s.add_argument("sources", nargs="*", metavar="SOURCE",
+                   help="must-gather directory, archive (.tar[.gz|.xz|.zst], .zip) or http(s) URL; "
+                        "default: the bundled fixture must-gather (env STATICAPI_SOURCE also works)")
+    s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    s.add_argument("--port", type=int, default=8080, help="port (0 picks a free one; default 8080)")
+    s.add_argument("--kubeconfig", type=Path, help="where to write the kubeconfig (default: in the cache dir)")
+    s.add_argument("--cache-dir", type=Path, help="where archives are unpacked and indexes cached")
+    s.add_argument("--token", help="require this bearer token (required when binding beyond localhost)")
+    s.add_argument("--insecure-no-auth", action="store_true",
+                   help="allow binding beyond localhost without a token (anyone who reaches the port can read)")
+    s.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    return p
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _unique(names: list[str]) -> list[str]:
+    out: list[str] = []
+    for n in names:
+        n = re.sub(r"[^A-Za-z0-9._-]+", "-", n).strip("-") or "cluster"
+        cand, i = n, 2
+        while cand in out:
+            cand, i = f"{n}-{i}", i + 1
+        out.append(cand)
+    return out
+
+
+def resolve_sources(sources: list[str], cache_dir: Path | None) -> list[tuple[str, Path, str, list]]:
+    """[(name, directory, source, problems)] for every SOURCE."""
+    from . import archive
+
+    cache = cache_dir or archive.default_cache_dir()
+    mats = []
+    for src in sources:
+        m = archive.materialize(src, cache, progress=_download_progress)
+        for p in m.problems:
+            log.warning("%s: refused %s: %s", src, p.path, p.reason)
+        if m.truncated:
+            log.warning("%s: archive is truncated; serving what could be read", src)
+        mats.append(m)
+    names = _unique([m.name for m in mats])
+    return [(n, m.path, m.source, m.problems) for n, m in zip(names, mats)]
+
+
+def _download_progress(what: str, done: int, total: int | None) -> None:
+    if sys.stderr.isatty():
+        t = f"/{total / 1e6:.0f}" if total else ""
+        print(f"\r{what}: {done / 1e6:.0f}{t} MB", end="", file=sys.stderr, flush=True)
+
+
+async def serve(args: argparse.Namespace) -> int:
+    from . import archive
+
+    sources = args.sources or ([os.environ["STATICAPI_SOURCE"]] if os.environ.get("STATICAPI_SOURCE") else [])
+    if not sources:
+        sources = [str(bundled_fixture())]
+    if not _is_loopback(args.host) and not args.token and not args.insecure_no_auth:
+        print(f"staticapi: binding {args.host} needs --token (or --insecure-no-auth)", file=sys.stderr)
+        return 2
+    if not _is_loopback(args.host) and args.insecure_no_auth and not args.token:
+        log.warning("SERVING WITHOUT AUTHENTICATION on %s: anyone who reaches this port can read the archive",
+                    args.host)
+    try:
+        resolved = await asyncio.to_thread(resolve_sources, sources, args.cache_dir)
+    except archive.SourceError as e:
+        print(f"staticapi: {e}", file=sys.stderr)
+        return 2
+    clusters = [Cluster(name=n, directory=d, source=s, extra_problems=list(p)) for n, d, s, p in resolved]
+    options = ServerOptions(token=args.token)
+    app = create_app(clusters, options)
+    runner = web.AppRunner(app, handler_cancellation=True, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, args.host, args.port, reuse_address=True)
+    try:
+        await site.start()
+    except OSError as e:
+        print(f"staticapi: cannot listen on {args.host}:{args.port}: {e.strerror or e}", file=sys.stderr)
+        await runner.cleanup()
+        return 2
+    sock = site._server.sockets[0]  # type: ignore[union-attr]
+    port = sock.getsockname()[1]
+    host = args.host if args.host not in ("0.0.0.0", "::") else "127.0.0.1"
+    url_host = f"[{host}]" if ":" in host else host
+    base = f"http://{url_host}:{port}"
+    kc_path = args.kubeconfig or (args.cache_dir or archive.default_cache_dir()) / "kubeconfigs" / f"staticapi-{port}.yaml"
+    token = args.token or "staticapi-read-only"
+    contexts = [(c.name, f"{base}/clusters/{c.name}") for c in clusters]
+    kubeconfig.write(kc_path, kubeconfig.build(contexts, token=token))
+    kc_path = Path(kc_path).resolve()
+    print(f"staticapi {__version__} serving {len(clusters)} must-gather(s) at {base}", flush=True)
+    for c in clusters:
+        print(f"  context {c.name}: {base}/clusters/{c.name}  <- {c.source}", flush=True)
+    print(f"kubeconfig: {kc_path}", flush=True)
+    print(f"export KUBECONFIG={kc_path}", flush=True)
+    print("try: kubectl get pods -A", flush=True)
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except NotImplementedError:  # pragma: no cover (Windows)
+            pass
+    loaders = [asyncio.create_task(c.load()) for c in clusters]
+
+    async def announce():
+        await asyncio.gather(*loaders)
+        for c in clusters:
+            if c.store is not None:
+                print(f"ready: {c.name}: {c.store.count()} objects, {len(c.store.problems)} skipped files",
+                      flush=True)
+            else:
+                print(f"failed: {c.name}: {c.error}", flush=True)
+
+    ann = asyncio.create_task(announce())
+    await stop.wait()
+    log.info("shutting down")
+    ann.cancel()
+    for t in loaders:
+        t.cancel()
+    await runner.cleanup()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=getattr(logging, args.log_level.upper()), format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "serve":
+        try:
+            return asyncio.run(serve(args))
+        except KeyboardInterrupt:
+            return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,268 @@
+"""Turn object files into (metadata, JSON bytes) records, on every core.
+
+Parsing YAML is the bottleneck of a multi-GB must-gather, so files are parsed
+in worker processes that return bytes, never Python object trees: each object
+is serialised to JSON once, here, and the store keeps those bytes. The main
+process only sees small metadata tuples plus the bytes.
+
+Rules applied to what a file holds (see the issue "Serve a must-gather"):
+* a List (`kind: List` or `*List`) is unwrapped; items lacking kind or
+  apiVersion take them from the List (`PodList` -> `Pod`);
+* `items: null` is an empty List;
+* anything that is not an object with `metadata.name` is reported, not served;
+* Events are also converted to the other API group's form (events.py).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator
+
+import orjson
+
+from . import events as ev
+from .layout import ObjectFile
+from .parse import ParseError, load_documents
+
+_DUMP_OPTS = orjson.OPT_NON_STR_KEYS
+
+
+@dataclass(slots=True)
+class Record:
+    """One object as the store needs it. `raw` is the object's JSON."""
+
+    group: str
+    version: str
+    kind: str
+    namespace: str
+    name: str
+    uid: str
+    rv: int
+    labels: dict[str, str] | None
+    raw: bytes
+    rel: str  # file it came from (relative), for messages
+    from_list: bool
+    converted: bool = False  # an Event converted from the other group's form
+    hint: tuple[str | None, str | None] = (None, None)  # group/resource the path implies
+
+
+@dataclass
+class FileResult:
+    rel: str
+    records: list[Record] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    newest: str = ""  # newest RFC3339 timestamp seen (collection-time fallback)
+
+
+def split_api_version(api_version: str) -> tuple[str, str]:
+    if "/" in api_version:
+        g, _, v = api_version.partition("/")
+        return g, v
+    return "", api_version
+
+
+def dumps(obj: Any) -> bytes:
+    try:
+        return orjson.dumps(obj, option=_DUMP_OPTS)
+    except TypeError:
+        # Integers beyond 64 bits and other values orjson refuses: the
+        # stdlib encoder keeps them exactly.
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+
+
+def _rv(meta: dict) -> int:
+    v = meta.get("resourceVersion")
+    if isinstance(v, str) and v.isdigit():
+        return int(v)
+    if isinstance(v, int) and v >= 0:
+        return v
+    return 0
+
+
+def _newest(obj: dict, meta: dict) -> str:
+    best = meta.get("creationTimestamp") or ""
+    if not isinstance(best, str):
+        best = ""
+    for key in ("lastTimestamp", "eventTime", "deprecatedLastTimestamp"):
+        t = obj.get(key)
+        if isinstance(t, str) and t > best:
+            best = t
+    return best
+
+
+def _objects(docs: list[Any], problems: list[str]) -> Iterator[tuple[dict, bool]]:
+    """Yield (object, came_from_list) for every object in the documents."""
+    for i, doc in enumerate(docs):
+        where = f"document {i + 1}: " if len(docs) > 1 else ""
+        if not isinstance(doc, dict):
+            problems.append(f"{where}not an object ({type(doc).__name__})")
+            continue
+        kind = doc.get("kind")
+        if "items" in doc and isinstance(kind, str) and (kind == "List" or kind.endswith("List")):
+            items = doc.get("items") or []
+            if not isinstance(items, list):
+                problems.append(f"{where}items is not a list")
+                continue
+            item_kind = kind[: -len("List")] if kind != "List" else None
+            list_av = doc.get("apiVersion")
+            for j, item in enumerate(items):
+                if not isinstance(item, dict):
+                    problems.append(f"{where}item {j}: not an object")
+                    continue
+                if item_kind and "kind" not in item:
+                    item = {"kind": item_kind, **item}
+                if "apiVersion" not in item and isinstance(list_av, str) and item_kind:
+                    item = {"apiVersion": list_av, **item}
+                yield item, True
+        else:
+            yield doc, False
+
+
+def process_file(f: ObjectFile) -> FileResult:
+    """Parse one file; never raises for bad content."""
+    res = FileResult(rel=f.rel)
+    try:
+        with open(f.path, "rb") as fh:
+            data = fh.read()
+    except OSError as e:
+        res.problems.append(f"unreadable: {e.strerror or e}")
+        return res
+    if not data.strip():
+        res.problems.append("empty file")
+        return res
+    try:
+        docs = load_documents(data)
+    except ParseError as e:
+        res.problems.append(str(e))
+        return res
+    except RecursionError:
+        res.problems.append("nesting too deep")
+        return res
+    if not docs:
+        res.problems.append("no documents")
+        return res
+    for obj, from_list in _objects(docs, res.problems):
+        rec = _record(obj, from_list, f, res)
+        if rec is not None:
+            res.records.append(rec)
+    return res
+
+
+def _record(obj: dict, from_list: bool, f: ObjectFile, res: FileResult) -> Record | None:
+    meta = obj.get("metadata")
+    kind = obj.get("kind")
+    av = obj.get("apiVersion")
+    if not isinstance(meta, dict) or not isinstance(meta.get("name"), str) or not meta["name"]:
+        res.problems.append(f"{kind or 'object'} without metadata.name")
+        return None
+    if not isinstance(kind, str) or not kind:
+        # A generic `kind: List` item without kind: only the path can tell.
+        res.problems.append(f"object {meta['name']!r} without kind")
+        return None
+    if not isinstance(av, str) or not av:
+        res.problems.append(f"{kind} {meta['name']!r} without apiVersion")
+        return None
+    ns = meta.get("namespace")
+    if not isinstance(ns, str):
+        ns = ""
+    labels = meta.get("labels")
+    if not isinstance(labels, dict) or not labels:
+        labels = None
+    else:
+        labels = {str(k): "" if v is None else str(v) for k, v in labels.items()}
+    uid = meta.get("uid")
+    group, version = split_api_version(av)
+    newest = _newest(obj, meta)
+    if newest > res.newest:
+        res.newest = newest
+    rec = Record(
+        group=group,
+        version=version,
+        kind=kind,
+        namespace=ns,
+        name=meta["name"],
+        uid=uid if isinstance(uid, str) else "",
+        rv=_rv(meta),
+        labels=labels,
+        raw=dumps(obj),
+        rel=f.rel,
+        from_list=from_list,
+        hint=(f.group, f.resource),
+    )
+    if kind == "Event" and group in ("", "events.k8s.io"):
+        other = ev.to_v1(obj) if group == "" else ev.to_core(obj)
+        og, ov = split_api_version(other["apiVersion"])
+        res.records.append(
+            Record(og, ov, "Event", ns, meta["name"], rec.uid, rec.rv, labels,
+                   dumps(other), f.rel, from_list, converted=True, hint=(og, "events"))
+        )
+    return rec
+
+
+def _process_batch(files: list[ObjectFile]) -> list[FileResult]:
+    gc.disable()
+    try:
+        return [process_file(f) for f in files]
+    finally:
+        gc.enable()
+
+
+def _batches(files: list[ObjectFile], target_bytes: int = 4 << 20) -> Iterator[list[ObjectFile]]:
+    batch: list[ObjectFile] = []
+    size = 0
+    for f in files:
+        batch.append(f)
+        size += f.size
+        if size >= target_bytes or len(batch) >= 2000:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+PARALLEL_THRESHOLD = 16 << 20  # below this, a process pool costs more than it saves
+
+
+def parse_files(
+    files: list[ObjectFile],
+    *,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterable[FileResult]:
+    """Parse every file, in order, yielding results as they come.
+
+    Uses one worker process per core for large inputs. Results keep the
+    order of `files`, so merging duplicates is deterministic.
+    """
+    total = sum(f.size for f in files)
+    workers = workers or os.cpu_count() or 1
+    done = 0
+    if total < PARALLEL_THRESHOLD or workers < 2:
+        gc_was = gc.isenabled()
+        gc.disable()
+        try:
+            for f in files:
+                r = process_file(f)
+                done += f.size
+                if progress:
+                    progress(done, total)
+                yield r
+        finally:
+            if gc_was:
+                gc.enable()
+        return
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["staticapi.ingest"])
+    batches = list(_batches(files))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        for batch, results in zip(batches, pool.map(_process_batch, batches)):
+            done += sum(f.size for f in batch)
+            if progress:
+                progress(done, total)
+            yield from results

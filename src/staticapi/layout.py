@@ -1,0 +1,241 @@
+"""Find what a must-gather directory holds, from its paths alone.
+
+A must-gather root is any directory with `cluster-scoped-resources/` or
+`namespaces/` below it: the image dirs of `oc adm must-gather`
+(`quay-io-...-sha256-<hex>/`), the output of `oc adm inspect`, or a bare
+tree. Several roots in one source are merged by the store.
+
+This module does no parsing: it walks the tree once, classifies object files
+(with the group/resource/namespace their path implies, used only as hints and
+in messages) and reads the small `timestamp` files. Logs are found by
+`logs.py`; interval files by `intervals.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT_MARKERS = ("cluster-scoped-resources", "namespaces")
+OBJECT_SUFFIXES = (".yaml", ".yml", ".json")
+MAX_ROOT_DEPTH = 5
+
+
+@dataclass(frozen=True)
+class ObjectFile:
+    """A file expected to hold objects (a single object, a List, or several documents)."""
+
+    path: Path
+    rel: str  # path relative to the source, for messages
+    size: int
+    group: str | None  # from the path: '' for core; None when the path says nothing
+    resource: str | None
+    namespace: str | None
+
+
+@dataclass
+class Layout:
+    source_dir: Path
+    roots: list[Path] = field(default_factory=list)
+    files: list[ObjectFile] = field(default_factory=list)
+    namespace_dirs: set[str] = field(default_factory=set)
+    collection_time: datetime | None = None
+    version_text: str | None = None
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(f.size for f in self.files)
+
+
+def find_roots(source: Path) -> list[Path]:
+    """Every directory that directly holds `cluster-scoped-resources` or `namespaces`.
+
+    Search is breadth-first and bounded in depth; a found root is not searched
+    further (its own `namespaces/x/...` never holds another root).
+    """
+    roots: list[Path] = []
+    frontier = [source]
+    for _ in range(MAX_ROOT_DEPTH + 1):
+        nxt: list[Path] = []
+        for d in frontier:
+            try:
+                entries = sorted(os.scandir(d), key=lambda e: e.name)
+            except OSError:
+                continue
+            names = {e.name for e in entries if _is_dir(e)}
+            if any(m in names for m in ROOT_MARKERS):
+                roots.append(d)
+                continue
+            nxt.extend(Path(e.path) for e in entries if _is_dir(e) and not e.name.startswith("."))
+        frontier = nxt
+        if not frontier:
+            break
+    return roots
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        # Never follow symlinks: a must-gather from a stranger must not lead
+        # us outside its tree.
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def _is_object_name(name: str) -> bool:
+    if name.endswith(OBJECT_SUFFIXES):
+        return True
+    # static-kas style: List files without an extension, e.g.
+    # namespaces/openshift-network-operator/openshift-service-ca-operator
+    return "." not in name
+
+
+def scan(source: Path) -> Layout:
+    """Walk `source` and classify its object files."""
+    source = source.resolve()
+    layout = Layout(source_dir=source)
+    layout.roots = find_roots(source)
+    times: list[datetime] = []
+    for root in layout.roots:
+        t = read_timestamp(root)
+        if t:
+            times.append(t)
+        v = root / "version"
+        if layout.version_text is None and v.is_file() and not v.is_symlink():
+            try:
+                layout.version_text = v.read_text(errors="replace")[:4096].strip() or None
+            except OSError:
+                pass
+        _scan_root(root, source, layout)
+    if not times:
+        for parent in {r.parent for r in layout.roots} | {source}:
+            t = read_timestamp(parent)
+            if t:
+                times.append(t)
+    layout.collection_time = max(times) if times else None
+    layout.files.sort(key=lambda f: f.rel)
+    return layout
+
+
+def _walk_files(top: Path):
+    """os.walk without following symlinks, yielding (dirpath, filenames) of regular files."""
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
+        dirnames.sort()
+        yield dirpath, dirnames, sorted(filenames)
+
+
+def _scan_root(root: Path, source: Path, layout: Layout) -> None:
+    csr = root / "cluster-scoped-resources"
+    if csr.is_dir() and not csr.is_symlink():
+        for dirpath, _dirs, files in _walk_files(csr):
+            parts = Path(dirpath).relative_to(csr).parts
+            for name in files:
+                if not name.endswith(OBJECT_SUFFIXES):
+                    continue
+                group = resource = None
+                if len(parts) == 1:  # <group>/<resource>.yaml  (a List)
+                    group, resource = parts[0], _stem(name)
+                elif len(parts) == 2:  # <group>/<resource>/<name>.yaml
+                    group, resource = parts
+                _add(layout, Path(dirpath) / name, source, group, resource, None)
+    nsdir = root / "namespaces"
+    if nsdir.is_dir() and not nsdir.is_symlink():
+        for dirpath, dirs, files in _walk_files(nsdir):
+            parts = Path(dirpath).relative_to(nsdir).parts
+            if len(parts) == 1:
+                layout.namespace_dirs.add(parts[0])
+            if not parts:
+                continue
+            ns = parts[0]
+            # Pod directories hold logs below <pod>/<container>/...; only the
+            # <pod>.yaml file at their top is an object file.
+            if len(parts) >= 2 and parts[1] == "pods":
+                if len(parts) == 3:
+                    for name in files:
+                        if name.endswith(OBJECT_SUFFIXES) and _stem(name) == parts[2]:
+                            _add(layout, Path(dirpath) / name, source, "core", "pods", ns)
+                if len(parts) > 3:
+                    dirs[:] = []
+                continue
+            if len(parts) >= 3 and parts[1] == "core" and parts[2] == "pods":
+                # HyperShift-dump logs: namespaces/<ns>/core/pods/logs/*.log
+                dirs[:] = [d for d in dirs if d != "logs"]
+            for name in files:
+                if not _is_object_name(name):
+                    continue
+                group = resource = None
+                if len(parts) == 1:  # namespaces/<ns>/<ns>.yaml or an extension-less List
+                    if _stem(name) == ns:
+                        group, resource = "core", "namespaces"
+                elif len(parts) == 2:  # namespaces/<ns>/<group>/<resource>.yaml
+                    group, resource = parts[1], _stem(name)
+                elif len(parts) == 3:  # namespaces/<ns>/<group>/<resource>/<name>.yaml
+                    group, resource = parts[1], parts[2]
+                _add(layout, Path(dirpath) / name, source, group, resource, ns)
+
+
+def _stem(name: str) -> str:
+    for suf in OBJECT_SUFFIXES:
+        if name.endswith(suf):
+            return name[: -len(suf)]
+    return name
+
+
+def _add(layout: Layout, path: Path, source: Path, group, resource, ns) -> None:
+    try:
+        st = path.lstat()
+    except OSError:
+        return
+    import stat
+
+    if not stat.S_ISREG(st.st_mode):
+        return  # symlinks, fifos, devices are never read
+    if group == "core":
+        group = ""
+    layout.files.append(
+        ObjectFile(
+            path=path,
+            rel=str(path.relative_to(source)),
+            size=st.st_size,
+            group=group,
+            resource=resource,
+            namespace=ns,
+        )
+    )
+
+
+# Go's time.Time.String(): "2025-02-24 10:13:07.409767748 +0100 CET m=+2.570579986"
+_TS_RE = re.compile(
+    r"(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d+))? ([+-]\d{2})(\d{2})"
+)
+
+
+def parse_go_time(text: str) -> datetime | None:
+    m = _TS_RE.search(text)
+    if not m:
+        return None
+    date, clock, frac, tzh, tzm = m.groups()
+    frac = (frac or "0")[:6].ljust(6, "0")
+    try:
+        base = datetime.strptime(f"{date} {clock}", "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+    sign = -1 if tzh.startswith("-") else 1
+    offset = timedelta(hours=abs(int(tzh)), minutes=int(tzm)) * sign
+    return (base.replace(microsecond=int(frac), tzinfo=timezone(offset))).astimezone(timezone.utc)
+
+
+def read_timestamp(d: Path) -> datetime | None:
+    """The latest time in a must-gather `timestamp` file (start and end lines)."""
+    p = d / "timestamp"
+    try:
+        if not p.is_file() or p.is_symlink():
+            return None
+        text = p.read_text(errors="replace")[:4096]
+    except OSError:
+        return None
+    times = [t for t in (parse_go_time(line) for line in text.splitlines()) if t]
+    return max(times) if times else None

@@ -1,0 +1,138 @@
+"""The aiohttp application: routing, clusters, health, read-only enforcement.
+
+One application serves every loaded must-gather: each under
+`/clusters/<name>/`, and the first one also at `/` so a plain
+`--server http://127.0.0.1:PORT` works. Every error leaves as a Kubernetes
+`Status` (middleware), every method but GET/HEAD is refused with 405 except
+the review APIs `kubectl auth` uses, and unknown paths get the apiserver's
+404 body.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+from . import api, reviews
+from .cluster import Cluster
+from .status import StatusError, method_not_allowed, path_not_found, status_body, unauthorized
+
+log = logging.getLogger("staticapi.server")
+
+CLUSTERS = web.AppKey("clusters", dict)
+OPTIONS = web.AppKey("options", object)
+
+READ_METHODS = ("GET", "HEAD")
+
+
+@dataclass
+class ServerOptions:
+    token: str | None = None  # bearer token required when set
+    hide_secret_data: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+@web.middleware
+async def status_errors(request: web.Request, handler):
+    try:
+        return await handler(request)
+    except StatusError as e:
+        return web.Response(body=e.body(), status=e.code, headers={"Content-Type": "application/json"})
+    except web.HTTPException as e:
+        if e.status >= 400:
+            reason = {404: "NotFound", 405: "MethodNotAllowed", 400: "BadRequest"}.get(e.status, "InternalError")
+            msg = "the server could not find the requested resource" if e.status == 404 else e.reason
+            return web.Response(body=status_body(e.status, reason, msg, {}), status=e.status,
+                                headers={"Content-Type": "application/json"})
+        raise
+    except (ConnectionResetError, web.HTTPException):
+        raise
+    except Exception:  # never a traceback in a response body
+        log.error("internal error on %s %s\n%s", request.method, request.path_qs, traceback.format_exc())
+        return web.Response(body=status_body(500, "InternalError", "an internal error occurred"), status=500,
+                            headers={"Content-Type": "application/json"})
+
+
+@web.middleware
+async def auth(request: web.Request, handler):
+    token = request.app[OPTIONS].token
+    if token and request.path not in ("/livez", "/readyz", "/healthz"):
+        got = request.headers.get("Authorization", "")
+        if got != f"Bearer {token}":
+            raise unauthorized()
+    return await handler(request)
+
+
+def split_cluster(request: web.Request) -> tuple[Cluster, str]:
+    clusters: dict[str, Cluster] = request.app[CLUSTERS]
+    path = request.path
+    if path.startswith("/clusters/"):
+        rest = path[len("/clusters/"):]
+        name, _, tail = rest.partition("/")
+        c = clusters.get(name)
+        if c is None:
+            raise path_not_found()
+        return c, "/" + tail
+    return next(iter(clusters.values())), path
+
+
+async def dispatch(request: web.Request) -> web.StreamResponse:
+    cluster, path = split_cluster(request)
+    if path in ("/livez", "/healthz", "/livez/", "/healthz/"):
+        return web.Response(text="ok")
+    if path in ("/readyz", "/readyz/"):
+        if cluster.ready.is_set() and cluster.store is not None:
+            return web.Response(text="ok")
+        return web.Response(text="indexing" if not cluster.ready.is_set() else f"failed: {cluster.error}", status=503)
+    if request.path in ("/clusters", "/clusters/"):
+        return clusters_page(request)
+    ap = api.parse_path(path)
+    if request.method not in READ_METHODS:
+        if request.method == "POST" and ap is not None and reviews.is_review(ap):
+            return await reviews.handle(request, cluster, ap)
+        raise method_not_allowed()
+    if path in ("/version", "/version/"):
+        store = await cluster.wait()
+        return api.json_response(store.version_info)
+    if ap is None:
+        raise path_not_found()
+    if ap.kind == "object":
+        return await api.handle_object(request, cluster, ap)
+    return await api.discovery(request, cluster, ap)
+
+
+def clusters_page(request: web.Request) -> web.Response:
+    clusters: dict[str, Cluster] = request.app[CLUSTERS]
+    items = []
+    for c in clusters.values():
+        s = c.store
+        items.append({
+            "name": c.name,
+            "source": c.source,
+            "path": f"/clusters/{c.name}",
+            "ready": c.ready.is_set() and s is not None,
+            "error": c.error,
+            "objects": s.count() if s else None,
+            "skippedFiles": len(s.problems) if s else None,
+            "collectionTime": s.collection_time.isoformat() if s and s.collection_time else None,
+        })
+    return api.json_response({"kind": "ClusterList", "apiVersion": "staticapi/v1", "items": items})
+
+
+async def readyz_all(request: web.Request) -> web.Response:
+    clusters: dict[str, Cluster] = request.app[CLUSTERS]
+    if all(c.ready.is_set() and c.store is not None for c in clusters.values()):
+        return web.Response(text="ok")
+    return web.Response(text="indexing", status=503)
+
+
+def create_app(clusters: list[Cluster], options: ServerOptions | None = None) -> web.Application:
+    app = web.Application(middlewares=[status_errors, auth], client_max_size=1 << 20)
+    app[CLUSTERS] = {c.name: c for c in clusters}
+    app[OPTIONS] = options or ServerOptions()
+    app.router.add_get("/readyz", readyz_all)
+    app.router.add_route("*", "/{tail:.*}", dispatch)
+    return app

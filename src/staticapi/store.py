@@ -1,0 +1,349 @@
+"""The objects of one cluster view, kept as JSON bytes and indexed for the API.
+
+Each object is serialised once (ingest.py) and kept as bytes; list bodies are
+assembled by joining those bytes. Only what selectors, ordering and watch
+need sits beside them (namespace, name, uid, resourceVersion, labels); field
+selector values and Table rows are computed on first use and cached per
+object, and dropped when the object changes.
+
+Duplicates (a List file and the per-object files of the same objects, or
+several image dirs) are merged: one object per (resource, namespace, name).
+The winner is deterministic: an archived form beats a converted Event, then
+the higher resourceVersion, then the first file in path order; differing
+losers are logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable, Iterator
+
+import orjson
+
+from . import registry as regmod
+from .ingest import FileResult, Record, dumps
+from .layout import Layout
+from .registry import Registry, Resource
+
+log = logging.getLogger("staticapi.store")
+
+
+class Entry:
+    """One served object."""
+
+    __slots__ = ("namespace", "name", "uid", "rv", "labels", "raw", "version", "kind",
+                 "rel", "converted", "cache")
+
+    def __init__(self, rec: Record):
+        self.namespace = rec.namespace
+        self.name = rec.name
+        self.uid = rec.uid
+        self.rv = rec.rv
+        self.labels = rec.labels
+        self.raw = rec.raw
+        self.version = rec.version
+        self.kind = rec.kind
+        self.rel = rec.rel
+        self.converted = rec.converted
+        self.cache: dict[str, Any] | None = None  # fields / table rows, computed lazily
+
+    def obj(self) -> dict:
+        return orjson.loads(self.raw)
+
+    def cached(self, key: str, compute: Callable[[], Any]) -> Any:
+        c = self.cache
+        if c is None:
+            c = self.cache = {}
+        try:
+            return c[key]
+        except KeyError:
+            v = c[key] = compute()
+            return v
+
+
+class ResourceObjects:
+    """All objects of one (group, plural)."""
+
+    __slots__ = ("resource", "objects", "_sorted")
+
+    def __init__(self, resource: Resource):
+        self.resource = resource
+        self.objects: dict[tuple[str, str], Entry] = {}
+        self._sorted: list[Entry] | None = None
+
+    def put(self, e: Entry) -> None:
+        self.objects[(e.namespace, e.name)] = e
+        self._sorted = None
+
+    def remove(self, namespace: str, name: str) -> Entry | None:
+        e = self.objects.pop((namespace, name), None)
+        if e is not None:
+            self._sorted = None
+        return e
+
+    def sorted(self) -> list[Entry]:
+        """Entries ordered by namespace/name, as kube-apiserver lists them (etcd key order)."""
+        if self._sorted is None:
+            self._sorted = [self.objects[k] for k in sorted(self.objects)]
+        return self._sorted
+
+    def in_namespace(self, namespace: str | None) -> list[Entry]:
+        entries = self.sorted()
+        if not namespace:
+            return entries
+        # binary search the sorted slice for this namespace
+        import bisect
+
+        keys = [(e.namespace, e.name) for e in entries] if len(entries) < 64 else None
+        if keys is not None:
+            return [e for e in entries if e.namespace == namespace]
+        lo = bisect.bisect_left(entries, namespace, key=lambda e: e.namespace)
+        hi = bisect.bisect_right(entries, namespace, key=lambda e: e.namespace)
+        return entries[lo:hi]
+
+
+@dataclass
+class Problem:
+    path: str
+    reason: str
+
+
+@dataclass
+class ClusterStore:
+    """Everything served for one must-gather."""
+
+    name: str
+    layout: Layout | None = None
+    registry: Registry = field(default_factory=Registry)
+    tables: dict[tuple[str, str], ResourceObjects] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    rv: int = 1
+    collection_time: datetime | None = None
+    openshift: bool = False
+    version_info: dict[str, str] = field(default_factory=dict)
+    files_read: int = 0
+    bytes_read: int = 0
+
+    # -------------------------------------------------------------- lookups
+    def table(self, r: Resource) -> ResourceObjects:
+        t = self.tables.get(r.key)
+        if t is None:
+            t = self.tables[r.key] = ResourceObjects(r)
+        return t
+
+    def get(self, r: Resource, namespace: str, name: str) -> Entry | None:
+        t = self.tables.get(r.key)
+        if t is None:
+            return None
+        return t.objects.get((namespace if r.namespaced else "", name))
+
+    def objects(self, group: str, plural: str) -> Iterator[dict]:
+        """Decoded objects of one resource (for interval derivation and other batch consumers)."""
+        t = self.tables.get((group, plural))
+        if t is None:
+            return iter(())
+        return (e.obj() for e in t.sorted())
+
+    def count(self) -> int:
+        return sum(len(t.objects) for k, t in self.tables.items() if k != ("events.k8s.io", "events"))
+
+    @property
+    def now(self) -> datetime:
+        return self.collection_time or datetime.now(timezone.utc)
+
+    @property
+    def roots(self):
+        return self.layout.roots if self.layout else []
+
+
+def build_store(
+    name: str,
+    layout: Layout,
+    results: Iterable[FileResult],
+    *,
+    bundled_crds: list[dict] | None = None,
+    crd_record: Callable[[dict], dict | None] | None = None,
+) -> ClusterStore:
+    """Merge parsed files into a ClusterStore (main process, after ingest)."""
+    store = ClusterStore(name=name, layout=layout)
+    records: list[Record] = []
+    newest = ""
+    for res in results:
+        store.files_read += 1
+        for p in res.problems:
+            store.problems.append(Problem(res.rel, p))
+        records.extend(res.records)
+        if res.newest > newest:
+            newest = res.newest
+    store.bytes_read = layout.total_bytes
+    for p in store.problems:
+        log.warning("skipped %s: %s", p.path, p.reason)
+
+    present: dict[tuple[str, str], dict] = {}
+    archive_crds: list[dict] = []
+    for rec in records:
+        facts = present.get((rec.group, rec.kind))
+        if facts is None:
+            facts = present[(rec.group, rec.kind)] = {"versions": set(), "namespaced": False, "plural_hint": None}
+        facts["versions"].add(rec.version)
+        if rec.namespace:
+            facts["namespaced"] = True
+        hg, hr = rec.hint
+        if hr and hg == rec.group and not facts["plural_hint"]:
+            facts["plural_hint"] = hr
+        if rec.kind == "CustomResourceDefinition" and rec.group == "apiextensions.k8s.io" and crd_record:
+            try:
+                crd = crd_record(orjson.loads(rec.raw))
+            except Exception as e:  # a malformed CRD must not stop the server
+                store.problems.append(Problem(rec.rel, f"CustomResourceDefinition {rec.name}: {e}"))
+                crd = None
+            if crd:
+                archive_crds.append(crd)
+
+    store.openshift = any(g.endswith(".openshift.io") for g, _ in present) or any(
+        ns.startswith("openshift-") for ns in layout.namespace_dirs
+    )
+    store.registry = regmod.build_registry(present, archive_crds, bundled_crds or [], store.openshift)
+
+    for rec in records:
+        r = store.registry.for_kind(rec.group, rec.kind)
+        if r is None:
+            store.problems.append(Problem(rec.rel, f"no resource for {rec.group}/{rec.kind}"))
+            continue
+        if not r.namespaced:
+            rec.namespace = ""
+        _merge(store.table(r), Entry(rec), store)
+
+    _synthesize_namespaces(store, layout)
+    if store.openshift:
+        _mirror_projects(store)
+    store.rv = max([1] + [e.rv for t in store.tables.values() for e in t.objects.values()])
+    store.collection_time = layout.collection_time or _parse_rfc3339(newest)
+    store.version_info = version_info(store)
+    return store
+
+
+def _merge(t: ResourceObjects, e: Entry, store: ClusterStore) -> None:
+    old = t.objects.get((e.namespace, e.name))
+    if old is None:
+        t.put(e)
+        return
+    if old.raw == e.raw:
+        return
+    if old.converted != e.converted:
+        if old.converted:
+            t.put(e)
+        return
+    if e.rv > old.rv:
+        winner, loser = e, old
+    else:
+        winner, loser = old, e
+    if winner is e:
+        t.put(e)
+    if old.uid and e.uid and old.uid == e.uid and old.rv == e.rv:
+        # Same object, same version, different bytes: a List copy written a
+        # moment apart from the per-object file. Keep the first (path order).
+        log.info("duplicate %s %s/%s differs between %s and %s; kept %s",
+                 t.resource.plural, e.namespace, e.name, old.rel, e.rel, winner.rel)
+    else:
+        log.warning("conflicting %s %s/%s in %s and %s; kept %s (resourceVersion %s)",
+                    t.resource.plural, e.namespace, e.name, old.rel, e.rel, winner.rel, winner.rv)
+
+
+def _synthetic(kind: str, api_version: str, obj: dict, rel: str) -> Record:
+    from .ingest import split_api_version
+
+    g, v = split_api_version(api_version)
+    meta = obj["metadata"]
+    return Record(g, v, kind, meta.get("namespace", ""), meta["name"], meta.get("uid", ""),
+                  int(meta.get("resourceVersion") or 0) if str(meta.get("resourceVersion", "")).isdigit() else 0,
+                  meta.get("labels") or None, dumps(obj), rel, False)
+
+
+def _synthesize_namespaces(store: ClusterStore, layout: Layout) -> None:
+    """Namespaces exist for every namespace dir and every namespace objects live in."""
+    ns_res = store.registry.for_kind("", "Namespace")
+    if ns_res is None:
+        return
+    t = store.table(ns_res)
+    wanted = set(layout.namespace_dirs)
+    for key, tab in store.tables.items():
+        if tab.resource.namespaced and key != ("events.k8s.io", "events"):
+            wanted.update(e.namespace for e in tab.objects.values() if e.namespace)
+    for ns in sorted(wanted):
+        if ("", ns) in t.objects:
+            continue
+        obj = {
+            "kind": "Namespace",
+            "apiVersion": "v1",
+            "metadata": {"name": ns, "labels": {"kubernetes.io/metadata.name": ns}},
+            "spec": {"finalizers": ["kubernetes"]},
+            "status": {"phase": "Active"},
+        }
+        t.put(Entry(_synthetic("Namespace", "v1", obj, f"namespaces/{ns} (synthesized)")))
+
+
+def _mirror_projects(store: ClusterStore) -> None:
+    """project.openshift.io Projects mirror Namespaces (openshift-apiserver does the same)."""
+    ns_res = store.registry.for_kind("", "Namespace")
+    pr = store.registry.for_kind("project.openshift.io", "Project")
+    if ns_res is None or pr is None:
+        return
+    pt = store.table(pr)
+    for e in store.table(ns_res).sorted():
+        if ("", e.name) in pt.objects:
+            continue
+        obj = e.obj()
+        obj = {"kind": "Project", "apiVersion": "project.openshift.io/v1",
+               **{k: v for k, v in obj.items() if k not in ("kind", "apiVersion")}}
+        rec = _synthetic("Project", "project.openshift.io/v1", obj, e.rel)
+        rec.rv = e.rv
+        pt.put(Entry(rec))
+
+
+def _parse_rfc3339(s: str) -> datetime | None:
+    if not s:
+        return None
+    try:
+        return datetime.fromisoformat(s.replace("Z", "+00:00")).astimezone(timezone.utc)
+    except ValueError:
+        return None
+
+
+def version_info(store: ClusterStore) -> dict[str, str]:
+    """/version: the kubelet version of the nodes, else derived from ClusterVersion."""
+    import re
+
+    git = None
+    r = store.registry.for_kind("", "Node")
+    if r:
+        for e in store.table(r).sorted():
+            v = (e.obj().get("status") or {}).get("nodeInfo", {}).get("kubeletVersion")
+            if isinstance(v, str) and v:
+                git = v
+                break
+    if git is None:
+        cv = store.registry.for_kind("config.openshift.io", "ClusterVersion")
+        if cv:
+            for e in store.table(cv).sorted():
+                v = ((e.obj().get("status") or {}).get("desired") or {}).get("version", "")
+                m = re.match(r"4\.(\d+)", v or "")
+                if m:
+                    git = f"v1.{int(m.group(1)) + 13}.0"  # OpenShift 4.N ships Kubernetes 1.(N+13)
+                    break
+    git = git or "v1.33.0"
+    m = re.match(r"v(\d+)\.(\d+)", git)
+    major, minor = (m.group(1), m.group(2)) if m else ("1", "33")
+    return {
+        "major": major,
+        "minor": minor,
+        "gitVersion": git,
+        "gitCommit": "0000000000000000000000000000000000000000",
+        "gitTreeState": "clean",
+        "buildDate": (store.collection_time or datetime(1970, 1, 1, tzinfo=timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "goVersion": "go1.24.0",
+        "compiler": "gc",
+        "platform": "linux/amd64",
+    }

@@ -1,0 +1,121 @@
+"""`meta.k8s.io/v1 Table` responses: what `kubectl get` prints.
+
+Which columns a kind gets, as kube-apiserver decides
+(`staging/src/k8s.io/apiserver/pkg/registry/rest/table.go` and the
+registries' TableConvertor):
+* built-in and OpenShift aggregated kinds: their printer (printers.py);
+* custom resources: the CRD's additionalPrinterColumns, or Name + Age when it
+  has none (crdprinter.py);
+* anything else: the default table, Name + Created At.
+
+Rows carry `object` as PartialObjectMetadata (default), the full object
+(`includeObject=Object`, used by `--sort-by`) or nothing (`None`)
+(`handlers/response.go` transformObject). Cells of an object are computed once
+and cached on its store entry.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Callable, Iterable
+
+import orjson
+
+from . import crdprinter, printers
+from .registry import Resource
+from .status import bad_request
+from .store import Entry
+
+INCLUDE_VALUES = ("Metadata", "Object", "None")
+
+_DEFAULT_COLUMNS = [
+    {"name": "Name", "type": "string", "format": "name", "priority": 0,
+     "description": "Name must be unique within a namespace. Is required when creating resources, although "
+     "some resources may allow a client to request the generation of an appropriate name automatically. Name is "
+     "primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: "
+     "https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names"},
+    {"name": "Created At", "type": "date", "format": "", "priority": 0,
+     "description": "CreationTimestamp is a timestamp representing the server time when this object was created. "
+     "It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this "
+     "value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for "
+     "lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata"},
+]
+
+
+def check_include(value: str | None) -> str:
+    v = value or "Metadata"
+    if v not in INCLUDE_VALUES:
+        # apiserver handlers/response.go: "unrecognized includeObject value: %q"
+        raise bad_request(f'unrecognized includeObject value: "{v}"')
+    return v
+
+
+class TableConverter:
+    """Columns and cells for one resource (one version of it)."""
+
+    def __init__(self, resource: Resource, version: str):
+        self.resource = resource
+        self.kind = resource.kind
+        self.group = resource.group
+        cols = None
+        self._cells: Callable[[dict, datetime], list]
+        if resource.printer_columns is not None:
+            pcs = resource.columns_for_version(version)
+            cols = crdprinter.crd_columns(pcs)
+            self._cells = lambda obj, now, _p=pcs: crdprinter.crd_row_cells(_p, obj, now)
+        else:
+            cols = printers.columns_for(resource.group, resource.kind)
+            if cols is not None:
+                self._cells = lambda obj, now: printers.row_cells(resource.group, resource.kind, obj, now)
+        if cols is None:
+            cols = _DEFAULT_COLUMNS
+            self._cells = _default_cells
+        self.columns = cols
+        self.cache_key = f"row:{resource.group}/{resource.plural}/{version}"
+
+    def row(self, e: Entry, now: datetime) -> tuple[bytes, bytes]:
+        """(cells JSON, PartialObjectMetadata JSON), cached on the entry."""
+
+        def compute() -> tuple[bytes, bytes]:
+            obj = e.obj()
+            try:
+                cells = self._cells(obj, now)
+            except Exception:  # a printer must never fail a whole list
+                cells = [e.name] + [None] * (len(self.columns) - 1)
+            meta = {
+                "kind": "PartialObjectMetadata",
+                "apiVersion": "meta.k8s.io/v1",
+                "metadata": obj.get("metadata") or {},
+            }
+            return orjson.dumps(cells, option=orjson.OPT_NON_STR_KEYS), orjson.dumps(meta, option=orjson.OPT_NON_STR_KEYS)
+
+        return e.cached(self.cache_key, compute)
+
+    def header(self, rv: int, cont: str = "", remaining: int | None = None) -> dict:
+        meta: dict[str, Any] = {"resourceVersion": str(rv)}
+        if cont:
+            meta["continue"] = cont
+        if remaining:
+            meta["remainingItemCount"] = remaining
+        return {"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": meta,
+                "columnDefinitions": self.columns}
+
+    def row_bytes(self, e: Entry, now: datetime, include: str) -> bytes:
+        cells, meta = self.row(e, now)
+        if include == "None":
+            return b'{"cells":' + cells + b"}"
+        obj = e.raw if include == "Object" else meta
+        return b'{"cells":' + cells + b',"object":' + obj + b"}"
+
+    def table(self, entries: Iterable[Entry], now: datetime, include: str, rv: int,
+              cont: str = "", remaining: int | None = None, api_version: str = "meta.k8s.io/v1") -> bytes:
+        head = self.header(rv, cont, remaining)
+        head["apiVersion"] = api_version
+        h = orjson.dumps(head)
+        rows = b",".join(self.row_bytes(e, now, include) for e in entries)
+        return h[:-1] + b',"rows":[' + rows + b"]}"
+
+
+def _default_cells(obj: dict, now: datetime) -> list:
+    meta = obj.get("metadata") or {}
+    return [meta.get("name", ""), meta.get("creationTimestamp")]
