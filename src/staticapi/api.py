@@ -157,7 +157,8 @@ def _field_matcher(r: Resource, text: str | None) -> Callable[[Entry], bool] | N
         sel = selectors.parse_field_selector(text)
         if not sel.requirements:
             return None
-        selectors.validate_field_selector(sel, r.group, r.plural)
+        kw = {"custom_resource": True, "namespaced": r.namespaced} if r.origin in ("crd", "bundled-crd") else {}
+        selectors.validate_field_selector(sel, r.group, r.plural, **kw)
     except selectors.SelectorError as e:
         raise bad_request(str(e)) from None
     key = f"fields:{r.group}/{r.plural}"
@@ -323,13 +324,9 @@ async def _serve_log(request: web.Request, cluster: Cluster, store: ClusterStore
     from . import logs
 
     try:
-        opts = logs.parse_log_options(request.query)
-        pod = e.obj()
-        container = logs.select_container(pod, opts.container)
-        files = cluster.log_index.files(e.namespace, e.name, container, opts.previous)  # type: ignore[union-attr]
-        if opts.previous and not files:
-            raise logs.LogError(400, "BadRequest",
-                                f'previous terminated container "{container}" in pod "{e.name}" not found')
+        opts = logs.parse_log_options(request.query, e.name)
+        _container, files = logs.resolve_log_files(cluster.log_index, e.obj(), opts)
     except logs.LogError as le:
-        raise StatusError(le.code, le.reason, le.message) from None
-    return await logs.stream_log(request, files, opts, store.now)
+        raise StatusError(le.code, le.reason, le.message, le.details) from None
+    # With live reload on, `logs -f` stays open and follows the file, as against a live pod.
+    return await logs.stream_log(request, files, opts, store.now, follow_forever=cluster.live_reload)

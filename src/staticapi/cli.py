@@ -50,6 +50,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--token", help="require this bearer token (required when binding beyond localhost)")
     s.add_argument("--insecure-no-auth", action="store_true",
                    help="allow binding beyond localhost without a token (anyone who reaches the port can read)")
+    s.add_argument("--no-reload", action="store_true",
+                   help="do not follow file changes in served directories (live reload is on by default)")
+    s.add_argument("--wall-clock", action="store_true",
+                   help="measure ages from the wall clock instead of the must-gather's collection time")
     s.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     return p
 
@@ -74,8 +78,8 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def resolve_sources(sources: list[str], cache_dir: Path | None) -> list[tuple[str, Path, str, list]]:
-    """[(name, directory, source, problems)] for every SOURCE."""
+def resolve_sources(sources: list[str], cache_dir: Path | None) -> list[tuple[str, Path, str, list, bool]]:
+    """[(name, directory, source, problems, from_archive)] for every SOURCE."""
     from . import archive
 
     cache = cache_dir or archive.default_cache_dir()
@@ -88,7 +92,7 @@ def resolve_sources(sources: list[str], cache_dir: Path | None) -> list[tuple[st
             log.warning("%s: archive is truncated; serving what could be read", src)
         mats.append(m)
     names = _unique([m.name for m in mats])
-    return [(n, m.path, m.source, m.problems) for n, m in zip(names, mats)]
+    return [(n, m.path, m.source, m.problems, m.from_archive) for n, m in zip(names, mats)]
 
 
 def _download_progress(what: str, done: int, total: int | None) -> None:
@@ -114,7 +118,11 @@ async def serve(args: argparse.Namespace) -> int:
     except archive.SourceError as e:
         print(f"staticapi: {e}", file=sys.stderr)
         return 2
-    clusters = [Cluster(name=n, directory=d, source=s, extra_problems=list(p)) for n, d, s, p in resolved]
+    clusters = [
+        Cluster(name=n, directory=d, source=s, extra_problems=list(p), wall_clock=args.wall_clock,
+                live_reload=not args.no_reload and not from_archive)
+        for n, d, s, p, from_archive in resolved
+    ]
     options = ServerOptions(token=args.token)
     app = create_app(clusters, options)
     runner = web.AppRunner(app, handler_cancellation=True, access_log=None)
@@ -167,6 +175,9 @@ async def serve(args: argparse.Namespace) -> int:
     ann.cancel()
     for t in loaders:
         t.cancel()
+    for c in clusters:
+        if c.reload_task:
+            c.reload_task.cancel()
     await runner.cleanup()
     return 0
 

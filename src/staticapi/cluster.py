@@ -27,7 +27,8 @@ def _crd_helpers():
     return crdprinter.bundled_crds(), crdprinter.crd_record_from_object
 
 
-def load_store(name: str, directory: Path, progress: Callable[[int, int], None] | None = None) -> ClusterStore:
+def load_store(name: str, directory: Path, progress: Callable[[int, int], None] | None = None,
+               track: bool = False) -> ClusterStore:
     """Scan, parse and index one must-gather directory (blocking; run in a thread)."""
     t0 = time.monotonic()
     lay = layoutmod.scan(directory)
@@ -35,7 +36,7 @@ def load_store(name: str, directory: Path, progress: Callable[[int, int], None] 
         log.warning("%s: no cluster-scoped-resources/ or namespaces/ found under %s", name, directory)
     bundled, crd_record = _crd_helpers()
     results = ingest.parse_files(lay.files, progress=progress)
-    store = build_store(name, lay, results, bundled_crds=bundled, crd_record=crd_record)
+    store = build_store(name, lay, results, bundled_crds=bundled, crd_record=crd_record, track=track)
     dt = time.monotonic() - t0
     log.info(
         "%s: indexed %d objects from %d files (%.1f MB) in %.2fs; %d skipped",
@@ -56,13 +57,22 @@ class Cluster:
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     extra_problems: list = field(default_factory=list)  # from unpacking archives
     log_index: object | None = None
+    live_reload: bool = False  # follow file changes (directories only)
+    wall_clock: bool = False  # ages from the wall clock instead of the collection time
+    reload_task: asyncio.Task | None = None
 
     async def load(self, progress: Callable[[int, int], None] | None = None) -> None:
         try:
-            self.store = await asyncio.to_thread(load_store, self.name, self.directory, progress)
+            self.store = await asyncio.to_thread(load_store, self.name, self.directory, progress,
+                                                 self.live_reload)
+            self.store.wall_clock = self.wall_clock
             from .logs import LogIndex
 
             self.log_index = LogIndex(list(self.store.roots))
+            if self.live_reload:
+                from . import reload
+
+                self.reload_task = asyncio.create_task(reload.follow(self))
         except Exception as e:  # keep serving health endpoints and say why
             log.exception("%s: indexing failed", self.name)
             self.error = f"{type(e).__name__}: {e}"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -127,54 +128,77 @@ def _walk_files(top: Path):
         yield dirpath, dirnames, sorted(filenames)
 
 
+def classify(parts: tuple[str, ...]) -> tuple[str | None, str | None, str | None] | None:
+    """Path parts below a root -> (group hint, resource hint, namespace), or None when not an object file.
+
+    The single place that knows the must-gather layout (see the module docstring).
+    """
+    if len(parts) < 2:
+        return None
+    name = parts[-1]
+    if parts[0] == "cluster-scoped-resources":
+        if not name.endswith(OBJECT_SUFFIXES):
+            return None
+        d = parts[1:-1]
+        if len(d) == 1:  # <group>/<resource>.yaml  (a List)
+            return _core(d[0]), _stem(name), None
+        if len(d) == 2:  # <group>/<resource>/<name>.yaml
+            return _core(d[0]), d[1], None
+        return None, None, None
+    if parts[0] != "namespaces" or len(parts) < 3:
+        return None
+    ns, d = parts[1], parts[2:-1]
+    if d and d[0] == "pods":
+        # pods/<pod>/<pod>.yaml; everything deeper is logs
+        if len(d) == 2 and name.endswith(OBJECT_SUFFIXES) and _stem(name) == d[1]:
+            return "", "pods", ns
+        return None
+    if len(d) >= 2 and d[0] == "core" and d[1] == "pods" and len(d) >= 3 and d[2] == "logs":
+        return None  # HyperShift-dump logs
+    if not _is_object_name(name):
+        return None
+    if not d:  # namespaces/<ns>/<ns>.yaml or an extension-less List
+        return ("", "namespaces", ns) if _stem(name) == ns else (None, None, ns)
+    if len(d) == 1:  # namespaces/<ns>/<group>/<resource>.yaml
+        return _core(d[0]), _stem(name), ns
+    if len(d) == 2:  # namespaces/<ns>/<group>/<resource>/<name>.yaml
+        return _core(d[0]), d[1], ns
+    return None, None, ns
+
+
+def _core(group: str) -> str:
+    return "" if group == "core" else group
+
+
 def _scan_root(root: Path, source: Path, layout: Layout) -> None:
-    csr = root / "cluster-scoped-resources"
-    if csr.is_dir() and not csr.is_symlink():
-        for dirpath, _dirs, files in _walk_files(csr):
-            parts = Path(dirpath).relative_to(csr).parts
+    for top in ROOT_MARKERS:
+        base = root / top
+        if not base.is_dir() or base.is_symlink():
+            continue
+        for dirpath, dirs, files in _walk_files(base):
+            parts = (top,) + Path(dirpath).relative_to(base).parts
+            if top == "namespaces" and len(parts) == 2:
+                layout.namespace_dirs.add(parts[1])
+            if top == "namespaces" and len(parts) >= 4 and parts[2] == "pods":
+                dirs[:] = []  # container log directories
             for name in files:
-                if not name.endswith(OBJECT_SUFFIXES):
-                    continue
-                group = resource = None
-                if len(parts) == 1:  # <group>/<resource>.yaml  (a List)
-                    group, resource = parts[0], _stem(name)
-                elif len(parts) == 2:  # <group>/<resource>/<name>.yaml
-                    group, resource = parts
-                _add(layout, Path(dirpath) / name, source, group, resource, None)
-    nsdir = root / "namespaces"
-    if nsdir.is_dir() and not nsdir.is_symlink():
-        for dirpath, dirs, files in _walk_files(nsdir):
-            parts = Path(dirpath).relative_to(nsdir).parts
-            if len(parts) == 1:
-                layout.namespace_dirs.add(parts[0])
-            if not parts:
-                continue
-            ns = parts[0]
-            # Pod directories hold logs below <pod>/<container>/...; only the
-            # <pod>.yaml file at their top is an object file.
-            if len(parts) >= 2 and parts[1] == "pods":
-                if len(parts) == 3:
-                    for name in files:
-                        if name.endswith(OBJECT_SUFFIXES) and _stem(name) == parts[2]:
-                            _add(layout, Path(dirpath) / name, source, "core", "pods", ns)
-                if len(parts) > 3:
-                    dirs[:] = []
-                continue
-            if len(parts) >= 3 and parts[1] == "core" and parts[2] == "pods":
-                # HyperShift-dump logs: namespaces/<ns>/core/pods/logs/*.log
-                dirs[:] = [d for d in dirs if d != "logs"]
-            for name in files:
-                if not _is_object_name(name):
-                    continue
-                group = resource = None
-                if len(parts) == 1:  # namespaces/<ns>/<ns>.yaml or an extension-less List
-                    if _stem(name) == ns:
-                        group, resource = "core", "namespaces"
-                elif len(parts) == 2:  # namespaces/<ns>/<group>/<resource>.yaml
-                    group, resource = parts[1], _stem(name)
-                elif len(parts) == 3:  # namespaces/<ns>/<group>/<resource>/<name>.yaml
-                    group, resource = parts[1], parts[2]
-                _add(layout, Path(dirpath) / name, source, group, resource, ns)
+                c = classify(parts + (name,))
+                if c is not None:
+                    _add(layout, Path(dirpath) / name, source, *c)
+
+
+def object_file(path: Path, layout: Layout) -> ObjectFile | None:
+    """Classify one file of an already scanned source (live reload)."""
+    for root in layout.roots:
+        try:
+            parts = path.relative_to(root).parts
+        except ValueError:
+            continue
+        c = classify(parts)
+        if c is None:
+            return None
+        return _object_file(path, layout.source_dir, *c)
+    return None
 
 
 def _stem(name: str) -> str:
@@ -185,26 +209,20 @@ def _stem(name: str) -> str:
 
 
 def _add(layout: Layout, path: Path, source: Path, group, resource, ns) -> None:
+    f = _object_file(path, source, group, resource, ns)
+    if f is not None:
+        layout.files.append(f)
+
+
+def _object_file(path: Path, source: Path, group, resource, ns) -> ObjectFile | None:
     try:
         st = path.lstat()
     except OSError:
-        return
-    import stat
-
+        return None
     if not stat.S_ISREG(st.st_mode):
-        return  # symlinks, fifos, devices are never read
-    if group == "core":
-        group = ""
-    layout.files.append(
-        ObjectFile(
-            path=path,
-            rel=str(path.relative_to(source)),
-            size=st.st_size,
-            group=group,
-            resource=resource,
-            namespace=ns,
-        )
-    )
+        return None  # symlinks, fifos, devices are never read
+    return ObjectFile(path=path, rel=str(path.relative_to(source)), size=st.st_size,
+                      group=group, resource=resource, namespace=ns)
 
 
 # Go's time.Time.String(): "2025-02-24 10:13:07.409767748 +0100 CET m=+2.570579986"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from . import api, reviews
+from . import api, openapi, reviews
 from .cluster import Cluster
 from .status import StatusError, method_not_allowed, path_not_found, status_body, unauthorized
 
@@ -97,11 +97,26 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
     if path in ("/version", "/version/"):
         store = await cluster.wait()
         return api.json_response(store.version_info)
+    if path.startswith("/openapi/v3"):
+        return await serve_openapi(request, cluster, path)
     if ap is None:
         raise path_not_found()
     if ap.kind == "object":
         return await api.handle_object(request, cluster, ap)
     return await api.discovery(request, cluster, ap)
+
+
+async def serve_openapi(request: web.Request, cluster: Cluster, path: str) -> web.Response:
+    store = await cluster.wait()
+    rest = path[len("/openapi/v3"):].strip("/")
+    if not rest:
+        prefix = request.path[: len(request.path) - len(path)] if request.path.endswith(path) else ""
+        return api.json_response(openapi.index(store, prefix))
+    body = openapi.doc_bytes(store, rest)
+    if body is None:
+        raise path_not_found()
+    return web.Response(body=body, headers={"Content-Type": "application/json",
+                                            "Cache-Control": "public, immutable"})
 
 
 def clusters_page(request: web.Request) -> web.Response:

@@ -105,6 +105,16 @@ class ResourceObjects:
 
 
 @dataclass
+class Change:
+    """One change to the store, as watch events carry it."""
+
+    rv: int
+    type: str  # ADDED | MODIFIED | DELETED
+    key: tuple[str, str]  # (group, plural)
+    entry: Entry
+
+
+@dataclass
 class Problem:
     path: str
     reason: str
@@ -125,6 +135,16 @@ class ClusterStore:
     version_info: dict[str, str] = field(default_factory=dict)
     files_read: int = 0
     bytes_read: int = 0
+    # live reload bookkeeping (only when tracking): which files provide which object
+    tracking: bool = False
+    sources: dict = field(default_factory=dict)  # (resource key, ns, name) -> [rel, ...]
+    file_keys: dict = field(default_factory=dict)  # rel -> [(resource key, ns, name), ...]
+    present: dict = field(default_factory=dict)
+    archive_crds: list = field(default_factory=list)
+    bundled_crds: list = field(default_factory=list)
+    crd_record: Callable[[dict], dict | None] | None = None
+    generation: int = 0  # bumped on every applied change (caches key on it)
+    wall_clock: bool = False
 
     # -------------------------------------------------------------- lookups
     def table(self, r: Resource) -> ResourceObjects:
@@ -151,7 +171,10 @@ class ClusterStore:
 
     @property
     def now(self) -> datetime:
-        return self.collection_time or datetime.now(timezone.utc)
+        """The time ages are measured from: the must-gather's collection time, unless --wall-clock."""
+        if self.wall_clock or self.collection_time is None:
+            return datetime.now(timezone.utc)
+        return self.collection_time
 
     @property
     def roots(self):
@@ -165,9 +188,15 @@ def build_store(
     *,
     bundled_crds: list[dict] | None = None,
     crd_record: Callable[[dict], dict | None] | None = None,
+    track: bool = False,
 ) -> ClusterStore:
-    """Merge parsed files into a ClusterStore (main process, after ingest)."""
-    store = ClusterStore(name=name, layout=layout)
+    """Merge parsed files into a ClusterStore (main process, after ingest).
+
+    With `track`, remember which file provided which object, so live reload
+    can apply a changed file alone (apply_files).
+    """
+    store = ClusterStore(name=name, layout=layout, tracking=track, bundled_crds=bundled_crds or [],
+                         crd_record=crd_record)
     records: list[Record] = []
     newest = ""
     for res in results:
@@ -181,31 +210,13 @@ def build_store(
     for p in store.problems:
         log.warning("skipped %s: %s", p.path, p.reason)
 
-    present: dict[tuple[str, str], dict] = {}
-    archive_crds: list[dict] = []
     for rec in records:
-        facts = present.get((rec.group, rec.kind))
-        if facts is None:
-            facts = present[(rec.group, rec.kind)] = {"versions": set(), "namespaced": False, "plural_hint": None}
-        facts["versions"].add(rec.version)
-        if rec.namespace:
-            facts["namespaced"] = True
-        hg, hr = rec.hint
-        if hr and hg == rec.group and not facts["plural_hint"]:
-            facts["plural_hint"] = hr
-        if rec.kind == "CustomResourceDefinition" and rec.group == "apiextensions.k8s.io" and crd_record:
-            try:
-                crd = crd_record(orjson.loads(rec.raw))
-            except Exception as e:  # a malformed CRD must not stop the server
-                store.problems.append(Problem(rec.rel, f"CustomResourceDefinition {rec.name}: {e}"))
-                crd = None
-            if crd:
-                archive_crds.append(crd)
+        _note_present(store, rec)
 
-    store.openshift = any(g.endswith(".openshift.io") for g, _ in present) or any(
+    store.openshift = any(g.endswith(".openshift.io") for g, _ in store.present) or any(
         ns.startswith("openshift-") for ns in layout.namespace_dirs
     )
-    store.registry = regmod.build_registry(present, archive_crds, bundled_crds or [], store.openshift)
+    store.registry = regmod.build_registry(store.present, store.archive_crds, store.bundled_crds, store.openshift)
 
     for rec in records:
         r = store.registry.for_kind(rec.group, rec.kind)
@@ -214,6 +225,10 @@ def build_store(
             continue
         if not r.namespaced:
             rec.namespace = ""
+        if track:
+            key = (r.key, rec.namespace, rec.name)
+            store.sources.setdefault(key, []).append(rec.rel)
+            store.file_keys.setdefault(rec.rel, []).append(key)
         _merge(store.table(r), Entry(rec), store)
 
     _synthesize_namespaces(store, layout)
@@ -223,6 +238,35 @@ def build_store(
     store.collection_time = layout.collection_time or _parse_rfc3339(newest)
     store.version_info = version_info(store)
     return store
+
+
+def _note_present(store: ClusterStore, rec: Record) -> bool:
+    """Record what kinds the data holds; True when the registry must be rebuilt."""
+    rebuild = False
+    facts = store.present.get((rec.group, rec.kind))
+    if facts is None:
+        facts = store.present[(rec.group, rec.kind)] = {"versions": set(), "namespaced": False, "plural_hint": None}
+        rebuild = True
+    if rec.version not in facts["versions"]:
+        facts["versions"].add(rec.version)
+        rebuild = True
+    if rec.namespace:
+        facts["namespaced"] = True
+    hg, hr = rec.hint
+    if hr and hg == rec.group and not facts["plural_hint"]:
+        facts["plural_hint"] = hr
+    if rec.kind == "CustomResourceDefinition" and rec.group == "apiextensions.k8s.io" and store.crd_record:
+        try:
+            crd = store.crd_record(orjson.loads(rec.raw))
+        except Exception as e:  # a malformed CRD must not stop the server
+            store.problems.append(Problem(rec.rel, f"CustomResourceDefinition {rec.name}: {e}"))
+            crd = None
+        if crd:
+            store.archive_crds = [c for c in store.archive_crds
+                                  if (c.get("group"), c.get("plural")) != (crd.get("group"), crd.get("plural"))]
+            store.archive_crds.append(crd)
+            rebuild = True
+    return rebuild
 
 
 def _merge(t: ResourceObjects, e: Entry, store: ClusterStore) -> None:
@@ -347,3 +391,100 @@ def version_info(store: ClusterStore) -> dict[str, str]:
         "compiler": "gc",
         "platform": "linux/amd64",
     }
+
+
+# ------------------------------------------------------------------ live reload
+
+
+def _with_rv(raw: bytes, rv: int) -> bytes:
+    obj = orjson.loads(raw)
+    meta = obj.get("metadata")
+    if isinstance(meta, dict):
+        meta["resourceVersion"] = str(rv)
+    return dumps(obj)
+
+
+def apply_files(store: ClusterStore, results: list[FileResult], removed: set[str]) -> list[Change]:
+    """Apply re-parsed files (and deleted ones) to a tracking store; return the changes.
+
+    Objects whose content changed get a new resourceVersion (the store's next
+    one), written into their metadata, so clients see it increase. An object
+    disappears only when no file provides it any more.
+    """
+    assert store.tracking, "store was built without tracking"
+    touched = {r.rel for r in results} | set(removed)
+    affected: set = set()
+    for rel in touched:
+        for key in store.file_keys.pop(rel, []):
+            srcs = store.sources.get(key)
+            if srcs and rel in srcs:
+                srcs.remove(rel)
+            affected.add(key)
+    store.problems = [p for p in store.problems if p.path not in touched]
+    rebuild = False
+    for res in results:
+        for p in res.problems:
+            store.problems.append(Problem(res.rel, p))
+            log.warning("skipped %s: %s", res.rel, p)
+        for rec in res.records:
+            rebuild |= _note_present(store, rec)
+    if rebuild:
+        store.registry = regmod.build_registry(store.present, store.archive_crds, store.bundled_crds, store.openshift)
+        if hasattr(store, "_openapi_docs"):
+            del store._openapi_docs  # type: ignore[attr-defined]
+    new: dict = {}
+    for res in results:
+        for rec in res.records:
+            r = store.registry.for_kind(rec.group, rec.kind)
+            if r is None:
+                continue
+            if not r.namespaced:
+                rec.namespace = ""
+            key = (r.key, rec.namespace, rec.name)
+            store.sources.setdefault(key, []).append(rec.rel)
+            store.file_keys.setdefault(rec.rel, []).append(key)
+            old = new.get(key)
+            if old is None or (old.converted and not rec.converted) or (old.converted == rec.converted and rec.rv > old.rv):
+                new[key] = rec
+            affected.add(key)
+    changes: list[Change] = []
+    for key in sorted(affected):
+        rkey, ns, name = key
+        r = store.registry.resources.get(rkey)
+        t = store.tables.get(rkey) if r is None else store.table(r)
+        if t is None:
+            continue
+        cur = t.objects.get((ns, name))
+        rec = new.get(key)
+        if rec is not None:
+            if cur is not None and not cur.converted and rec.converted:
+                continue  # an archived form elsewhere beats a converted copy
+            if cur is not None and _same_but_rv(cur.raw, rec.raw):
+                continue
+            store.rv += 1
+            rec.rv = store.rv
+            rec.raw = _with_rv(rec.raw, store.rv)
+            e = Entry(rec)
+            t.put(e)
+            changes.append(Change(store.rv, "ADDED" if cur is None else "MODIFIED", rkey, e))
+        elif cur is not None and not store.sources.get(key):
+            t.remove(ns, name)
+            store.rv += 1
+            gone = Entry.__new__(Entry)
+            for slot in Entry.__slots__:
+                setattr(gone, slot, getattr(cur, slot))
+            gone.rv, gone.raw, gone.cache = store.rv, _with_rv(cur.raw, store.rv), None
+            changes.append(Change(store.rv, "DELETED", rkey, gone))
+    if changes:
+        store.generation += 1
+    return changes
+
+
+def _same_but_rv(a: bytes, b: bytes) -> bool:
+    if a == b:
+        return True
+    oa, ob = orjson.loads(a), orjson.loads(b)
+    for o in (oa, ob):
+        if isinstance(o.get("metadata"), dict):
+            o["metadata"].pop("resourceVersion", None)
+    return oa == ob

@@ -25,18 +25,10 @@ import orjson
 from aiohttp import web
 
 from .status import status_body
-from .store import Entry
+from .store import Change, Entry
 
 BOOKMARK_INTERVAL = 60.0
 HISTORY = 10_000  # change events retained for resuming watches
-
-
-@dataclass
-class Change:
-    rv: int
-    type: str  # ADDED | MODIFIED | DELETED
-    key: tuple[str, str]  # (group, plural)
-    entry: Entry
 
 
 @dataclass
