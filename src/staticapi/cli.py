@@ -46,9 +46,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     s.add_argument("--port", type=int, default=8080, help="port (0 picks a free one; default 8080)")
     s.add_argument("--kubeconfig", type=Path, help="where to write the kubeconfig (default: in the cache dir)")
-    s.add_argument("--cache-dir", type=Path, help="where archives are unpacked and indexes cached")
-    s.add_argument("--token", help="require this bearer token (required when binding beyond localhost)")
+    s.add_argument("--cache-dir", type=Path, default=Path(os.environ["STATICAPI_CACHE_DIR"]) if os.environ.get(
+        "STATICAPI_CACHE_DIR") else None, help="where archives are unpacked and indexes cached (env STATICAPI_CACHE_DIR)")
+    s.add_argument("--token", default=os.environ.get("STATICAPI_TOKEN") or None,
+                   help="require this bearer token (required when binding beyond localhost; env STATICAPI_TOKEN)")
     s.add_argument("--insecure-no-auth", action="store_true",
+                   default=os.environ.get("STATICAPI_INSECURE_NO_AUTH", "") in ("1", "true", "yes"),
                    help="allow binding beyond localhost without a token (anyone who reaches the port can read)")
     s.add_argument("--no-reload", action="store_true",
                    help="do not follow file changes in served directories (live reload is on by default)")

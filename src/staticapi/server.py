@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from . import api, openapi, reviews
+from . import api, metrics as metricsmod, openapi, reviews
 from .cluster import Cluster
 from .status import StatusError, method_not_allowed, path_not_found, status_body, unauthorized
 
@@ -24,6 +24,7 @@ log = logging.getLogger("staticapi.server")
 
 CLUSTERS = web.AppKey("clusters", dict)
 OPTIONS = web.AppKey("options", object)
+METRICS = web.AppKey("metrics", metricsmod.Metrics)
 
 READ_METHODS = ("GET", "HEAD")
 
@@ -33,6 +34,27 @@ class ServerOptions:
     token: str | None = None  # bearer token required when set
     hide_secret_data: bool = False
     extra: dict = field(default_factory=dict)
+
+
+@web.middleware
+async def record(request: web.Request, handler):
+    t0 = metricsmod.now()
+    code = 500
+    try:
+        resp = await handler(request)
+        code = resp.status
+        return resp
+    finally:
+        path = request.path
+        if path.startswith("/clusters/"):
+            path = "/" + path.split("/", 3)[-1] if path.count("/") >= 3 else "/"
+        ap = api.parse_path(path)
+        if ap is not None and ap.kind == "object":
+            verb = metricsmod.verb_of(request.method, request.query, ap.name is not None)
+            group, resource = ap.group, ap.plural + (f"/{ap.sub}" if ap.sub else "")
+        else:
+            verb, group, resource = request.method.lower(), "", ""
+        request.app[METRICS].observe(verb, group, resource, code, metricsmod.now() - t0)
 
 
 @web.middleware
@@ -145,9 +167,11 @@ async def readyz_all(request: web.Request) -> web.Response:
 
 
 def create_app(clusters: list[Cluster], options: ServerOptions | None = None) -> web.Application:
-    app = web.Application(middlewares=[status_errors, auth], client_max_size=1 << 20)
+    app = web.Application(middlewares=[record, status_errors, auth], client_max_size=1 << 20)
     app[CLUSTERS] = {c.name: c for c in clusters}
     app[OPTIONS] = options or ServerOptions()
+    app[METRICS] = metricsmod.Metrics(lambda: app[CLUSTERS])
     app.router.add_get("/readyz", readyz_all)
+    app.router.add_get("/metrics", lambda request: request.app[METRICS].render())
     app.router.add_route("*", "/{tail:.*}", dispatch)
     return app
