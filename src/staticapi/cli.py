@@ -53,6 +53,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--insecure-no-auth", action="store_true",
                    default=os.environ.get("STATICAPI_INSECURE_NO_AUTH", "") in ("1", "true", "yes"),
                    help="allow binding beyond localhost without a token (anyone who reaches the port can read)")
+    s.add_argument("--no-index-cache", action="store_true",
+                   help="neither read nor write the index cache (always parse every file)")
     s.add_argument("--no-reload", action="store_true",
                    help="do not follow file changes in served directories (live reload is on by default)")
     s.add_argument("--wall-clock", action="store_true",
@@ -123,7 +125,8 @@ async def serve(args: argparse.Namespace) -> int:
         return 2
     clusters = [
         Cluster(name=n, directory=d, source=s, extra_problems=list(p), wall_clock=args.wall_clock,
-                live_reload=not args.no_reload and not from_archive)
+                live_reload=not args.no_reload and not from_archive,
+                cache_dir=None if args.no_index_cache else (args.cache_dir or archive.default_cache_dir()))
         for n, d, s, p, from_archive in resolved
     ]
     options = ServerOptions(token=args.token)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import ingest, layout as layoutmod
+from . import indexcache, ingest, layout as layoutmod
 from .store import ClusterStore, build_store
 from .watch import WatchHub
 
@@ -28,21 +28,30 @@ def _crd_helpers():
 
 
 def load_store(name: str, directory: Path, progress: Callable[[int, int], None] | None = None,
-               track: bool = False) -> ClusterStore:
-    """Scan, parse and index one must-gather directory (blocking; run in a thread)."""
+               track: bool = False, cache_dir: Path | None = None) -> ClusterStore:
+    """Scan, parse and index one must-gather directory (blocking; run in a thread).
+
+    With `cache_dir`, parse results of unchanged files come from the index
+    cache (indexcache.py) and `store.cache_to_save` holds what to persist.
+    """
     t0 = time.monotonic()
     lay = layoutmod.scan(directory)
     if not lay.roots:
         log.warning("%s: no cluster-scoped-resources/ or namespaces/ found under %s", name, directory)
     bundled, crd_record = _crd_helpers()
-    results = ingest.parse_files(lay.files, progress=progress)
+    cfile = indexcache.cache_file(cache_dir, lay.source_dir) if cache_dir else None
+    cached = indexcache.load(cfile, lay) if cfile else {}
+    todo = [f for f in lay.files if f.rel not in cached]
+    parsed = {r.rel: r for r in ingest.parse_files(todo, progress=progress)}
+    results = [cached.get(f.rel) or parsed[f.rel] for f in lay.files]
     store = build_store(name, lay, results, bundled_crds=bundled, crd_record=crd_record, track=track)
     dt = time.monotonic() - t0
     log.info(
-        "%s: indexed %d objects from %d files (%.1f MB) in %.2fs; %d skipped",
-        name, store.count(), store.files_read, lay.total_bytes / 1e6, dt, len(store.problems),
+        "%s: indexed %d objects from %d files (%.1f MB, %d from the index cache) in %.2fs; %d skipped",
+        name, store.count(), store.files_read, lay.total_bytes / 1e6, len(cached), dt, len(store.problems),
     )
     store.index_seconds = dt  # type: ignore[attr-defined]
+    store.cache_to_save = (cfile, lay, results) if cfile and (todo or not cfile.exists()) else None  # type: ignore
     return store
 
 
@@ -60,11 +69,12 @@ class Cluster:
     live_reload: bool = False  # follow file changes (directories only)
     wall_clock: bool = False  # ages from the wall clock instead of the collection time
     reload_task: asyncio.Task | None = None
+    cache_dir: Path | None = None  # index cache location (None: no index cache)
 
     async def load(self, progress: Callable[[int, int], None] | None = None) -> None:
         try:
             self.store = await asyncio.to_thread(load_store, self.name, self.directory, progress,
-                                                 self.live_reload)
+                                                 self.live_reload, self.cache_dir)
             self.store.wall_clock = self.wall_clock
             from .logs import LogIndex
 
@@ -78,6 +88,10 @@ class Cluster:
             self.error = f"{type(e).__name__}: {e}"
         finally:
             self.ready.set()
+        pending = getattr(self.store, "cache_to_save", None)
+        if pending:
+            self.store.cache_to_save = None  # type: ignore[union-attr]
+            await asyncio.to_thread(indexcache.save, pending[0], pending[1], pending[2])
 
     async def wait(self) -> ClusterStore:
         await self.ready.wait()
