@@ -53,6 +53,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--insecure-no-auth", action="store_true",
                    default=os.environ.get("STATICAPI_INSECURE_NO_AUTH", "") in ("1", "true", "yes"),
                    help="allow binding beyond localhost without a token (anyone who reaches the port can read)")
+    s.add_argument("--intervals", action="append", default=[], type=Path, metavar="FILE",
+                   help="an origin interval file (e2e-events*.json ...) to add to the first must-gather's timeline")
     s.add_argument("--no-index-cache", action="store_true",
                    help="neither read nor write the index cache (always parse every file)")
     s.add_argument("--no-reload", action="store_true",
@@ -129,7 +131,7 @@ async def serve(args: argparse.Namespace) -> int:
                 cache_dir=None if args.no_index_cache else (args.cache_dir or archive.default_cache_dir()))
         for n, d, s, p, from_archive in resolved
     ]
-    options = ServerOptions(token=args.token)
+    options = ServerOptions(token=args.token, interval_files=list(args.intervals))
     app = create_app(clusters, options)
     runner = web.AppRunner(app, handler_cancellation=True, access_log=None)
     await runner.setup()
@@ -155,6 +157,7 @@ async def serve(args: argparse.Namespace) -> int:
         print(f"  context {c.name}: {base}/clusters/{c.name}  <- {c.source}", flush=True)
     print(f"kubeconfig: {kc_path}", flush=True)
     print(f"export KUBECONFIG={kc_path}", flush=True)
+    print(f"timeline: {base}/ui/intervals", flush=True)
     print("try: kubectl get pods -A", flush=True)
 
     stop = asyncio.Event()

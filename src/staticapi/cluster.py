@@ -70,6 +70,7 @@ class Cluster:
     wall_clock: bool = False  # ages from the wall clock instead of the collection time
     reload_task: asyncio.Task | None = None
     cache_dir: Path | None = None  # index cache location (None: no index cache)
+    on_change: list = field(default_factory=list)  # callbacks after live reload applied changes
 
     async def load(self, progress: Callable[[int, int], None] | None = None) -> None:
         try:

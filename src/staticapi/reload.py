@@ -65,3 +65,5 @@ async def follow(cluster, debounce_ms: int = 200, stop_event: asyncio.Event | No
             log.info("%s: live reload applied %d changes (resourceVersion %d)", cluster.name, len(applied),
                      store.rv)
             cluster.hub.publish(applied)
+            for cb in cluster.on_change:
+                cb()

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from . import api, metrics as metricsmod, openapi, reviews
+from . import api, metrics as metricsmod, openapi, reviews, webui
 from .cluster import Cluster
-from .status import StatusError, method_not_allowed, path_not_found, status_body, unauthorized
+from .status import StatusError, method_not_allowed, path_not_found, service_unavailable, status_body, unauthorized
 
 log = logging.getLogger("staticapi.server")
 
@@ -32,6 +32,7 @@ READ_METHODS = ("GET", "HEAD")
 @dataclass
 class ServerOptions:
     token: str | None = None  # bearer token required when set
+    interval_files: list = field(default_factory=list)  # --intervals FILE, added to the first cluster
     hide_secret_data: bool = False
     extra: dict = field(default_factory=dict)
 
@@ -166,6 +167,38 @@ async def readyz_all(request: web.Request) -> web.Response:
     return web.Response(text="indexing", status=503)
 
 
+class IntervalView:
+    """What intervals.py needs of a cluster (its ClusterView protocol)."""
+
+    def __init__(self, cluster: Cluster, store, extra_files: list):
+        self.name = cluster.name
+        self.collection_time = store.now
+        # interval files may sit anywhere in the archive, not only below the must-gather roots
+        self.roots = [store.layout.source_dir] if store.layout else []
+        self.extra_interval_files = extra_files
+        self._store = store
+
+    def objects(self, group: str, resource: str):
+        return self._store.objects(group, resource)
+
+
+def _interval_view(request: web.Request) -> IntervalView:
+    clusters: dict[str, Cluster] = request.app[CLUSTERS]
+    name = request.match_info.get("cluster")
+    c = clusters.get(name) if name else next(iter(clusters.values()))
+    if c is None:
+        raise path_not_found()
+    if not c.ready.is_set() or c.store is None:
+        raise service_unavailable(f"cluster {c.name} is still indexing" if not c.ready.is_set()
+                                  else f"cluster {c.name} failed to index: {c.error}")
+    view = getattr(c.store, "_interval_view", None)
+    if view is None or view._store is not c.store:
+        first = next(iter(clusters.values())) is c
+        view = IntervalView(c, c.store, request.app[OPTIONS].interval_files if first else [])
+        c.store._interval_view = view  # type: ignore[attr-defined]
+    return view
+
+
 def create_app(clusters: list[Cluster], options: ServerOptions | None = None) -> web.Application:
     app = web.Application(middlewares=[record, status_errors, auth], client_max_size=1 << 20)
     app[CLUSTERS] = {c.name: c for c in clusters}
@@ -173,5 +206,10 @@ def create_app(clusters: list[Cluster], options: ServerOptions | None = None) ->
     app[METRICS] = metricsmod.Metrics(lambda: app[CLUSTERS])
     app.router.add_get("/readyz", readyz_all)
     app.router.add_get("/metrics", lambda request: request.app[METRICS].render())
+    cache = webui.setup_routes(app, _interval_view, prefix="/clusters/{cluster}")
+    webui.setup_routes(app, _interval_view, prefix="", cache=cache)
+    for c in clusters:
+        c.on_change.append(lambda cl=c: cache.invalidate(cl.store._interval_view)
+                           if getattr(cl.store, "_interval_view", None) else None)
     app.router.add_route("*", "/{tail:.*}", dispatch)
     return app
