@@ -95,11 +95,28 @@ def _put(out, group: str, version: str, kind: str, schema: dict) -> None:
     out.setdefault((group, version), {})[f"{_reverse_group(group)}.{version}.{kind}"] = s
 
 
-def _crd_doc(schemas: dict[str, dict]) -> bytes:
+def _crd_doc(schemas: dict[str, dict], registry) -> bytes:
+    """One CRD group-version document. kubectl explain finds a resource's kind
+    through the GET operations of its paths (`x-kubernetes-group-version-kind`),
+    then the schema through the component with the same extension."""
+    paths: dict[str, Any] = {}
+    for name, s in schemas.items():
+        gvk = s["x-kubernetes-group-version-kind"][0]
+        r = registry.for_kind(gvk["group"], gvk["kind"])
+        if r is None:
+            continue
+        base = f"/apis/{gvk['group']}/{gvk['version']}/" + ("namespaces/{namespace}/" if r.namespaced else "")
+        op = {
+            "x-kubernetes-group-version-kind": gvk,
+            "responses": {"200": {"content": {"application/json": {
+                "schema": {"$ref": f"#/components/schemas/{name}"}}}}},
+        }
+        paths[base + r.plural] = {"get": {**op, "x-kubernetes-action": "list"}}
+        paths[base + r.plural + "/{name}"] = {"get": {**op, "x-kubernetes-action": "get"}}
     return orjson.dumps({
         "openapi": "3.0.0",
         "info": {"title": "Kubernetes CRD Swagger", "version": "v0.1.0"},
-        "paths": {},
+        "paths": paths,
         "components": {"schemas": schemas},
     })
 
@@ -119,7 +136,7 @@ def cluster_docs(store: ClusterStore) -> dict[str, bytes | None]:
     for (g, v), schemas in _crd_schemas(store).items():
         p = f"apis/{g}/{v}"
         if p not in docs:
-            docs[p] = _crd_doc(schemas)
+            docs[p] = _crd_doc(schemas, reg)
     store._openapi_docs = docs  # type: ignore[attr-defined]
     return docs
 

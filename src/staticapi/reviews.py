@@ -81,6 +81,22 @@ def _s(f: dict, n: int) -> str:
     return v[0].decode("utf-8", "replace") if v and isinstance(v[0], bytes) else ""
 
 
+def decode_review_protobuf(body: bytes, kind: str) -> dict:
+    """k8s protobuf envelope -> the review's spec as a JSON-shaped dict.
+
+    SelfSubjectRulesReview.spec is {namespace (1)}; SelfSubjectReview has no spec.
+    """
+    if kind == "SelfSubjectAccessReview":
+        return decode_ssar_protobuf(body)
+    if not body.startswith(b"k8s\x00"):
+        raise ValueError("not a protobuf envelope")
+    unknown = pb_fields(body[4:])
+    msg = pb_fields(unknown.get(2, [b""])[0])
+    if kind == "SelfSubjectRulesReview" and 2 in msg:
+        return {"namespace": _s(pb_fields(msg[2][0]), 1)}
+    return {}
+
+
 def decode_ssar_protobuf(body: bytes) -> dict:
     """k8s protobuf envelope -> SelfSubjectAccessReview spec as JSON-shaped dict."""
     if not body.startswith(b"k8s\x00"):
@@ -109,10 +125,10 @@ def decision(spec: dict) -> tuple[bool, str]:
     return False, f"staticapi serves a must-gather read-only: {verb or 'this verb'} is not allowed"
 
 
-def _read_body(raw: bytes, ctype: str) -> dict:
+def _read_body(raw: bytes, ctype: str, kind: str) -> dict:
     if "protobuf" in ctype or raw.startswith(b"k8s\x00"):
         try:
-            return {"spec": decode_ssar_protobuf(raw)}
+            return {"spec": decode_review_protobuf(raw, kind)}
         except ValueError as e:
             raise bad_request(f"unable to decode protobuf body: {e}") from None
     try:
@@ -127,7 +143,7 @@ def _read_body(raw: bytes, ctype: str) -> dict:
 async def handle(request: web.Request, cluster, ap) -> web.Response:
     kind = _PATHS[(ap.group, ap.plural)]
     raw = await request.content.read(1 << 20)
-    body = _read_body(raw, request.headers.get("Content-Type", ""))
+    body = _read_body(raw, request.headers.get("Content-Type", ""), kind)
     spec = body.get("spec") or {}
     av = f"{ap.group}/{ap.version}"
     if kind == "SelfSubjectAccessReview":
