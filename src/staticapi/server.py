@@ -112,6 +112,8 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
         return web.Response(text="indexing" if not cluster.ready.is_set() else f"failed: {cluster.error}", status=503)
     if request.path in ("/clusters", "/clusters/"):
         return clusters_page(request)
+    if path in ("/staticapi/v1/skipped", "/staticapi/v1/skipped/") and request.method in READ_METHODS:
+        return await skipped_page(cluster)
     ap = api.parse_path(path)
     if request.method not in READ_METHODS:
         if request.method == "POST" and ap is not None and reviews.is_review(ap):
@@ -140,6 +142,14 @@ async def serve_openapi(request: web.Request, cluster: Cluster, path: str) -> we
         raise path_not_found()
     return web.Response(body=body, headers={"Content-Type": "application/json",
                                             "Cache-Control": "public, immutable"})
+
+
+async def skipped_page(cluster: Cluster) -> web.Response:
+    """Every file or archive member that was not served, with the reason."""
+    store = await cluster.wait()
+    items = [{"path": p.path, "reason": p.reason, "stage": "unpack"} for p in cluster.extra_problems]
+    items += [{"path": p.path, "reason": p.reason, "stage": "index"} for p in store.problems]
+    return api.json_response({"kind": "SkippedList", "apiVersion": "staticapi/v1", "items": items})
 
 
 def clusters_page(request: web.Request) -> web.Response:
