@@ -184,6 +184,18 @@ def _label_matcher(text: str | None) -> Callable[[Entry], bool] | None:
     return lambda e: sel.matches(e.labels or {})
 
 
+def _hidden(e: Entry) -> bytes:
+    """A Secret without its data (--hide-secret-data), computed once per object."""
+
+    def compute() -> bytes:
+        obj = e.obj()
+        obj.pop("data", None)
+        obj.pop("stringData", None)
+        return orjson.dumps(obj)
+
+    return e.cached("hidden", compute)
+
+
 def list_kind(r: Resource) -> str:
     return f"{r.kind}List"
 
@@ -199,6 +211,8 @@ async def handle_object(request: web.Request, cluster: Cluster, ap: ApiPath) -> 
     table_api = "meta.k8s.io/v1beta1" if form == "table-v1beta1" else "meta.k8s.io/v1"
     table_ct = negotiate.TABLE_V1BETA1 if form == "table-v1beta1" else negotiate.TABLE_V1
     ns = ap.namespace or ""
+    raw_of: Callable[[Entry], bytes] = (
+        _hidden if cluster.hide_secret_data and r.key == ("", "secrets") else (lambda e: e.raw))
 
     if ap.name is not None:
         e = store.get(r, ns, ap.name)
@@ -210,11 +224,12 @@ async def handle_object(request: web.Request, cluster: Cluster, ap: ApiPath) -> 
             return json_response(_scale(e))
         if form.startswith("table"):
             conv = TableConverter(r, ap.version)
-            return json_response(conv.table([e], store.now, include, store.rv, api_version=table_api),
+            return json_response(conv.table([e], store.now, include, store.rv, api_version=table_api,
+                                            raw_of=raw_of),
                                  content_type=table_ct)
         if form == "partial":
             return json_response(_partial(e))
-        return json_response(e.raw)
+        return json_response(raw_of(e))
 
     # ---- list / watch
     lmatch = _label_matcher(q.get("labelSelector"))
@@ -241,12 +256,12 @@ async def handle_object(request: web.Request, cluster: Cluster, ap: ApiPath) -> 
                 if not first:
                     head["columnDefinitions"] = []
                 h = orjson.dumps(head)
-                return h[:-1] + b',"rows":[' + conv.row_bytes(e, store.now, include) + b"]}"
+                return h[:-1] + b',"rows":[' + conv.row_bytes(e, store.now, include, raw_of) + b"]}"
 
             ctype = table_ct
         else:
             def render(e: Entry, first: bool) -> bytes:
-                return e.raw
+                return raw_of(e)
 
             ctype = "application/json"
         return await serve_watch(request, cluster.hub, r.key, entries, store.rv, match, render,
@@ -275,7 +290,8 @@ async def handle_object(request: web.Request, cluster: Cluster, ap: ApiPath) -> 
 
     if form.startswith("table"):
         conv = TableConverter(r, ap.version)
-        body = conv.table(entries, store.now, include, store.rv, next_token, remaining, api_version=table_api)
+        body = conv.table(entries, store.now, include, store.rv, next_token, remaining, api_version=table_api,
+                          raw_of=raw_of)
         return json_response(body, content_type=table_ct)
     meta: dict = {"resourceVersion": str(store.rv)}
     if next_token:
@@ -287,7 +303,7 @@ async def handle_object(request: web.Request, cluster: Cluster, ap: ApiPath) -> 
     else:
         head = {"kind": list_kind(r), "apiVersion": r.group_version if ap.version == r.version
                 else (f"{r.group}/{ap.version}" if r.group else ap.version), "metadata": meta}
-        items = b",".join(e.raw for e in entries)
+        items = b",".join(raw_of(e) for e in entries)
     h = orjson.dumps(head)
     return json_response(h[:-1] + b',"items":[' + items + b"]}")
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from . import __version__, kubeconfig
+from . import __version__, kubeconfig, tlsutil
 from .cluster import Cluster
 from .server import ServerOptions, create_app
 
@@ -53,6 +53,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--insecure-no-auth", action="store_true",
                    default=os.environ.get("STATICAPI_INSECURE_NO_AUTH", "") in ("1", "true", "yes"),
                    help="allow binding beyond localhost without a token (anyone who reaches the port can read)")
+    s.add_argument("--tls", action="store_true", help="serve HTTPS with a generated CA and certificate "
+                   "(the kubeconfig carries the CA)")
+    s.add_argument("--cert", type=Path, help="serve HTTPS with this certificate (PEM; implies --tls)")
+    s.add_argument("--key", type=Path, help="private key for --cert (PEM)")
+    s.add_argument("--hide-secret-data", action="store_true",
+                   help="serve Secrets without their data/stringData (must-gathers already redact values)")
     s.add_argument("--intervals", action="append", default=[], type=Path, metavar="FILE",
                    help="an origin interval file (e2e-events*.json ...) to add to the first must-gather's timeline")
     s.add_argument("--no-index-cache", action="store_true",
@@ -125,17 +131,28 @@ async def serve(args: argparse.Namespace) -> int:
     except archive.SourceError as e:
         print(f"staticapi: {e}", file=sys.stderr)
         return 2
+    if bool(args.cert) != bool(args.key):
+        print("staticapi: --cert and --key go together", file=sys.stderr)
+        return 2
     clusters = [
         Cluster(name=n, directory=d, source=s, extra_problems=list(p), wall_clock=args.wall_clock,
+                hide_secret_data=args.hide_secret_data,
                 live_reload=not args.no_reload and not from_archive,
                 cache_dir=None if args.no_index_cache else (args.cache_dir or archive.default_cache_dir()))
         for n, d, s, p, from_archive in resolved
     ]
     options = ServerOptions(token=args.token, interval_files=list(args.intervals))
     app = create_app(clusters, options)
+    cache = args.cache_dir or archive.default_cache_dir()
+    tls = None
+    if args.cert:
+        tls = tlsutil.user_material(args.cert, args.key)
+    elif args.tls:
+        tls = tlsutil.generate(cache / "tls" / f"{os.getpid()}", [args.host])
     runner = web.AppRunner(app, handler_cancellation=True, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, args.host, args.port, reuse_address=True)
+    site = web.TCPSite(runner, args.host, args.port, reuse_address=True,
+                       ssl_context=tlsutil.ssl_context(tls) if tls else None)
     try:
         await site.start()
     except OSError as e:
@@ -146,11 +163,11 @@ async def serve(args: argparse.Namespace) -> int:
     port = sock.getsockname()[1]
     host = args.host if args.host not in ("0.0.0.0", "::") else "127.0.0.1"
     url_host = f"[{host}]" if ":" in host else host
-    base = f"http://{url_host}:{port}"
+    base = f"{'https' if tls else 'http'}://{url_host}:{port}"
     kc_path = args.kubeconfig or (args.cache_dir or archive.default_cache_dir()) / "kubeconfigs" / f"staticapi-{port}.yaml"
     token = args.token or "staticapi-read-only"
     contexts = [(c.name, f"{base}/clusters/{c.name}") for c in clusters]
-    kubeconfig.write(kc_path, kubeconfig.build(contexts, token=token))
+    kubeconfig.write(kc_path, kubeconfig.build(contexts, token=token, ca_pem=tls.ca_pem if tls else None))
     kc_path = Path(kc_path).resolve()
     print(f"staticapi {__version__} serving {len(clusters)} must-gather(s) at {base}", flush=True)
     for c in clusters:

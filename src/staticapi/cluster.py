@@ -68,6 +68,7 @@ class Cluster:
     log_index: object | None = None
     live_reload: bool = False  # follow file changes (directories only)
     wall_clock: bool = False  # ages from the wall clock instead of the collection time
+    hide_secret_data: bool = False  # serve Secrets without data/stringData
     reload_task: asyncio.Task | None = None
     cache_dir: Path | None = None  # index cache location (None: no index cache)
     on_change: list = field(default_factory=list)  # callbacks after live reload applied changes

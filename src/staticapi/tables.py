@@ -100,19 +100,20 @@ class TableConverter:
         return {"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": meta,
                 "columnDefinitions": self.columns}
 
-    def row_bytes(self, e: Entry, now: datetime, include: str) -> bytes:
+    def row_bytes(self, e: Entry, now: datetime, include: str, raw_of=None) -> bytes:
         cells, meta = self.row(e, now)
         if include == "None":
             return b'{"cells":' + cells + b"}"
-        obj = e.raw if include == "Object" else meta
+        obj = (raw_of(e) if raw_of else e.raw) if include == "Object" else meta
         return b'{"cells":' + cells + b',"object":' + obj + b"}"
 
     def table(self, entries: Iterable[Entry], now: datetime, include: str, rv: int,
-              cont: str = "", remaining: int | None = None, api_version: str = "meta.k8s.io/v1") -> bytes:
+              cont: str = "", remaining: int | None = None, api_version: str = "meta.k8s.io/v1",
+              raw_of=None) -> bytes:
         head = self.header(rv, cont, remaining)
         head["apiVersion"] = api_version
         h = orjson.dumps(head)
-        rows = b",".join(self.row_bytes(e, now, include) for e in entries)
+        rows = b",".join(self.row_bytes(e, now, include, raw_of) for e in entries)
         return h[:-1] + b',"rows":[' + rows + b"]}"
 
 
