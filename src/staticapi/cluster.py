@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import indexcache, ingest, layout as layoutmod
-from .store import ClusterStore, build_store
+from .store import ClusterStore, build_store, compact
 from .watch import WatchHub
 
 log = logging.getLogger("staticapi.cluster")
@@ -40,18 +40,23 @@ def load_store(name: str, directory: Path, progress: Callable[[int, int], None] 
         log.warning("%s: no cluster-scoped-resources/ or namespaces/ found under %s", name, directory)
     bundled, crd_record = _crd_helpers()
     cfile = indexcache.cache_file(cache_dir, lay.source_dir) if cache_dir else None
-    cached = indexcache.load(cfile, lay) if cfile else {}
+    info: dict = {}
+    cached = indexcache.load(cfile, lay, info) if cfile else {}
     todo = [f for f in lay.files if f.rel not in cached]
     parsed = {r.rel: r for r in ingest.parse_files(todo, progress=progress)}
     results = [cached.get(f.rel) or parsed[f.rel] for f in lay.files]
     store = build_store(name, lay, results, bundled_crds=bundled, crd_record=crd_record, track=track)
+    store.zdict = info.get("zdict")
+    saved = compact(store)
     dt = time.monotonic() - t0
+    if saved:
+        log.info("%s: compressed object bytes, %.1f MB saved", name, saved / 1e6)
     log.info(
         "%s: indexed %d objects from %d files (%.1f MB, %d from the index cache) in %.2fs; %d skipped",
         name, store.count(), store.files_read, lay.total_bytes / 1e6, len(cached), dt, len(store.problems),
     )
     store.index_seconds = dt  # type: ignore[attr-defined]
-    store.cache_to_save = (cfile, lay, results) if cfile and (todo or not cfile.exists()) else None  # type: ignore
+    store.cache_to_save = (cfile, lay, results, store.zdict) if cfile and (todo or not cfile.exists()) else None  # type: ignore
     return store
 
 
@@ -93,7 +98,7 @@ class Cluster:
         pending = getattr(self.store, "cache_to_save", None)
         if pending:
             self.store.cache_to_save = None  # type: ignore[union-attr]
-            await asyncio.to_thread(indexcache.save, pending[0], pending[1], pending[2])
+            await asyncio.to_thread(indexcache.save, *pending)
 
     async def wait(self) -> ClusterStore:
         await self.ready.wait()

@@ -29,13 +29,16 @@ from pathlib import Path
 import orjson
 import zstandard
 
+import base64
+
+from . import codec
 from .ingest import FileResult, Record
 from .layout import Layout
 
 log = logging.getLogger("staticapi.indexcache")
 
 MAGIC = b"SAPIIDX\x00"
-FORMAT = 1
+FORMAT = 2
 END = b"\xffEND"
 _U32 = struct.Struct("<I")
 
@@ -63,8 +66,12 @@ def _read_exact(r, n: int) -> bytes:
     return b
 
 
-def load(path: Path, layout: Layout) -> dict[str, FileResult]:
-    """Cached results for the files of `layout` that did not change; {} when unusable."""
+def load(path: Path, layout: Layout, info: dict | None = None) -> dict[str, FileResult]:
+    """Cached results for the files of `layout` that did not change; {} when unusable.
+
+    Record bytes come back compressed with the cached dictionary, which is
+    registered with codec.py and returned in `info["zdict"]`.
+    """
     try:
         fh = open(path, "rb")
     except OSError:
@@ -79,6 +86,9 @@ def load(path: Path, layout: Layout) -> dict[str, FileResult]:
             header = orjson.loads(_read_exact(fh, hlen))
             if header.get("format") != FORMAT or header.get("source") != str(layout.source_dir):
                 raise ValueError("other format or source")
+            zdict = codec.register(base64.b64decode(header["dict"])) if header.get("dict") else None
+            if info is not None:
+                info["zdict"] = zdict
             dctx = zstandard.ZstdDecompressor()
             with dctx.stream_reader(fh, read_across_frames=False) as r:
                 while True:
@@ -106,11 +116,14 @@ def load(path: Path, layout: Layout) -> dict[str, FileResult]:
     return out
 
 
-def save(path: Path, layout: Layout, results: list[FileResult]) -> None:
+def save(path: Path, layout: Layout, results: list[FileResult], zdict=None) -> None:
+    """Persist results; record bytes are stored compressed with `zdict` so a warm start needs no compression."""
     stamps = _stamp(layout)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    header = orjson.dumps({"format": FORMAT, "source": str(layout.source_dir), "files": len(results)})
+    header = orjson.dumps({"format": FORMAT, "source": str(layout.source_dir), "files": len(results),
+                           "dict": base64.b64encode(zdict.as_bytes()).decode() if zdict is not None else None})
+    comp = zstandard.ZstdCompressor(level=codec.LEVEL, dict_data=zdict, write_content_size=True) if zdict else None
     try:
         with open(tmp, "wb") as fh:
             fh.write(MAGIC + _U32.pack(len(header)) + header)
@@ -125,8 +138,13 @@ def save(path: Path, layout: Layout, results: list[FileResult]) -> None:
                     for rec in res.records:
                         m = orjson.dumps([rec.group, rec.version, rec.kind, rec.namespace, rec.name, rec.uid, rec.rv,
                                           rec.labels, rec.from_list, rec.converted, list(rec.hint)])
-                        w.write(_U32.pack(len(m)) + m + _U32.pack(len(rec.raw)))
-                        w.write(rec.raw)
+                        raw = rec.raw
+                        if comp is not None and not codec.is_compressed(raw):
+                            raw = comp.compress(raw)
+                        elif comp is None and codec.is_compressed(raw):
+                            raw = codec.plain(raw)
+                        w.write(_U32.pack(len(m)) + m + _U32.pack(len(raw)))
+                        w.write(raw)
                 w.write(END)
             fh.flush()
             os.fsync(fh.fileno())

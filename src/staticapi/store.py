@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import orjson
 
-from . import registry as regmod
+from . import codec, registry as regmod
 from .ingest import FileResult, Record, dumps
 from .layout import Layout
 from .registry import Registry, Resource
@@ -33,7 +33,7 @@ log = logging.getLogger("staticapi.store")
 class Entry:
     """One served object."""
 
-    __slots__ = ("namespace", "name", "uid", "rv", "labels", "raw", "version", "kind",
+    __slots__ = ("namespace", "name", "uid", "rv", "labels", "_raw", "version", "kind",
                  "rel", "converted", "cache")
 
     def __init__(self, rec: Record):
@@ -42,12 +42,17 @@ class Entry:
         self.uid = rec.uid
         self.rv = rec.rv
         self.labels = rec.labels
-        self.raw = rec.raw
+        self._raw = rec.raw  # JSON, or a zstd frame of it (codec.py)
         self.version = rec.version
         self.kind = rec.kind
         self.rel = rec.rel
         self.converted = rec.converted
         self.cache: dict[str, Any] | None = None  # fields / table rows, computed lazily
+
+    @property
+    def raw(self) -> bytes:
+        """The object's JSON."""
+        return codec.plain(self._raw)
 
     def obj(self) -> dict:
         return orjson.loads(self.raw)
@@ -144,6 +149,7 @@ class ClusterStore:
     bundled_crds: list = field(default_factory=list)
     crd_record: Callable[[dict], dict | None] | None = None
     generation: int = 0  # bumped on every applied change (caches key on it)
+    zdict: object | None = None  # the zstd dictionary objects are compressed with (codec.py)
     wall_clock: bool = False
 
     # -------------------------------------------------------------- lookups
@@ -257,7 +263,7 @@ def _note_present(store: ClusterStore, rec: Record) -> bool:
         facts["plural_hint"] = hr
     if rec.kind == "CustomResourceDefinition" and rec.group == "apiextensions.k8s.io" and store.crd_record:
         try:
-            crd = store.crd_record(orjson.loads(rec.raw))
+            crd = store.crd_record(orjson.loads(codec.plain(rec.raw)))
         except Exception as e:  # a malformed CRD must not stop the server
             store.problems.append(Problem(rec.rel, f"CustomResourceDefinition {rec.name}: {e}"))
             crd = None
@@ -274,7 +280,7 @@ def _merge(t: ResourceObjects, e: Entry, store: ClusterStore) -> None:
     if old is None:
         t.put(e)
         return
-    if old.raw == e.raw:
+    if old._raw == e._raw or (codec.is_compressed(old._raw) != codec.is_compressed(e._raw) and old.raw == e.raw):
         return
     if old.converted != e.converted:
         if old.converted:
@@ -459,11 +465,11 @@ def apply_files(store: ClusterStore, results: list[FileResult], removed: set[str
         if rec is not None:
             if cur is not None and not cur.converted and rec.converted:
                 continue  # an archived form elsewhere beats a converted copy
-            if cur is not None and _same_but_rv(cur.raw, rec.raw):
+            if cur is not None and _same_but_rv(cur.raw, codec.plain(rec.raw)):
                 continue
             store.rv += 1
             rec.rv = store.rv
-            rec.raw = _with_rv(rec.raw, store.rv)
+            rec.raw = _with_rv(codec.plain(rec.raw), store.rv)
             e = Entry(rec)
             t.put(e)
             changes.append(Change(store.rv, "ADDED" if cur is None else "MODIFIED", rkey, e))
@@ -473,7 +479,7 @@ def apply_files(store: ClusterStore, results: list[FileResult], removed: set[str
             gone = Entry.__new__(Entry)
             for slot in Entry.__slots__:
                 setattr(gone, slot, getattr(cur, slot))
-            gone.rv, gone.raw, gone.cache = store.rv, _with_rv(cur.raw, store.rv), None
+            gone.rv, gone._raw, gone.cache = store.rv, _with_rv(cur.raw, store.rv), None
             changes.append(Change(store.rv, "DELETED", rkey, gone))
     if changes:
         store.generation += 1
@@ -488,3 +494,18 @@ def _same_but_rv(a: bytes, b: bytes) -> bool:
         if isinstance(o.get("metadata"), dict):
             o["metadata"].pop("resourceVersion", None)
     return oa == ob
+
+
+def compact(store: ClusterStore) -> int:
+    """Compress every object's bytes with a dictionary trained on this archive; returns bytes saved."""
+    entries = [e for t in store.tables.values() for e in t.objects.values() if not codec.is_compressed(e._raw)]
+    if not entries:
+        return 0
+    if store.zdict is None:
+        store.zdict = codec.train([e._raw for e in entries])
+        if store.zdict is None:
+            return 0
+    before = sum(len(e._raw) for e in entries)
+    for e, z in zip(entries, codec.compress_many([e._raw for e in entries], store.zdict)):
+        e._raw = z
+    return before - sum(len(e._raw) for e in entries)

@@ -1,0 +1,85 @@
+"""Compressed object bytes: each object's JSON kept as a small zstd frame.
+
+Kubernetes objects are small and alike, so a zstd dictionary trained on a
+sample of the archive's own objects shrinks them to about an eighth (measured
+on the OKD sample: 0.12-0.14 of the JSON size), and decompressing one costs
+about 15 us. That is what keeps a multi-GB must-gather in a fraction of its
+size in memory (issue "Performance").
+
+A stored value is either plain JSON (it starts with `{`) or a zstd frame (it
+starts with the zstd magic), so no flag is needed; the frame header names
+its dictionary, which is looked up in a process-wide table.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from typing import Sequence
+
+import zstandard
+
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+LEVEL = 3
+DICT_SIZE = 112 * 1024
+MIN_OBJECTS = 2000  # below this, compression is not worth it
+SAMPLE = 4000
+
+_dicts: dict[int, zstandard.ZstdCompressionDict] = {}
+_local = threading.local()
+_lock = threading.Lock()
+
+
+def register(data: bytes) -> zstandard.ZstdCompressionDict:
+    d = zstandard.ZstdCompressionDict(data)
+    with _lock:
+        _dicts[d.dict_id()] = d
+    return d
+
+
+def is_compressed(b: bytes) -> bool:
+    return b[:4] == ZSTD_MAGIC
+
+
+def _decompressor(dict_id: int) -> zstandard.ZstdDecompressor:
+    cache = getattr(_local, "d", None)
+    if cache is None:
+        cache = _local.d = {}
+    dc = cache.get(dict_id)
+    if dc is None:
+        d = _dicts.get(dict_id)
+        dc = cache[dict_id] = zstandard.ZstdDecompressor(dict_data=d) if d else zstandard.ZstdDecompressor()
+    return dc
+
+
+def plain(b: bytes) -> bytes:
+    """The JSON bytes of a stored value."""
+    if b[:4] != ZSTD_MAGIC:
+        return b
+    dict_id = zstandard.get_frame_parameters(b).dict_id
+    return _decompressor(dict_id).decompress(b)
+
+
+def train(raws: Sequence[bytes], seed: int = 0) -> zstandard.ZstdCompressionDict | None:
+    """A dictionary from a sample of the objects; None when there are too few."""
+    if len(raws) < MIN_OBJECTS:
+        return None
+    rnd = random.Random(seed)
+    sample = rnd.sample(list(raws), min(SAMPLE, len(raws)))
+    try:
+        d = zstandard.train_dictionary(DICT_SIZE, sample, level=LEVEL)
+    except zstandard.ZstdError:
+        return None
+    with _lock:
+        _dicts[d.dict_id()] = d
+    return d
+
+
+def compress_many(raws: Sequence[bytes], d: zstandard.ZstdCompressionDict) -> list[bytes]:
+    """Compress every value with the dictionary (content size kept in the frame for fast decompression)."""
+    c = zstandard.ZstdCompressor(level=LEVEL, dict_data=d, write_content_size=True, write_checksum=False)
+    out = []
+    for r in raws:
+        z = c.compress(r)
+        out.append(z if len(z) < len(r) else r)
+    return out
