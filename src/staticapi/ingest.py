@@ -227,6 +227,24 @@ def _batches(files: list[ObjectFile], target_bytes: int = 4 << 20) -> Iterator[l
 PARALLEL_THRESHOLD = 16 << 20  # below this, a process pool costs more than it saves
 
 
+def available_cpus() -> int:
+    """CPUs this process may really use: $STATICAPI_WORKERS, else affinity capped by the cgroup v2 quota."""
+    env = os.environ.get("STATICAPI_WORKERS")
+    if env and env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        n = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        n = os.cpu_count() or 1
+    try:
+        quota, period = open("/sys/fs/cgroup/cpu.max").read().split()[:2]
+        if quota != "max":
+            n = min(n, max(1, -(-int(quota) // int(period))))
+    except (OSError, ValueError):
+        pass
+    return max(1, n)
+
+
 def parse_files(
     files: list[ObjectFile],
     *,
@@ -239,7 +257,7 @@ def parse_files(
     order of `files`, so merging duplicates is deterministic.
     """
     total = sum(f.size for f in files)
-    workers = workers or os.cpu_count() or 1
+    workers = workers or available_cpus()
     done = 0
     if total < PARALLEL_THRESHOLD or workers < 2:
         gc_was = gc.isenabled()
