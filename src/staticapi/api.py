@@ -256,7 +256,8 @@ async def handle_object(request: web.Request, cluster: Cluster, ap: ApiPath) -> 
                 if not first:
                     head["columnDefinitions"] = []
                 h = orjson.dumps(head)
-                return h[:-1] + b',"rows":[' + conv.row_bytes(e, store.now, include, raw_of) + b"]}"
+                return h[:-1] + b',"rows":[' + conv.row_bytes(e, store.now, include, raw_of,
+                                                              table_api.endswith("v1beta1")) + b"]}"
 
             ctype = table_ct
         else:

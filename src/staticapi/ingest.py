@@ -18,6 +18,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
@@ -83,15 +84,14 @@ def _rv(meta: dict) -> int:
     return 0
 
 
-def _newest(obj: dict, meta: dict) -> str:
-    best = meta.get("creationTimestamp") or ""
-    if not isinstance(best, str):
-        best = ""
-    for key in ("lastTimestamp", "eventTime", "deprecatedLastTimestamp"):
-        t = obj.get(key)
-        if isinstance(t, str) and t > best:
-            best = t
-    return best
+_TS = re.compile(rb'"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z)"')
+
+
+def _newest(raw: bytes) -> str:
+    """The newest RFC3339 UTC timestamp anywhere in the object (heartbeats, managedFields, conditions...):
+    the collection-time fallback when a must-gather has no `timestamp` file."""
+    found = _TS.findall(raw)
+    return max(found).decode() if found else ""
 
 
 def _objects(docs: list[Any], problems: list[str]) -> Iterator[tuple[dict, bool]]:
@@ -176,7 +176,8 @@ def _record(obj: dict, from_list: bool, f: ObjectFile, res: FileResult) -> Recor
         labels = {str(k): "" if v is None else str(v) for k, v in labels.items()}
     uid = meta.get("uid")
     group, version = split_api_version(av)
-    newest = _newest(obj, meta)
+    raw = dumps(obj)
+    newest = _newest(raw)
     if newest > res.newest:
         res.newest = newest
     rec = Record(
@@ -188,7 +189,7 @@ def _record(obj: dict, from_list: bool, f: ObjectFile, res: FileResult) -> Recor
         uid=uid if isinstance(uid, str) else "",
         rv=_rv(meta),
         labels=labels,
-        raw=dumps(obj),
+        raw=raw,
         rel=f.rel,
         from_list=from_list,
         hint=(f.group, f.resource),

@@ -33,6 +33,10 @@ REVIEW_RESOURCES = {
 }
 # Subresources a GET can reach here.
 READABLE_SUBRESOURCES = {"status", "log", "scale"}
+# Bundled OpenShift CRDs that a live OpenShift 4 cluster serves from openshift-apiserver
+# instead (openshift/api ships them for MicroShift/HyperShift, not in payload-manifests),
+# so their Tables come from openshift-apiserver's printers.
+AGGREGATED_NOT_CRD = {("route.openshift.io", "routes")}
 
 
 @dataclass(frozen=True)
@@ -263,8 +267,12 @@ def build_registry(
         r = crd_resource(rec, "crd")
         if r:
             reg.add(r)
-    # 2. bundled CRDs, for resources present in the archive
+    # 2. bundled CRDs, for resources present in the archive -- except where
+    #    openshift-apiserver really serves the resource on a live cluster
+    #    (the bundled CRD is not installed by the release payload)
     for rec in bundled_crds:
+        if openshift and (rec.get("group"), rec.get("plural")) in AGGREGATED_NOT_CRD:
+            continue
         if (rec.get("group"), rec.get("kind")) in present:
             r = crd_resource(rec, "bundled-crd")
             if r:

@@ -45,8 +45,11 @@ _DEFAULT_COLUMNS = [
 def check_include(value: str | None) -> str:
     v = value or "Metadata"
     if v not in INCLUDE_VALUES:
-        # apiserver handlers/response.go: "unrecognized includeObject value: %q"
-        raise bad_request(f'unrecognized includeObject value: "{v}"')
+        # apiserver endpoints/handlers/response.go optionsForTransform ->
+        # meta/v1beta1/validation.ValidateTableOptions (field.NotSupported-style text)
+        raise bad_request(
+            f'Unable to convert to Table as requested: includeObject: Invalid value: "{value}": '
+            "must be 'Metadata', 'Object', 'None', or empty")
     return v
 
 
@@ -100,10 +103,13 @@ class TableConverter:
         return {"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": meta,
                 "columnDefinitions": self.columns}
 
-    def row_bytes(self, e: Entry, now: datetime, include: str, raw_of=None) -> bytes:
+    def row_bytes(self, e: Entry, now: datetime, include: str, raw_of=None, v1beta1: bool = False) -> bytes:
         cells, meta = self.row(e, now)
         if include == "None":
             return b'{"cells":' + cells + b"}"
+        if v1beta1 and include != "Object":
+            # the row object is in the requested Table version (response.go asTable)
+            meta = meta.replace(b'"apiVersion":"meta.k8s.io/v1"', b'"apiVersion":"meta.k8s.io/v1beta1"', 1)
         obj = (raw_of(e) if raw_of else e.raw) if include == "Object" else meta
         return b'{"cells":' + cells + b',"object":' + obj + b"}"
 
@@ -113,7 +119,8 @@ class TableConverter:
         head = self.header(rv, cont, remaining)
         head["apiVersion"] = api_version
         h = orjson.dumps(head)
-        rows = b",".join(self.row_bytes(e, now, include, raw_of) for e in entries)
+        beta = api_version.endswith("v1beta1")
+        rows = b",".join(self.row_bytes(e, now, include, raw_of, beta) for e in entries)
         return h[:-1] + b',"rows":[' + rows + b"]}"
 
 
