@@ -149,7 +149,7 @@ async def serve(args: argparse.Namespace) -> int:
         tls = tlsutil.user_material(args.cert, args.key)
     elif args.tls:
         tls = tlsutil.generate(cache / "tls" / f"{os.getpid()}", [args.host])
-    runner = web.AppRunner(app, handler_cancellation=True, access_log=None)
+    runner = web.AppRunner(app, handler_cancellation=True, access_log=None, shutdown_timeout=5)
     await runner.setup()
     site = web.TCPSite(runner, args.host, args.port, reuse_address=True,
                        ssl_context=tlsutil.ssl_context(tls) if tls else None)
@@ -202,8 +202,10 @@ async def serve(args: argparse.Namespace) -> int:
     for t in loaders:
         t.cancel()
     for c in clusters:
+        c.hub.close()
         if c.reload_task:
             c.reload_task.cancel()
+    await runner.shutdown()
     await runner.cleanup()
     return 0
 

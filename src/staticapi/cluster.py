@@ -83,6 +83,9 @@ class Cluster:
             self.store = await asyncio.to_thread(load_store, self.name, self.directory, progress,
                                                  self.live_reload, self.cache_dir)
             self.store.wall_clock = self.wall_clock
+            # history starts at the indexed state: older resourceVersions are 410 Expired
+            # (cacher watch_cache.go getAllEventsSinceLocked)
+            self.hub.oldest_rv = self.store.rv
             from .logs import LogIndex
 
             self.log_index = LogIndex(list(self.store.roots))

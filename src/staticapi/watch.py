@@ -37,7 +37,8 @@ class WatchHub:
 
     history: deque = field(default_factory=lambda: deque(maxlen=HISTORY))
     watchers: set = field(default_factory=set)
-    oldest_rv: int = 0  # changes after this are all in history
+    oldest_rv: int = 0  # changes after this are all in history (set to the store's rv once indexed)
+    closed: bool = False
 
     def publish(self, changes: list[Change]) -> None:
         for c in changes:
@@ -47,6 +48,12 @@ class WatchHub:
         for q in list(self.watchers):
             for c in changes:
                 q.put_nowait(c)
+
+    def close(self) -> None:
+        """End every open watch (server shutdown), as the cacher's terminateAllWatchers does."""
+        self.closed = True
+        for q in list(self.watchers):
+            q.put_nowait(None)
 
     def subscribe(self) -> asyncio.Queue:
         q: asyncio.Queue = asyncio.Queue()
@@ -119,7 +126,7 @@ async def serve_watch(
             await resp.write(_event("BOOKMARK", _bookmark(kind_for_bookmark, last_rv, initial_end=True)))
         loop = asyncio.get_running_loop()
         deadline = loop.time() + max(timeout, 0)
-        while True:
+        while not hub.closed:
             left = deadline - loop.time()
             if left <= 0:
                 break
@@ -129,6 +136,8 @@ async def serve_watch(
                 if bookmarks and deadline - loop.time() > 0:
                     await resp.write(_event("BOOKMARK", _bookmark(kind_for_bookmark, last_rv)))
                 continue
+            if c is None:  # server shutting down
+                break
             last_rv = max(last_rv, c.rv)
             if c.key == key and match(c.entry):
                 await resp.write(_event(c.type, render(c.entry, first)))
