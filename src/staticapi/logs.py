@@ -336,7 +336,12 @@ _ROTATED_RE = re.compile(r"(\d+)\.log\.(\d{8}-\d{6})(\.gz)?\Z")
 
 
 def _scan(d: Path) -> dict[str, os.DirEntry]:
+    # Never through a symlink: a hostile archive could point a pods/ or logs/
+    # directory outside the tree. Every level is scanned by this function, and
+    # entries are checked without following links below, so no link is followed.
     try:
+        if d.is_symlink():
+            return {}
         with os.scandir(d) as it:
             return {e.name: e for e in it}
     except (FileNotFoundError, NotADirectoryError, PermissionError):
@@ -345,14 +350,14 @@ def _scan(d: Path) -> dict[str, os.DirEntry]:
 
 def _is_dir(e: os.DirEntry | None) -> bool:
     try:
-        return e is not None and e.is_dir()
+        return e is not None and e.is_dir(follow_symlinks=False)
     except OSError:
         return False
 
 
 def _nonempty(e: os.DirEntry | None) -> bool:
     try:
-        return e is not None and e.is_file() and e.stat().st_size > 0
+        return e is not None and e.is_file(follow_symlinks=False) and e.stat(follow_symlinks=False).st_size > 0
     except OSError:
         return False
 
@@ -581,7 +586,9 @@ Opener = Callable[[Path, str], BinaryIO]
 
 
 def _default_opener(path: Path, mode: str) -> BinaryIO:
-    return open(path, mode)  # noqa: SIM115 - closed by the callers
+    # O_NOFOLLOW: a file swapped for a symlink after indexing is still refused.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    return os.fdopen(fd, mode)  # noqa: SIM115 - closed by the callers
 
 
 def _is_gzip(path: Path, opener: Opener) -> bool:
