@@ -55,7 +55,7 @@ EXPOSE 8080
 # no token. urlopen raises on any non-2xx answer, so the exit code is 1 then.
 # slim images have no curl: use the interpreter that is already there.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=300s --retries=3 \
-    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/readyz', timeout=4)"]
+    CMD ["python", "-c", "import os, ssl, urllib.request; s = 'https' if os.environ.get('STATICAPI_TOKEN') else 'http'; urllib.request.urlopen(s + '://127.0.0.1:8080/readyz', timeout=4, context=ssl._create_unverified_context())"]
 
 # SOURCE is an argument (docker run IMAGE SOURCE ...) or $STATICAPI_SOURCE;
 # with neither, the bundled fixture is served.

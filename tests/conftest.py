@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -29,6 +30,10 @@ FIXTURE = REPO / "fixtures" / "must-gather"
 OKD = SAMPLES / "resourcewatch-okd-3nodes"
 OKD_SNO = SAMPLES / "resourcewatch-okd-sno"
 MG48 = SAMPLES / "must-gather-clean-release-4.8" / "release-4.8"
+
+# Servers started with --tls/--token use a generated CA; tests reach them without verifying
+# (kubectl verifies with the CA from the kubeconfig).
+_UNVERIFIED = ssl._create_unverified_context()
 
 needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared/samples not present")
 
@@ -69,7 +74,7 @@ class Server:
         if accept:
             req.add_header("Accept", accept)
         try:
-            with urllib.request.urlopen(req, timeout=30) as resp:
+            with urllib.request.urlopen(req, timeout=30, context=_UNVERIFIED) as resp:
                 body = resp.read()
                 status, headers = resp.status, dict(resp.headers)
         except urllib.error.HTTPError as e:
@@ -104,7 +109,7 @@ def start_server(sources: list[str], tmp: Path, kubectl_path: str | None = None,
         if not line:
             break
         lines.append(line)
-        m = re.search(r"serving .* at (http://\S+)", line)
+        m = re.search(r"serving .* at (https?://\S+)", line)
         if m:
             url = m.group(1)
         if line.startswith("export KUBECONFIG="):
@@ -125,7 +130,7 @@ def start_server(sources: list[str], tmp: Path, kubectl_path: str | None = None,
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(url + "/readyz", timeout=5) as r:
+                with urllib.request.urlopen(url + "/readyz", timeout=5, context=_UNVERIFIED) as r:
                     if r.status == 200:
                         break
             except (urllib.error.URLError, ConnectionError, TimeoutError):

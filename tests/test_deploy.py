@@ -215,7 +215,7 @@ def test_healthcheck_probes_readyz_with_urllib():
     code = cmd[2]
     compile(code, "<HEALTHCHECK>", "exec")
     assert "urllib.request" in code
-    assert "http://127.0.0.1:8080/readyz" in code
+    assert "://127.0.0.1:8080/readyz" in code and "https" in code  # a token implies HTTPS
     for k in ("interval", "timeout", "start-period", "retries"):
         assert k in opts, f"HEALTHCHECK --{k} missing"
 
@@ -506,7 +506,10 @@ def test_probes_and_healthcheck_work_without_the_token(tmp_path: Path, tiny_must
         lines = _read_until(proc, r"^(ready|failed): ", stderr=tmp_path / "stderr")
         assert lines[-1].startswith("ready: "), lines
         assert str(tiny_mustgather) in "\n".join(lines), "STATICAPI_FIXTURE was not served"
-        base = re.search(r"at (http://\S+)$", lines[0]).group(1)  # type: ignore[union-attr]
+        base = re.search(r"at (https://\S+)$", lines[0]).group(1)  # type: ignore[union-attr]  # token => TLS
+        import ssl
+
+        unverified = ssl._create_unverified_context()
         port = base.rsplit(":", 1)[1]
 
         def status(path: str, auth: str | None = None) -> int:
@@ -514,7 +517,7 @@ def test_probes_and_healthcheck_work_without_the_token(tmp_path: Path, tiny_must
             if auth:
                 req.add_header("Authorization", f"Bearer {auth}")
             try:
-                with urllib.request.urlopen(req, timeout=10) as r:
+                with urllib.request.urlopen(req, timeout=10, context=unverified) as r:
                     return r.status
             except urllib.error.HTTPError as e:
                 return e.code
@@ -529,11 +532,13 @@ def test_probes_and_healthcheck_work_without_the_token(tmp_path: Path, tiny_must
         # The image's HEALTHCHECK command, pointed at this server's port.
         _, cmd = healthcheck_cmd()
         code = cmd[2].replace("127.0.0.1:8080", f"127.0.0.1:{port}")
-        assert subprocess.run([sys.executable, "-c", code], timeout=30, capture_output=True).returncode == 0
+        henv = dict(_clean_env(), STATICAPI_TOKEN=token)
+        assert subprocess.run([sys.executable, "-c", code], timeout=30, capture_output=True,
+                              env=henv).returncode == 0
     finally:
         _stop(proc)
     # ... and the same check fails once nothing listens there.
-    r = subprocess.run([sys.executable, "-c", code], timeout=30, capture_output=True)
+    r = subprocess.run([sys.executable, "-c", code], timeout=30, capture_output=True, env=henv)
     assert r.returncode != 0
 
 
@@ -798,6 +803,7 @@ def test_workload_service_and_dockerfile_agree(path: Path):
         port = get["port"]
         assert (ports[port] if isinstance(port, str) else port) in exposed, probe
         assert "httpHeaders" not in get, "probes must not need the token"
+        assert get.get("scheme") == "HTTPS", "the token makes the server serve HTTPS"
     # The startup probe leaves time for downloading/unpacking a large archive (>= 15 min).
     sp = c["startupProbe"]
     assert sp["periodSeconds"] * sp["failureThreshold"] >= 900

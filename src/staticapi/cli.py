@@ -55,6 +55,9 @@ def parser() -> argparse.ArgumentParser:
                    help="allow binding beyond localhost without a token (anyone who reaches the port can read)")
     s.add_argument("--tls", action="store_true", help="serve HTTPS with a generated CA and certificate "
                    "(the kubeconfig carries the CA)")
+    s.add_argument("--no-tls", action="store_true",
+                   help="with --token, serve plain HTTP anyway (kubectl then sends no token: it only sends "
+                        "credentials over HTTPS)")
     s.add_argument("--cert", type=Path, help="serve HTTPS with this certificate (PEM; implies --tls)")
     s.add_argument("--key", type=Path, help="private key for --cert (PEM)")
     s.add_argument("--hide-secret-data", action="store_true",
@@ -147,7 +150,9 @@ async def serve(args: argparse.Namespace) -> int:
     tls = None
     if args.cert:
         tls = tlsutil.user_material(args.cert, args.key)
-    elif args.tls:
+    elif args.tls or (args.token and not args.no_tls):
+        # kubectl applies a kubeconfig's credentials only over TLS (clientcmd
+        # client_config.go: IsConfigTransportTLS), so a token implies HTTPS.
         tls = tlsutil.generate(cache / "tls" / f"{os.getpid()}", [args.host])
     runner = web.AppRunner(app, handler_cancellation=True, access_log=None, shutdown_timeout=5)
     await runner.setup()
