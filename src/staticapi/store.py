@@ -15,6 +15,7 @@ losers are logged.
 
 from __future__ import annotations
 
+import bisect
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -95,18 +96,17 @@ class ResourceObjects:
         return self._sorted
 
     def in_namespace(self, namespace: str | None) -> list[Entry]:
+        """The sorted entries of one namespace (all when None), by binary search."""
         entries = self.sorted()
         if not namespace:
             return entries
-        # binary search the sorted slice for this namespace
-        import bisect
-
-        keys = [(e.namespace, e.name) for e in entries] if len(entries) < 64 else None
-        if keys is not None:
-            return [e for e in entries if e.namespace == namespace]
-        lo = bisect.bisect_left(entries, namespace, key=lambda e: e.namespace)
-        hi = bisect.bisect_right(entries, namespace, key=lambda e: e.namespace)
+        lo = bisect.bisect_left(entries, namespace, key=_ns_of)
+        hi = bisect.bisect_right(entries, namespace, key=_ns_of)
         return entries[lo:hi]
+
+
+def _ns_of(e: Entry) -> str:
+    return e.namespace
 
 
 @dataclass

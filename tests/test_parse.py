@@ -1,0 +1,427 @@
+"""staticapi.parse: the fast path must read every input exactly like reference_load."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from staticapi import parse
+from staticapi.parse import MAX_DEPTH, ParseError, load_documents, reference_load
+
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+
+
+def same(a: Any, b: Any) -> bool:
+    """Deep equality that is strict about types (True != 1), key order and NaN."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, float):
+        return (math.isnan(a) and math.isnan(b)) or a == b
+    return a == b
+
+
+def outcome(fn, data: bytes) -> Any:
+    try:
+        return ("ok", fn(data))
+    except ParseError as exc:
+        msg = str(exc)
+        assert msg and "\n" not in msg, msg
+        return ("error", None)
+
+
+def assert_agree(data: bytes) -> Any:
+    ref = outcome(reference_load, data)
+    fast = outcome(load_documents, data)
+    assert ref[0] == fast[0], (data, ref, fast)
+    assert same(ref[1], fast[1]), (data, ref, fast)
+    if ref[0] == "ok":
+        for doc in ref[1]:
+            orjson.dumps(doc)  # always serialisable
+    return ref
+
+
+# Every construct the fast path may read differently from the reference.
+RISKY = [
+    # YAML 1.1 booleans / nulls in every casing, and 1.2-only spellings
+    *[f"a: {w}\n" for w in ["yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON",
+                            "off", "Off", "OFF", "y", "Y", "n", "N", "true", "True", "TRUE",
+                            "tRUE", "false", "FALSE", "fAlse", "null", "Null", "NULL", "nULL",
+                            "~", "", "yEs", "oN"]],
+    *[f"{w}: x\n" for w in ["yes", "on", "off", "no", "1", "0777", "1.5", "true", "=", "y"]],
+    # integers: octal, 0o, hex, binary, underscores, signs, sexagesimal, big
+    *[f"a: {w}\n" for w in ["0777", "0o17", "0O17", "0x1F", "0X1F", "0b101", "0B101", "-0b11",
+                            "1_000", "_1", "1_", "+1", "-0", "+0", "00", "012", "09", "1:20",
+                            "1:20:30", "-1:20", "190:20:30", "12:30", "12:61",
+                            "123456789012345678901234567890", "18446744073709551615",
+                            "18446744073709551616", "-9223372036854775809", "0x_1F"]],
+    # floats: exponents, leading dots, inf/nan variants, underscores, sexagesimal floats
+    *[f"a: {w}\n" for w in ["1e3", "1E3", "1.0e3", "1.0e+3", "1.5e-3", "-1.5E+3", ".5", "-.5",
+                            "+.5", "1.", "0.", "01.5", "1_000.5", ".inf", ".Inf", ".INF",
+                            "-.inf", "+.inf", ".iNf", ".nan", ".NaN", ".NAN", ".nAn", "inf",
+                            "nan", "1:20.5", "1.0e400", "1.5.3", "4.12.0", "1e", "1e+"]],
+    # '=', merge keys, timestamps (strings), odd tokens
+    "a: =\n", "=: a\n", "a: <<\n",
+    "base: &b {x: 1, y: 2}\nd:\n  <<: *b\n  y: 3\n",
+    "base: &b {x: 1}\nother: &o {z: 2}\nd:\n  <<: [*b, *o]\n",
+    "a: 2001-12-14t21:59:43.10-05:00\nb: 2002-12-14\nc: 2023-03-08T10:12:30Z\n",
+    "a: !!timestamp 2001-12-14\n", "a: !!binary aGVsbG8=\n", "a: !!binary /w==\n",
+    "a: !!binary '%%%'\n", "a: !!set {x, y}\n", "a: !!omap [x: 1, y: 2]\n",
+    "a: !!pairs [x: 1, x: 2]\n", "a: !foo bar\n", "a: !foo {b: 1}\n", "a: !!str 1\n",
+    "a: !!int '7'\n", "a: !!int x\n", "a: !!float '1'\n", "a: !<tag:example.com,2000:x> 1\n",
+    "a: !!python/name:os.system\n", "!!map {a: 1}\n",
+    # duplicate keys (last wins, first position)
+    "a: 1\nb: 2\na: 3\n", "{a: 1, a: 2}\n", "1: a\n'1': b\n", "1: a\ntrue: b\n1.0: c\n",
+    # BOM, tabs, CR, non-UTF-8, NUL, YAML 1.1 line breaks, controls
+    "\ufeffa: 1\n", "a: 1\n\ufeffb: 2\n", "a:\tb\n", "a: b\t\n", "a:\n\t- 1\n", "a: 'x\ty'\n",
+    "a: 1\r\nb: 2\r\n", "a: 1\rb: 2\r", "a: b\x85c\n", "a: b\u2028c\n", "a: b\u2029c\n",
+    "a: \x1b[31m\n", "a: \x7f\n", "a: \ufffe\n", "a: \x80\n", "a: '\x9f'\n",
+    # anchors, aliases, explicit keys, complex keys, flow quirks, reserved indicators
+    "a: &x 1\nb: *x\n", "a: &x [1, 2]\nb: *x\n", "a: *x\n", "&a a: b\n", "? a\n: b\n",
+    "? [a, b]\n: c\n", "[a, b]: c\n", "{a: 1}: c\n", ": x\n", "~: x\n", "null: x\n",
+    "a: @x\n", "a: `x\n", "a: %x\n", "{a:1}\n", '{"a":1}\n', '{"a":0777}\n', "[a:b]\n",
+    "{a: http://x}\n", "{k: |\n  x}\n", "{a: [1], b: >\n  x}\n", "[a,\n  |\n  x]\n", "[a,\n :x]\n", "[http://x, b]\n", "k: [1,2,]\n", "k: {a: 1,}\n", "k: [a, b\n",
+    "a: ::1\n", "a: :x\n", "a: -\n", "- - - x\n", "-\n", "- \n",
+    # document markers and directives
+    "---\na: 1\n", "--- \na: 1\n", "--- # c\na: 1\n", "--- a\n", "--- !!str x\n", "---\n---\n",
+    "a: 1\n---\n", "a: 1\n---\nb: 2\n", "a: 1\n...\n", "a: 1\n...\n---\nb: 2\n",
+    "# c\n---\na: 1\n", "a: |\n  x\n---\nb: 1\n", "a: \"x\n---\ny\"\n", "a: x\n---\n  y\n",
+    "--- |\nx\n---\ny\n", "a: 1\n---  # c\n- b\n", "a: 1\n---\n...\n", "%YAML 1.1\n---\na: 1\n", "%TAG ! tag:example.com,2000:\n---\na: !x 1\n",
+    "--- >\n  folded\n", "null\n", "--- null\n", "~\n", "''\n", "x\n", "42\n", "[]\n", "{}\n",
+    # scalars: block styles, folding, escapes
+    "a: |\n  x\n  y\n", "a: |-\n  x\n\n", "a: |+\n  x\n\n", "a: >\n  x\n  y\n\n  z\n",
+    "a: |2\n   x\n", "a: >-\n  x\n  y\n", "a: \"x\\/y\\u00e9\\U0001F600\\x41\"\n",
+    "a: \"\\N\\_\\L\\P\\e\\0\"\n", "a: \"\\ud800\"\n", "a: \"\\q\"\n", "a: \"x\n  y\n\n  z\"\n",
+    "a: x\n  y\n\n  z\n", "a: 'it''s'\n", "a: b #c\n", "a: b#c\n", "a: 'no'\nb: \"on\"\n",
+    # JSON
+    '{"a": 1e3, "b": 1.5E+2, "c": -0.0, "d": [true, null]}', '[1, 2, 3]', '{"a": 1, "a": 2}',
+    '{"a": 123456789012345678901234567890}', '{"a": 1E400}', '{"a": NaN}', '["\\ud800"]',
+    '{"a": "\\u00e9\\ud83d\\ude00"}', '  \n {"a": "\x85"}', '{"a": 1,}', "{'a': 1}", '"str"',
+    '{"a": "b"} trailing', '[1]\n[2]',
+]
+
+
+@pytest.mark.parametrize("text", RISKY)
+def test_risky_constructs_agree(text: str) -> None:
+    assert_agree(text.encode("utf-8"))
+
+
+@pytest.mark.parametrize("text", [t for t in RISKY if not t.lstrip().startswith(("{", "[", '"'))])
+def test_risky_constructs_with_leading_document_marker(text: str) -> None:
+    assert_agree(b"---\n" + text.encode("utf-8"))
+
+
+@pytest.mark.parametrize("text", [t for t in RISKY if t.startswith("a: ")])
+def test_risky_scalars_in_other_positions(text: str) -> None:
+    value = text[3:].rstrip("\n")
+    for doc in (f"- {value}\n", f"x:\n  - {value}\n", f"[{value}]\n", f"{{k: {value}}}\n",
+                f"x:\n  y: {value}\n", f"x: [a, {value}, b]\n", f"- - {value}\n"):
+        assert_agree(doc.encode("utf-8"))
+
+
+def test_risky_fast_path_prescan_rejects() -> None:
+    for text in ["a: yes\n", "a: 0777\n", "a: 1e3\n", "a: .5\n", "a: 1:20\n", "a: 1_000\n",
+                 "a: &x 1\n", "a: *x\n", "a: !t 1\n", "? a\n: b\n", "a:\tb\n", "a: 1\r\n",
+                 "d:\n  <<: {x: 1}\n", "a: b\u2028c\n", "%YAML 1.1\n",
+                 "a: 0o7\n", "a: 0x1F\n", "a: .nAn\n", "on: x\n", "- No\n", "[off]\n",
+                 "a: @x\n"]:
+        assert not parse._fast_yaml_ok(text.encode()), text
+
+
+def test_typical_kubernetes_yaml_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = (
+        b"---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web-0\n  namespace: default\n"
+        b"  labels:\n    app: web\n  annotations:\n    x/enabled: \"true\"\n"
+        b"  creationTimestamp: \"2023-03-08T10:12:30Z\"\n  uid: 0003f135-d9bc-46d4-a0b7-25ac6c606038\n"
+        b"spec:\n  containers:\n  - name: c\n    image: quay.io/x/y@sha256:0bac1085cd30\n"
+        b"    args: [\"--v=2\", --port=8080]\n    ports:\n    - containerPort: 8080\n"
+        b"      protocol: TCP\n    resources: {}\n  nodeSelector:\n    kubernetes.io/os: linux\n"
+        b"status:\n  phase: Running\n  message: 'failed on node: no'\n  ratio: 0.5\n  count: -3\n"
+        b"  ok: true\n  none: null\n  empty:\n  version: 4.12.0-0.okd-2023-03-04-063026\n"
+    )
+    monkeypatch.setattr(parse, "_reference", lambda text: pytest.fail("fell back"))
+    docs = load_documents(doc)
+    assert docs[0]["spec"]["containers"][0]["ports"] == [{"containerPort": 8080, "protocol": "TCP"}]
+    monkeypatch.undo()
+    assert same(docs, reference_load(doc))
+
+
+def test_json_takes_orjson(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parse, "_reference", lambda text: pytest.fail("fell back"))
+    assert load_documents(b'{"a": 1e3, "b": [1, 2]}') == [{"a": 1000.0, "b": [1, 2]}]
+
+
+# ------------------------------------------------------------------ semantics
+
+
+def test_reference_semantics() -> None:
+    docs = reference_load(
+        b"---\nb1: yes\nb2: off\ns1: y\ns2: 1e3\nt: 2023-03-08T10:12:30Z\neq: =\noct: 0777\n"
+        b"sexa: 1:20\nnil: ~\n1: int-key\ntrue: bool-key\n1.5: float-key\n"
+    )
+    assert docs == [{"b1": True, "b2": False, "s1": "y", "s2": "1e3",
+                     "t": "2023-03-08T10:12:30Z", "eq": "=", "oct": 511, "sexa": 80,
+                     "nil": None, "1": "int-key", "true": "bool-key", "1.5": "float-key"}]
+
+
+@pytest.mark.parametrize(("key", "expected"), [
+    ("1.5", "1.5"), ("0.1", "0.1"), ("1000000.0", "1e+06"), ("123456.0", "123456"),
+    ("0.0001", "0.0001"), ("0.00001", "1e-05"), ("-2.5", "-2.5"), (".inf", ".inf"),
+    ("-.inf", "-.inf"), (".nan", ".nan"), ("1.0e+40", ".inf"), ("3.14159265358979", "3.1415927"),
+])
+def test_float_keys_formatted_like_go(key: str, expected: str) -> None:
+    # sigs.k8s.io/yaml convertToJSONableObject: strconv.FormatFloat(k, 'g', -1, 32)
+    assert load_documents(f"{key}: x\n".encode()) == [{expected: "x"}]
+
+
+def test_multi_document_stream_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    stream = b"---\na: 1\n---\n- x\n- y\n--- # c\n\n---\nb: {c: 2}\n"
+    expected = reference_load(stream)
+    monkeypatch.setattr(parse, "_reference", lambda text: pytest.fail("fell back"))
+    assert same(load_documents(stream), expected)
+    assert expected == [{"a": 1}, ["x", "y"], {"b": {"c": 2}}]
+
+
+def test_documents_and_empties() -> None:
+    assert load_documents(b"") == []
+    assert load_documents(b"# only a comment\n") == []
+    assert load_documents(b"---\n---\n") == []
+    assert load_documents(b"a: 1\n---\n---\nb: 2\n...\n") == [{"a": 1}, {"b": 2}]
+    assert load_documents(b"- a\n- b\n") == [["a", "b"]]
+    assert load_documents(b"---\n- a\n") == [["a"]]
+
+
+def test_encoding_handling() -> None:
+    assert load_documents(b"\xef\xbb\xbfa: 1\n") == [{"a": 1}]
+    assert load_documents("a: é\n".encode("utf-16")) == [{"a": "é"}]
+    for junk in (b"\x00\x01\x02", b"a: 1\n\x00", b"a: \xff\xfe\n", b"\x89PNG\r\n\x1a\n\x00"):
+        with pytest.raises(ParseError):
+            load_documents(junk)
+        with pytest.raises(ParseError):
+            reference_load(junk)
+
+
+def test_duplicate_keys_last_wins_first_position() -> None:
+    docs = load_documents(b"a: 1\nb: 2\na: 3\n")
+    assert list(docs[0].items()) == [("a", 3), ("b", 2)]
+
+
+def test_tags_are_jsonable() -> None:
+    docs = load_documents(b"a: !!binary aGVsbG8=\nb: !!set {x, y}\nc: !!omap [x: 1]\n"
+                          b"d: !!timestamp 2001-12-14\ne: !custom [1]\n")
+    assert docs == [{"a": "hello", "b": {"x": None, "y": None}, "c": [{"x": 1}],
+                     "d": "2001-12-14", "e": [1]}]
+    with pytest.raises(ParseError):
+        load_documents(b"a: !!python/object/apply:os.system [ls]\n")
+
+
+def test_big_ints_become_floats_like_go() -> None:
+    assert load_documents(b"a: 18446744073709551615\nb: 18446744073709551616\n") == [
+        {"a": 18446744073709551615, "b": 1.8446744073709552e19}]
+    assert load_documents(b'{"a": 18446744073709551616}') == [{"a": 1.8446744073709552e19}]
+
+
+def test_parse_error_is_one_line() -> None:
+    with pytest.raises(ParseError) as info:
+        load_documents(b"a: [1, 2\nb: c\n")
+    assert "\n" not in str(info.value) and "line" in str(info.value)
+
+
+def billion_laughs(levels: int = 9) -> bytes:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, levels + 1):
+        prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
+        lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_alias_bomb_rejected_quickly() -> None:
+    start = time.monotonic()
+    for fn in (load_documents, reference_load):
+        with pytest.raises(ParseError, match="alias"):
+            fn(billion_laughs())
+    assert time.monotonic() - start < 30
+    assert_agree(billion_laughs(3))  # small expansions are fine
+
+
+def test_recursive_alias_rejected() -> None:
+    for data in (b"a: &a [*a]\n", b"a: &a {b: *a}\n"):
+        assert_agree(data)
+        with pytest.raises(ParseError):
+            load_documents(data)
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH - 1, MAX_DEPTH, MAX_DEPTH + 1, 5000, 100_000])
+def test_depth_limit_flow(depth: int) -> None:
+    data = b"[" * depth + b"]" * depth
+    ref = assert_agree(data)
+    assert (ref[0] == "ok") == (depth <= MAX_DEPTH)
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH, MAX_DEPTH + 1, 30_000])
+def test_depth_limit_block(depth: int) -> None:
+    compact = b"- " * depth + b"x\n"
+    assert (assert_agree(compact)[0] == "ok") == (depth <= MAX_DEPTH)
+    if depth < 1000:
+        indented = b"".join(b" " * i + b"k:\n" for i in range(depth - 1)) + b" " * depth + b"k: v\n"
+        assert (assert_agree(indented)[0] == "ok") == (depth <= MAX_DEPTH)
+
+
+def test_alias_depth_counts_expanded() -> None:
+    inner = b"[" * 200 + b"]" * 200
+    ok = b"a: &a " + inner + b"\nb: " + b"[" * 40 + b"*a" + b"]" * 40 + b"\n"
+    too_deep = b"a: &a " + inner + b"\nb: " + b"[" * 60 + b"*a" + b"]" * 60 + b"\n"
+    assert assert_agree(ok)[0] == "ok"  # 1 + 40 + 200 levels
+    assert assert_agree(too_deep)[0] == "error"  # 1 + 60 + 200 levels
+
+
+# ------------------------------------------------------------------ hypothesis
+
+RISKY_TOKENS = [
+    "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y",
+    "n", "N", "true", "True", "TRUE", "tRue", "false", "null", "Null", "NULL", "nuLL", "~",
+    "=", "0777", "0o17", "0x1F", "0X1f", "0b101", "1_000", "_1", "+1", "-0", "1:20", "-1:20:30",
+    "1e3", "1.0e3", "1.5e+3", ".5", "-.5", "+.5", "1.", ".inf", "-.Inf", ".NaN", ".nAn",
+    "12345678901234567890", "99999999999999999999999", "2001-12-14", "2023-03-08T10:12:30Z",
+    "4.12.0", "1.5.3", "0.0.0.0:8080", "-", "+", ".", "..", "1e", "0x", "0b", "0o", "00",
+    "a", "node-1", "openshift-etcd",
+]
+TOKEN_ALPHABET = "0123456789._:+-eExXoObBaAfFnNyYtTrRuUlLsS~="
+plain_tokens = st.one_of(st.sampled_from(RISKY_TOKENS),
+                         st.text(TOKEN_ALPHABET, min_size=1, max_size=8))
+texts = st.one_of(plain_tokens, st.text(min_size=0, max_size=12))
+scalars = st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70),
+                    st.floats(allow_nan=True, allow_infinity=True), texts)
+json_like = st.recursive(
+    scalars,
+    lambda children: st.one_of(st.lists(children, max_size=4),
+                               st.dictionaries(texts, children, max_size=4)),
+    max_leaves=20,
+)
+
+_PLAIN_OK = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:+-~=/")
+
+
+def emit_scalar(value: Any) -> str:
+    """Emit a scalar as a *plain* YAML scalar whenever that is syntactically possible."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value) if not isinstance(value, float) or math.isfinite(value) else (
+            ".nan" if math.isnan(value) else (".inf" if value > 0 else "-.inf"))
+    if (value and set(value) <= _PLAIN_OK and not value.startswith(("-", ":", "?"))
+            and ": " not in value and not value.endswith(":")):
+        return value
+    if value in ("-", "+", ".") or (value.startswith("-") and set(value) <= _PLAIN_OK
+                                    and len(value) > 1 and value[1] != " " and ": " not in value
+                                    and not value.endswith(":")):
+        return value
+    return json.dumps(value)  # a JSON string is a valid YAML double-quoted scalar
+
+
+def emit(value: Any, indent: int = 0) -> str:
+    pad = " " * indent
+    if isinstance(value, dict):
+        if not value:
+            return pad + "{}\n"
+        out = []
+        for k, v in value.items():
+            key = emit_scalar(k)
+            if isinstance(v, (dict, list)) and v:
+                out.append(f"{pad}{key}:\n{emit(v, indent + 2)}")
+            else:
+                out.append(f"{pad}{key}: {emit(v, 0).strip()}\n")
+        return "".join(out)
+    if isinstance(value, list):
+        if not value:
+            return pad + "[]\n"
+        out = []
+        for v in value:
+            if isinstance(v, (dict, list)) and v:
+                out.append(f"{pad}-\n{emit(v, indent + 2)}")
+            else:
+                out.append(f"{pad}- {emit(v, 0).strip()}\n")
+        return "".join(out)
+    return pad + emit_scalar(value) + "\n"
+
+
+def emit_flow(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{emit_scalar(k)}: {emit_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(emit_flow(v) for v in value) + "]"
+    return emit_scalar(value)
+
+
+HYP = settings(max_examples=int(os.environ.get("STATICAPI_PARSE_EXAMPLES", "300")), deadline=None,
+               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@HYP
+@given(json_like)
+def test_hypothesis_block_emitter(value: Any) -> None:
+    assert_agree(emit(value).encode("utf-8"))
+
+
+@HYP
+@given(json_like)
+def test_hypothesis_flow_emitter(value: Any) -> None:
+    assert_agree(("k: " + emit_flow(value) + "\n").encode("utf-8"))
+
+
+@HYP
+@given(json_like)
+def test_hypothesis_multiline_flow_emitter(value: Any) -> None:
+    flow = emit_flow(value).replace(", ", ",\n  ").replace("[", "[\n  ").replace("{", "{\n  ")
+    assert_agree(("k: " + flow + "\n").encode("utf-8"))
+    assert_agree(("- " + flow + "\n").encode("utf-8"))
+
+
+@HYP
+@given(json_like)
+def test_hypothesis_pyyaml_dump(value: Any) -> None:
+    text = yaml.safe_dump(value, default_style=None, allow_unicode=True, explicit_start=True)
+    assert_agree(text.encode("utf-8"))
+
+
+@HYP
+@given(plain_tokens, plain_tokens)
+def test_hypothesis_tokens_in_every_position(token: str, other: str) -> None:
+    for doc in (f"k: {token}\n", f"{token}: v\n", f"- {token}\n", f"[{token}, {other}]\n",
+                f"{{{token}: {other}}}\n", f"a:\n  {token}: {other}\n", f"k: {token} # c\n",
+                f'{{"k":{token}}}\n', f"k: {token}\n  {other}\n", f"k: [a,\n  {token}]\n",
+                f"{{k: {token},\n  {other}: x}}\n", f"k: [\n  {token}\n]\n"):
+        assert_agree(doc.encode("utf-8"))
+
+
+# ------------------------------------------------------------------ real samples
+
+
+@pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared/samples not present")
+def test_every_sample_file_agrees() -> None:
+    count = 0
+    for dirpath, _dirs, names in os.walk(SAMPLES):
+        for name in names:
+            if not name.endswith((".yaml", ".yml", ".json")):
+                continue
+            data = (Path(dirpath) / name).read_bytes()
+            ref = outcome(reference_load, data)
+            fast = outcome(load_documents, data)
+            assert ref[0] == fast[0] and same(ref[1], fast[1]), os.path.join(dirpath, name)
+            count += 1
+    assert count > 1000
