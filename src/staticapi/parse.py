@@ -97,6 +97,8 @@ __all__ = ["ParseError", "load_documents", "reference_load", "MAX_DEPTH", "MAX_A
 MAX_DEPTH = 254
 #: Nodes that aliases may add by expansion (billion-laughs bound).
 MAX_ALIAS_NODES = 1_000_000
+#: Scalar bytes that aliases may add by expansion.
+MAX_ALIAS_BYTES = 64 << 20
 
 _INT64_MIN = -(2**63)
 _UINT64_MAX = 2**64 - 1
@@ -341,37 +343,44 @@ def _check_event_depth(text: str) -> None:
 
 
 def _check_aliases(root: yaml.Node) -> None:
-    """Bound alias expansion (billion laughs), expanded depth; reject recursive aliases."""
-    sizes: dict[int, tuple[int, int]] = {}  # id(node) -> (expanded nodes, expanded depth)
+    """Bound alias expansion (billion laughs) in nodes *and* in scalar bytes, and expanded depth;
+    reject recursive aliases. A byte bound is needed too: one 1 MB scalar aliased 2,000 times is
+    few nodes but ~2 GB of JSON (go-yaml v2 decode.go bounds decode operations for the same reason)."""
+    sizes: dict[int, tuple[int, int, int]] = {}  # id(node) -> (expanded nodes, expanded depth, scalar bytes)
     on_stack: set[int] = set()
     expanded_extra = 0
+    expanded_bytes = 0
 
-    def visit(node: yaml.Node) -> tuple[int, int]:
-        nonlocal expanded_extra
+    def visit(node: yaml.Node) -> tuple[int, int, int]:
+        nonlocal expanded_extra, expanded_bytes
         key = id(node)
         known = sizes.get(key)
         if known is not None:
             expanded_extra += known[0]
+            expanded_bytes += known[2]
             if expanded_extra > MAX_ALIAS_NODES:
                 raise ParseError(f"alias expansion exceeds {MAX_ALIAS_NODES} nodes (alias bomb?)")
+            if expanded_bytes > MAX_ALIAS_BYTES:
+                raise ParseError(f"alias expansion exceeds {MAX_ALIAS_BYTES} bytes (alias bomb?)")
             return known
         if key in on_stack:
             raise ParseError("recursive alias (anchor contains itself)")
         if isinstance(node, yaml.ScalarNode):
-            result = (1, 0)
+            result = (1, 0, len(node.value))
         else:
             on_stack.add(key)
             if isinstance(node, yaml.MappingNode):
                 children = [n for pair in node.value for n in pair]
             else:
                 children = node.value
-            total, deepest = 1, 0
+            total, deepest, nbytes = 1, 0, 0
             for child in children:
-                n, d = visit(child)
+                n, d, b = visit(child)
                 total += n
+                nbytes += b
                 deepest = max(deepest, d)
             on_stack.discard(key)
-            result = (total, deepest + 1)
+            result = (total, deepest + 1, nbytes)
             if result[1] > MAX_DEPTH:
                 raise ParseError(f"nesting deeper than {MAX_DEPTH} levels")
         sizes[key] = result
