@@ -172,3 +172,49 @@ def test_review_protobuf_decoding():
     assert got["resourceAttributes"]["resource"] == "pods"
     assert reviews.decision(got)[0] is False
     assert reviews.decision({"resourceAttributes": {"verb": "list"}})[0] is True
+
+
+def _identity(obj: dict) -> tuple:
+    from staticapi.ingest import split_api_version
+
+    g, v = split_api_version(obj["apiVersion"])
+    m = obj["metadata"]
+    return (g, v, obj["kind"], m.get("namespace", ""), m["name"], m["uid"], int(m["resourceVersion"]))
+
+
+def test_quick_identity_agrees_with_parsing():
+    """The metadata byte scan that lets List twins skip parsing must never misread a file."""
+    from conftest import FIXTURE, SAMPLES
+    from staticapi.ingest import quick_identity
+    from staticapi.parse import ParseError, reference_load
+
+    files = sorted(FIXTURE.rglob("*.yaml"))
+    if SAMPLES.is_dir():
+        files += sorted(SAMPLES.rglob("*.yaml"))[::3]
+    seen = 0
+    for f in files:
+        data = f.read_bytes()
+        q = quick_identity(data)
+        if q is None:
+            continue
+        try:
+            docs = reference_load(data)
+        except ParseError:
+            raise AssertionError(f"{f}: quick scan accepted an unparsable file")
+        assert len(docs) == 1, f
+        assert q == _identity(docs[0]), f
+        seen += 1
+    assert seen > 100
+
+
+@pytest.mark.parametrize("text", [
+    b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  uid: u\n",  # no resourceVersion
+    b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  uid: u\n  resourceVersion: \"1\"\n---\nkind: X\n",
+    b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: &a x\n  uid: u\n  resourceVersion: \"1\"\n",
+    b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: \"a\\u0041\"\n  uid: u\n  resourceVersion: \"1\"\n",
+    b"apiVersion: v1\nkind: Pod\nmetadata: {name: a, uid: u, resourceVersion: '1'}\n",
+])
+def test_quick_identity_declines_unusual_files(text):
+    from staticapi.ingest import quick_identity
+
+    assert quick_identity(text) is None

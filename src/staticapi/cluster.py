@@ -43,8 +43,10 @@ def load_store(name: str, directory: Path, progress: Callable[[int, int], None] 
     info: dict = {}
     cached = indexcache.load(cfile, lay, info) if cfile else {}
     todo = [f for f in lay.files if f.rel not in cached]
-    parsed = {r.rel: r for r in ingest.parse_files(todo, progress=progress)}
+    parsed = {r.rel: r for r in ingest.parse_files(todo, progress=progress, quick=True)}
     results = [cached.get(f.rel) or parsed[f.rel] for f in lay.files]
+    # per-object twins of List items are not parsed twice (ingest.quick_identity)
+    results = ingest.resolve_quick(results, lay.files)
     store = build_store(name, lay, results, bundled_crds=bundled, crd_record=crd_record, track=track)
     store.zdict = info.get("zdict")
     saved = compact(store)

@@ -38,7 +38,7 @@ from .layout import Layout
 log = logging.getLogger("staticapi.indexcache")
 
 MAGIC = b"SAPIIDX\x00"
-FORMAT = 2
+FORMAT = 3
 END = b"\xffEND"
 _U32 = struct.Struct("<I")
 
@@ -97,7 +97,8 @@ def load(path: Path, layout: Layout, info: dict | None = None) -> dict[str, File
                         break
                     (n,) = _U32.unpack(head)
                     meta = orjson.loads(_read_exact(r, n))
-                    res = FileResult(rel=meta["rel"], problems=meta["problems"], newest=meta["newest"])
+                    res = FileResult(rel=meta["rel"], problems=meta["problems"], newest=meta["newest"],
+                                     quick=tuple(meta["quick"]) if meta.get("quick") else None)
                     for _ in range(meta["n"]):
                         (m,) = _U32.unpack(_read_exact(r, 4))
                         g, v, k, ns, name, uid, rv, labels, from_list, converted, hint = orjson.loads(_read_exact(r, m))
@@ -133,7 +134,7 @@ def save(path: Path, layout: Layout, results: list[FileResult], zdict=None) -> N
                     if res.rel not in stamps:
                         continue
                     meta = orjson.dumps({"rel": res.rel, "stamp": stamps[res.rel], "problems": res.problems,
-                                         "newest": res.newest, "n": len(res.records)})
+                                         "newest": res.newest, "n": len(res.records), "quick": res.quick})
                     w.write(_U32.pack(len(meta)) + meta)
                     for rec in res.records:
                         m = orjson.dumps([rec.group, rec.version, rec.kind, rec.namespace, rec.name, rec.uid, rec.rv,

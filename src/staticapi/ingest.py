@@ -57,6 +57,40 @@ class FileResult:
     records: list[Record] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     newest: str = ""  # newest RFC3339 timestamp seen (collection-time fallback)
+    # Not parsed: the file's one object, identified by a metadata scan, is
+    # expected to be a List item's twin: (group, version, kind, namespace, name, uid, rv)
+    quick: tuple | None = None
+
+
+# A per-object file as `oc adm inspect` writes it: one document, sorted keys,
+# `apiVersion`/`kind`/`metadata` at column 0 and metadata's fields at two spaces.
+_Q_TOP = re.compile(rb"^(apiVersion|kind): ([^\n'\"#&*!|>{}\[\]]+?)[ ]*$", re.M)
+_Q_META = re.compile(rb"^metadata:\n((?:  [^\n]*\n|    [^\n]*\n)+)", re.M)
+_Q_FIELD = re.compile(rb"^  (name|namespace|resourceVersion|uid): (?:\"([^\"\\\n]*)\"|'([^'\n]*)'|([^\n'\"#&*!|>{}\[\]]+?))[ ]*$",
+                      re.M)
+
+
+def quick_identity(data: bytes) -> tuple | None:
+    """(group, version, kind, namespace, name, uid, rv) of a single-object YAML file by a byte
+    scan, or None when the file is not plainly of that shape (then it is parsed normally)."""
+    body = data[4:] if data.startswith(b"---\n") else data
+    if b"\n---" in body or body.startswith(b"---") or b"\t" in body[:4096]:
+        return None
+    top = dict(_Q_TOP.findall(body))
+    m = _Q_META.search(body)
+    if m is None or b"apiVersion" not in top or b"kind" not in top:
+        return None
+    f = {}
+    for k, dq, sq, plain in _Q_FIELD.findall(m.group(1)):
+        f[k] = dq or sq or plain
+    rv, uid, name = f.get(b"resourceVersion", b""), f.get(b"uid", b""), f.get(b"name", b"")
+    if not (rv.isdigit() and uid and name):
+        return None
+    try:
+        g, v = split_api_version(top[b"apiVersion"].decode())
+        return (g, v, top[b"kind"].decode(), f.get(b"namespace", b"").decode(), name.decode(), uid.decode(), int(rv))
+    except UnicodeDecodeError:
+        return None
 
 
 def split_api_version(api_version: str) -> tuple[str, str]:
@@ -122,15 +156,24 @@ def _objects(docs: list[Any], problems: list[str]) -> Iterator[tuple[dict, bool]
             yield doc, False
 
 
-def process_file(f: ObjectFile) -> FileResult:
-    """Parse one file; never raises for bad content."""
+def process_file(f: ObjectFile, quick: bool = False) -> FileResult:
+    """Parse one file; never raises for bad content.
+
+    With `quick`, a per-object file that a metadata scan identifies is not
+    parsed: its FileResult carries only `quick` (see parse_all)."""
     res = FileResult(rel=f.rel)
     try:
-        with open(f.path, "rb") as fh:
+        fd = os.open(f.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
             data = fh.read()
     except OSError as e:
         res.problems.append(f"unreadable: {e.strerror or e}")
         return res
+    if quick and f.per_object and f.path.suffix in (".yaml", ".yml"):
+        ident = quick_identity(data)
+        if ident is not None:
+            res.quick = ident
+            return res
     if not data.strip():
         res.problems.append("empty file")
         return res
@@ -204,10 +247,10 @@ def _record(obj: dict, from_list: bool, f: ObjectFile, res: FileResult) -> Recor
     return rec
 
 
-def _process_batch(files: list[ObjectFile]) -> list[FileResult]:
+def _process_batch(files: list[ObjectFile], quick: bool = False) -> list[FileResult]:
     gc.disable()
     try:
-        return [process_file(f) for f in files]
+        return [process_file(f, quick) for f in files]
     finally:
         gc.enable()
 
@@ -251,6 +294,7 @@ def parse_files(
     *,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    quick: bool = False,
 ) -> Iterable[FileResult]:
     """Parse every file, in order, yielding results as they come.
 
@@ -265,7 +309,7 @@ def parse_files(
         gc.disable()
         try:
             for f in files:
-                r = process_file(f)
+                r = process_file(f, quick)
                 done += f.size
                 if progress:
                     progress(done, total)
@@ -280,8 +324,27 @@ def parse_files(
     ctx.set_forkserver_preload(["staticapi.ingest"])
     batches = list(_batches(files))
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        for batch, results in zip(batches, pool.map(_process_batch, batches)):
+        for batch, results in zip(batches, pool.map(_process_batch, batches, [quick] * len(batches))):
             done += sum(f.size for f in batch)
             if progress:
                 progress(done, total)
             yield from results
+
+
+def resolve_quick(results: list[FileResult], files: list[ObjectFile], **kw) -> list[FileResult]:
+    """Parse the quick-scanned files whose object is not already a List item with the same uid and
+    resourceVersion (then the two are the same object version: one parse is enough)."""
+    known = {}
+    for res in results:
+        if res.quick is None:
+            for r in res.records:
+                if not r.converted:
+                    known[(r.group, r.kind, r.namespace, r.name)] = (r.uid, r.rv)
+    by_rel = {f.rel: f for f in files}
+    redo = [by_rel[res.rel] for res in results
+            if res.quick is not None and known.get((res.quick[0], res.quick[2], res.quick[3], res.quick[4]))
+            != (res.quick[5], res.quick[6])]
+    if not redo:
+        return results
+    again = {r.rel: r for r in parse_files(redo, quick=False, **kw)}
+    return [again.get(res.rel, res) for res in results]

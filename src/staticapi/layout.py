@@ -35,6 +35,7 @@ class ObjectFile:
     group: str | None  # from the path: '' for core; None when the path says nothing
     resource: str | None
     namespace: str | None
+    per_object: bool = False  # <group>/<resource>/<name>.yaml or pods/<pod>/<pod>.yaml: often a List item's twin
 
 
 @dataclass
@@ -128,8 +129,9 @@ def _walk_files(top: Path):
         yield dirpath, dirnames, sorted(filenames)
 
 
-def classify(parts: tuple[str, ...]) -> tuple[str | None, str | None, str | None] | None:
-    """Path parts below a root -> (group hint, resource hint, namespace), or None when not an object file.
+def classify(parts: tuple[str, ...]) -> tuple | None:
+    """Path parts below a root -> (group hint, resource hint, namespace[, per_object]), or None
+    when not an object file.
 
     The single place that knows the must-gather layout (see the module docstring).
     """
@@ -143,7 +145,7 @@ def classify(parts: tuple[str, ...]) -> tuple[str | None, str | None, str | None
         if len(d) == 1:  # <group>/<resource>.yaml  (a List)
             return _core(d[0]), _stem(name), None
         if len(d) == 2:  # <group>/<resource>/<name>.yaml
-            return _core(d[0]), d[1], None
+            return _core(d[0]), d[1], None, True
         return None, None, None
     if parts[0] != "namespaces" or len(parts) < 3:
         return None
@@ -151,7 +153,7 @@ def classify(parts: tuple[str, ...]) -> tuple[str | None, str | None, str | None
     if d and d[0] == "pods":
         # pods/<pod>/<pod>.yaml; everything deeper is logs
         if len(d) == 2 and name.endswith(OBJECT_SUFFIXES) and _stem(name) == d[1]:
-            return "", "pods", ns
+            return "", "pods", ns, True
         return None
     if len(d) >= 2 and d[0] == "core" and d[1] == "pods" and len(d) >= 3 and d[2] == "logs":
         return None  # HyperShift-dump logs
@@ -162,7 +164,7 @@ def classify(parts: tuple[str, ...]) -> tuple[str | None, str | None, str | None
     if len(d) == 1:  # namespaces/<ns>/<group>/<resource>.yaml
         return _core(d[0]), _stem(name), ns
     if len(d) == 2:  # namespaces/<ns>/<group>/<resource>/<name>.yaml
-        return _core(d[0]), d[1], ns
+        return _core(d[0]), d[1], ns, True
     return None, None, ns
 
 
@@ -208,13 +210,13 @@ def _stem(name: str) -> str:
     return name
 
 
-def _add(layout: Layout, path: Path, source: Path, group, resource, ns) -> None:
-    f = _object_file(path, source, group, resource, ns)
+def _add(layout: Layout, path: Path, source: Path, group, resource, ns, per_object=False) -> None:
+    f = _object_file(path, source, group, resource, ns, per_object)
     if f is not None:
         layout.files.append(f)
 
 
-def _object_file(path: Path, source: Path, group, resource, ns) -> ObjectFile | None:
+def _object_file(path: Path, source: Path, group, resource, ns, per_object=False) -> ObjectFile | None:
     try:
         st = path.lstat()
     except OSError:
@@ -222,7 +224,7 @@ def _object_file(path: Path, source: Path, group, resource, ns) -> ObjectFile | 
     if not stat.S_ISREG(st.st_mode):
         return None  # symlinks, fifos, devices are never read
     return ObjectFile(path=path, rel=str(path.relative_to(source)), size=st.st_size,
-                      group=group, resource=resource, namespace=ns)
+                      group=group, resource=resource, namespace=ns, per_object=per_object)
 
 
 # Go's time.Time.String(): "2025-02-24 10:13:07.409767748 +0100 CET m=+2.570579986"

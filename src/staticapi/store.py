@@ -204,8 +204,11 @@ def build_store(
     store = ClusterStore(name=name, layout=layout, tracking=track, bundled_crds=bundled_crds or [],
                          crd_record=crd_record)
     records: list[Record] = []
+    quick: list[tuple[str, tuple]] = []
     newest = ""
     for res in results:
+        if res.quick is not None:
+            quick.append((res.rel, res.quick))
         store.files_read += 1
         for p in res.problems:
             store.problems.append(Problem(res.rel, p))
@@ -236,6 +239,14 @@ def build_store(
             store.sources.setdefault(key, []).append(rec.rel)
             store.file_keys.setdefault(rec.rel, []).append(key)
         _merge(store.table(r), Entry(rec), store)
+    if track:
+        # quick-scanned twins of List items also provide their object (live reload)
+        for rel, (g, _v, kind, ns, name, _uid, _rv) in quick:
+            r = store.registry.for_kind(g, kind)
+            if r is not None:
+                key = (r.key, ns if r.namespaced else "", name)
+                store.sources.setdefault(key, []).append(rel)
+                store.file_keys.setdefault(rel, []).append(key)
 
     _synthesize_namespaces(store, layout)
     if store.openshift:
