@@ -62,6 +62,18 @@ def load_store(name: str, directory: Path, progress: Callable[[int, int], None] 
     return store
 
 
+def release_memory() -> None:
+    """Give the parse results' freed memory back to the OS (glibc keeps freed heap otherwise)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
 @dataclass
 class Cluster:
     name: str
@@ -104,6 +116,8 @@ class Cluster:
         if pending:
             self.store.cache_to_save = None  # type: ignore[union-attr]
             await asyncio.to_thread(indexcache.save, *pending)
+            del pending
+        release_memory()
 
     async def wait(self) -> ClusterStore:
         await self.ready.wait()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Iterator
@@ -31,6 +32,10 @@ from .registry import Registry, Resource
 log = logging.getLogger("staticapi.store")
 
 
+def _intern(v: str) -> str:
+    return sys.intern(v) if type(v) is str else v
+
+
 class Entry:
     """One served object."""
 
@@ -38,14 +43,17 @@ class Entry:
                  "rel", "converted", "cache")
 
     def __init__(self, rec: Record):
-        self.namespace = rec.namespace
+        # Namespaces, kinds, versions and label keys/values repeat across 100k+
+        # objects: interned, each string is kept once.
+        self.namespace = _intern(rec.namespace)
         self.name = rec.name
         self.uid = rec.uid
         self.rv = rec.rv
-        self.labels = rec.labels
+        labels = rec.labels
+        self.labels = {_intern(k): _intern(v) for k, v in labels.items()} if labels else None
         self._raw = rec.raw  # JSON, or a zstd frame of it (codec.py)
-        self.version = rec.version
-        self.kind = rec.kind
+        self.version = _intern(rec.version)
+        self.kind = _intern(rec.kind)
         self.rel = rec.rel
         self.converted = rec.converted
         self.cache: dict[str, Any] | None = None  # fields / table rows, computed lazily
