@@ -49,14 +49,8 @@ def cache_file(cache_dir: Path, source_dir: Path) -> Path:
 
 
 def _stamp(layout: Layout) -> dict[str, tuple[int, int]]:
-    out = {}
-    for f in layout.files:
-        try:
-            st = f.path.stat()
-        except OSError:
-            continue
-        out[f.rel] = (st.st_size, st.st_mtime_ns)
-    return out
+    """(size, mtime) of every object file, as the scan saw them."""
+    return {f.rel: (f.size, f.mtime_ns) for f in layout.files}
 
 
 def _read_exact(r, n: int) -> bytes:

@@ -169,7 +169,7 @@ def process_file(f: ObjectFile, quick: bool = False) -> FileResult:
     except OSError as e:
         res.problems.append(f"unreadable: {e.strerror or e}")
         return res
-    if quick and f.per_object and f.path.suffix in (".yaml", ".yml"):
+    if quick and f.per_object and f.path.endswith((".yaml", ".yml")):
         ident = quick_identity(data)
         if ident is not None:
             res.quick = ident

@@ -29,9 +29,10 @@ MAX_ROOT_DEPTH = 5
 class ObjectFile:
     """A file expected to hold objects (a single object, a List, or several documents)."""
 
-    path: Path
+    path: str  # absolute path (a str: pathlib costs more than parsing on warm starts)
     rel: str  # path relative to the source, for messages
     size: int
+    mtime_ns: int
     group: str | None  # from the path: '' for core; None when the path says nothing
     resource: str | None
     namespace: str | None
@@ -122,13 +123,6 @@ def scan(source: Path) -> Layout:
     return layout
 
 
-def _walk_files(top: Path):
-    """os.walk without following symlinks, yielding (dirpath, filenames) of regular files."""
-    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
-        dirnames.sort()
-        yield dirpath, dirnames, sorted(filenames)
-
-
 def classify(parts: tuple[str, ...]) -> tuple | None:
     """Path parts below a root -> (group hint, resource hint, namespace[, per_object]), or None
     when not an object file.
@@ -173,20 +167,42 @@ def _core(group: str) -> str:
 
 
 def _scan_root(root: Path, source: Path, layout: Layout) -> None:
+    src = str(source)
     for top in ROOT_MARKERS:
         base = root / top
         if not base.is_dir() or base.is_symlink():
             continue
-        for dirpath, dirs, files in _walk_files(base):
-            parts = (top,) + Path(dirpath).relative_to(base).parts
-            if top == "namespaces" and len(parts) == 2:
-                layout.namespace_dirs.add(parts[1])
-            if top == "namespaces" and len(parts) >= 4 and parts[2] == "pods":
-                dirs[:] = []  # container log directories
-            for name in files:
-                c = classify(parts + (name,))
-                if c is not None:
-                    _add(layout, Path(dirpath) / name, source, *c)
+        _scan_dir(str(base), (top,), src, layout)
+
+
+def _scan_dir(d: str, parts: tuple[str, ...], src: str, layout: Layout) -> None:
+    """Walk with os.scandir (no symlink is followed, regular files only), classifying files."""
+    try:
+        with os.scandir(d) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError:
+        return
+    if parts[0] == "namespaces" and len(parts) == 2:
+        layout.namespace_dirs.add(parts[1])
+    for e in entries:
+        try:
+            if e.is_dir(follow_symlinks=False):
+                # container log directories below namespaces/<ns>/pods/<pod>/ hold no objects
+                if not (parts[0] == "namespaces" and len(parts) >= 4 and parts[2] == "pods"):
+                    _scan_dir(e.path, parts + (e.name,), src, layout)
+                continue
+            if not e.is_file(follow_symlinks=False):
+                continue  # symlinks, fifos, devices are never read
+            c = classify(parts + (e.name,))
+            if c is None:
+                continue
+            st = e.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        group, resource, ns = c[0], c[1], c[2]
+        layout.files.append(ObjectFile(path=e.path, rel=os.path.relpath(e.path, src), size=st.st_size,
+                                       mtime_ns=st.st_mtime_ns, group=group, resource=resource, namespace=ns,
+                                       per_object=len(c) > 3 and c[3]))
 
 
 def object_file(path: Path, layout: Layout) -> ObjectFile | None:
@@ -210,12 +226,6 @@ def _stem(name: str) -> str:
     return name
 
 
-def _add(layout: Layout, path: Path, source: Path, group, resource, ns, per_object=False) -> None:
-    f = _object_file(path, source, group, resource, ns, per_object)
-    if f is not None:
-        layout.files.append(f)
-
-
 def _object_file(path: Path, source: Path, group, resource, ns, per_object=False) -> ObjectFile | None:
     try:
         st = path.lstat()
@@ -223,7 +233,7 @@ def _object_file(path: Path, source: Path, group, resource, ns, per_object=False
         return None
     if not stat.S_ISREG(st.st_mode):
         return None  # symlinks, fifos, devices are never read
-    return ObjectFile(path=path, rel=str(path.relative_to(source)), size=st.st_size,
+    return ObjectFile(path=str(path), rel=str(path.relative_to(source)), size=st.st_size, mtime_ns=st.st_mtime_ns,
                       group=group, resource=resource, namespace=ns, per_object=per_object)
 
 
