@@ -67,7 +67,9 @@ RISKY = [
                             "1_000", "_1", "1_", "+1", "-0", "+0", "00", "012", "09", "1:20",
                             "1:20:30", "-1:20", "190:20:30", "12:30", "12:61",
                             "123456789012345678901234567890", "18446744073709551615",
-                            "18446744073709551616", "-9223372036854775809", "0x_1F"]],
+                            "18446744073709551616", "-9223372036854775809", "0x_1F",
+                            "0000", "00000000000000000000000000000000", "-00", "+0000", "00_0",
+                            "00000000-0000-0000-0000-000000000000"]],
     # floats: exponents, leading dots, inf/nan variants, underscores, sexagesimal floats
     *[f"a: {w}\n" for w in ["1e3", "1E3", "1.0e3", "1.0e+3", "1.5e-3", "-1.5E+3", ".5", "-.5",
                             "+.5", "1.", "0.", "01.5", "1_000.5", ".inf", ".Inf", ".INF",
@@ -132,13 +134,13 @@ def test_risky_scalars_in_other_positions(text: str) -> None:
         assert_agree(doc.encode("utf-8"))
 
 
-def test_risky_fast_path_prescan_rejects() -> None:
-    for text in ["a: yes\n", "a: 0777\n", "a: 1e3\n", "a: .5\n", "a: 1:20\n", "a: 1_000\n",
+def test_risky_fast_path_rejects() -> None:
+    for text in ["a: yes\n", "a: 0777\n", "a: 1e3\n", "a: -.5\n", "a: 1:20\n", "a: _1\n",
                  "a: &x 1\n", "a: *x\n", "a: !t 1\n", "? a\n: b\n", "a:\tb\n", "a: 1\r\n",
                  "d:\n  <<: {x: 1}\n", "a: b\u2028c\n", "%YAML 1.1\n",
                  "a: 0o7\n", "a: 0x1F\n", "a: .nAn\n", "on: x\n", "- No\n", "[off]\n",
                  "a: @x\n"]:
-        assert not parse._fast_yaml_ok(text.encode()), text
+        assert parse._fast_document(text.encode()) is parse._MISSING, text
 
 
 def test_typical_kubernetes_yaml_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -425,3 +427,100 @@ def test_every_sample_file_agrees() -> None:
             assert ref[0] == fast[0] and same(ref[1], fast[1]), os.path.join(dirpath, name)
             count += 1
     assert count > 1000
+
+
+# ------------------------------------------------------------------ post-parse checks
+# The fast path checks plain-scalar resolution after yaml_rs has parsed (see parse.py
+# "fast path"): strings in the result, number spellings in the bytes.  These tests target
+# that: the same token plain, single- and double-quoted, as key and as value.
+
+NUMBER_FORMS = st.from_regex(
+    r"[-+]?(?:0[xXoObB]?)?[0-9_]{0,4}(?:\.[0-9_]{0,3})?(?:[eE][-+]?[0-9]{1,3})?",
+    fullmatch=True,
+).filter(bool)
+SPECIAL_FORMS = st.sampled_from([
+    ".inf", ".Inf", ".INF", "-.inf", "+.inf", ".iNf", ".nan", ".NaN", ".NAN", "-.nan", "+.NaN",
+    "1:20", "1:20:30", "-1:20", "1:20.5", "190:20:30.15", "1:60", "0:1", "1_0:30",
+    "._", "._1", "_.1", "_1", "__1", "+_8", "1_", "0b", "0x", "0o", "0b1_0", "0x_1F", "0X1F",
+    "0o17", "0O17", "07", "08", "0_8", "0777", "1e400", "-1e400", "1.0e400", "1e-400", "<<",
+    "!", "&", "*", "~", "=", "yes", "Yes", "YES", "yEs", "no", "NO", "nO", "on", "ON", "oN",
+    "off", "OFF", "oFf", "y", "n", "true", "FALSE", "null", "NULL", "Null", "nULL",
+])
+tokens_any = st.one_of(NUMBER_FORMS, SPECIAL_FORMS, plain_tokens)
+
+
+def _styles(token: str) -> list[str]:
+    single = "'" + token.replace("'", "''") + "'"
+    return [token, single, json.dumps(token)]
+
+
+@HYP
+@given(tokens_any, tokens_any)
+def test_hypothesis_plain_and_quoted_scalars(token: str, other: str) -> None:
+    for a in _styles(token):
+        for b in (other, json.dumps(other)):
+            for doc in (f"k: {a}\n", f"{a}: {b}\n", f"- {a}\n- {b}\n", f"m:\n  {a}: {b}\n",
+                        f"k: [{a}, {b}]\n", f"{{{a}: {b}}}\n", f'{{"k":{a}}}\n',
+                        f"k: {{x: {a}}}\nl: [1, {b}]\n"):
+                assert_agree(doc.encode("utf-8"))
+
+
+@HYP
+@given(NUMBER_FORMS)
+def test_hypothesis_number_forms_in_documents(token: str) -> None:
+    # numbers next to the constructs that make the checks run: floats, nulls, ints
+    for doc in (f"a: {token}\nb: 1.5\n", f"a: {token}\nb: null\n", f"a: {token}\nb: 7\n",
+                f"a: {token}\n", f"- x\n- {token}\n- ~\n", f"{token}\n"):
+        assert_agree(doc.encode("utf-8"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(parse._YAML_RS_RESOLVES.decode(), fullmatch=True))
+def test_yaml_rs_resolves_what_the_post_parse_check_assumes(token: str) -> None:
+    # The post-parse check lets a *string* equal to one of these through because yaml_rs
+    # would have resolved it had it been plain, so it must have been quoted.
+    import yaml_rs
+
+    value = yaml_rs.loads(f"- {token}\n", parse_datetime=False)[0]
+    assert not isinstance(value, str), (token, value)
+
+
+@pytest.mark.parametrize("text", [
+    "k: |\n  a && b &\n  c & d\n  ! x\n  x != y\n", "- &\n", "a: & x\n", "a: &\n  b: 1\n",
+    "a: &&x 1\n", "a: &a&b 1\n", "a: &a.b 1\n", "a: ! x\n", "a: ! 1\n", "a: ! [1]\n",
+    "a: !=x\n", "k: |\n  x\nb: &&x 1\n", "k: |\n  b: &&x 1\nb: &&x 1\n", "a: x &y\n",
+    "a: 'x && y'\n", 'a: "x & y"\n', "{&: x}\n", "[&a x]\n", "a: :5000\n", "a: ':5000'\n",
+    "[':5000']\n", "[:5000]\n", "{a: :5000}\n", "a: '::1'\n", "a: fe80::1\n", "[fe80::1]\n",
+])
+def test_anchor_tag_and_colon_edge_cases_agree(text: str) -> None:
+    assert_agree(text.encode("utf-8"))
+
+
+def test_shell_scripts_and_quoted_scalars_take_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = (
+        b"spec:\n  containers:\n  - command:\n    - /bin/bash\n    - -c\n    - |\n"
+        b"      set -eu -e\n      test -f /x && echo ok &\n      test \"$a\" != \"b\" || exit 1\n"
+        b"      cat << EOF > /tmp/x\n      on: yes\n      EOF\n"
+        b"    env:\n    - name: ADDR\n      value: \":5000\"\n    - name: V\n      value: \"0777\"\n"
+        b"metadata:\n  resourceVersion: \"13502831\"\n  annotations:\n    a: \"true\"\n    b: '1.16'\n"
+        b"  uid: 00000000-0000-0000-0000-000000000000\n  zeros: 00000000\n  n: null\n  f: 0.5\n"
+    )
+    expected = reference_load(doc)
+    monkeypatch.setattr(parse, "_reference", lambda text: pytest.fail("fell back"))
+    monkeypatch.setattr(parse, "_reference_yaml", lambda text: pytest.fail("fell back"))
+    assert same(load_documents(doc), expected)
+
+
+@pytest.mark.parametrize("data", [
+    # long minified lines: every pattern must stay linear (one would take minutes if not)
+    b"k: [" + b"a, " * 300_000 + b"b]\n",
+    b"k: {" + b"a: 1, " * 200_000 + b"b: 2}\n",
+    b'{"a":[' + b'{"b":"c:d","e":[1,2.5,null,"x"]},' * 50_000 + b'0]}',
+    b'k: {"a":[' + b'{"b":"c:d","e":[1,2.5,null,"x"]},' * 50_000 + b'0]}\n',
+    b"k: " + b"0" * 1_000_000 + b"\n", b"k: " + b"_" * 1_000_000 + b"\n",
+    b"k: " + b"1" * 500_000 + b"e" + b"5" * 500_000 + b"\n",
+    b"k: " + b"- " * 400_000 + b"\n", b"k: '" + b"&! ? " * 200_000 + b"'\n",
+    b"[" * 10_000 + b"]" * 10_000, b"{a: " * 10_000 + b"1" + b"}" * 10_000,
+])
+def test_big_inputs_stay_linear(data: bytes) -> None:
+    assert_agree(data)

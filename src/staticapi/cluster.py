@@ -59,7 +59,32 @@ def load_store(name: str, directory: Path, progress: Callable[[int, int], None] 
     )
     store.index_seconds = dt  # type: ignore[attr-defined]
     store.cache_to_save = (cfile, lay, results, store.zdict) if cfile and (todo or not cfile.exists()) else None  # type: ignore
+    twins = [r for r in results if r.quick is not None]
+    twin_bytes = sum(f.size for f in lay.files if f.rel in {r.rel for r in twins}) if twins else 0
+    store.twins = (twins, lay.files)  # type: ignore[attr-defined]
+    if twins and twin_bytes <= TWIN_SYNC_BYTES:
+        verify_twins(store)  # small archives: before ready, so conflicts are in the log at once
     return store
+
+
+TWIN_SYNC_BYTES = 32 << 20
+
+
+def verify_twins(store: ClusterStore) -> None:
+    """Log List/per-object twins that differ (ingest.twin_conflicts); large archives do this after ready."""
+    pending = getattr(store, "twins", None)
+    if not pending:
+        return
+    store.twins = None  # type: ignore[attr-defined]
+    twins, files = pending
+
+    def served(rec):
+        r = store.registry.for_kind(rec.group, rec.kind)
+        e = store.get(r, rec.namespace, rec.name) if r else None
+        return (e.raw, e.rel) if e is not None else None
+
+    for line in ingest.twin_conflicts(twins, files, served):
+        log.info("%s: %s", store.name, line)
 
 
 def release_memory() -> None:
@@ -112,6 +137,8 @@ class Cluster:
             self.error = f"{type(e).__name__}: {e}"
         finally:
             self.ready.set()
+        if self.store is not None and getattr(self.store, "twins", None):
+            await asyncio.to_thread(verify_twins, self.store)
         pending = getattr(self.store, "cache_to_save", None)
         if pending:
             self.store.cache_to_save = None  # type: ignore[union-attr]

@@ -348,3 +348,24 @@ def resolve_quick(results: list[FileResult], files: list[ObjectFile], **kw) -> l
         return results
     again = {r.rel: r for r in parse_files(redo, quick=False, **kw)}
     return [again.get(res.rel, res) for res in results]
+
+
+def twin_conflicts(results: list[FileResult], files: list[ObjectFile],
+                   served: Callable[[Record], tuple[bytes, str] | None], **kw) -> list[str]:
+    """Parse the quick-skipped twins and describe those whose content differs from the served copy.
+
+    Same uid and resourceVersion means the same object version, so the served
+    (first in path order: the List) copy stays; a differing twin is only reported.
+    """
+    by_rel = {f.rel: f for f in files}
+    twins = [by_rel[r.rel] for r in results if r.quick is not None and r.rel in by_rel]
+    out = []
+    for res in parse_files(twins, quick=False, **kw):
+        for rec in res.records:
+            if rec.converted:
+                continue
+            cur = served(rec)
+            if cur is not None and cur[0] != rec.raw:
+                out.append(f"duplicate {rec.kind} {rec.namespace}/{rec.name} differs between {cur[1]} and "
+                           f"{rec.rel} (same uid and resourceVersion); kept {cur[1]}")
+    return out

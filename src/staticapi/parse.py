@@ -51,15 +51,26 @@ Kubernetes would read, so this module has two entry points:
     Same result as ``reference_load`` (tests assert equality), faster:
 
     1. JSON input -> ``orjson.loads``; anything it rejects falls through.
-    2. YAML input with none of the constructs the two parsers may read differently ->
-       ``yaml_rs.loads(parse_datetime=False, duplicate_key_policy=Error)`` with alias
-       limits.  A cheap pre-scan over the bytes decides: control characters, tabs, CR,
-       YAML 1.1-only line breaks (NEL, LS, PS), BOMs inside, tags/anchors/aliases,
-       reserved indicators, explicit ``?`` keys, ``<<``, directives, ``...`` markers,
-       ``---`` markers with content on their line, very deep block prefixes, and plain scalars that YAML 1.1 (PyYAML) and
-       YAML 1.2 (yaml_rs) resolve differently (``yes/no/on/off`` in PyYAML's casings,
-       leading-zero/``0o``/``0x``/``0b`` integers, ``_`` in numbers, exponents,
-       leading-dot floats and ``.inf``/``.nan`` spellings, sexagesimal ``1:20``).
+    2. YAML input -> ``yaml_rs.loads(parse_datetime=False, duplicate_key_policy=Error)``
+       with an alias budget of 0 (any alias goes to the reference, which bounds expansion),
+       when nothing the two parsers may read differently is present.  That is decided in
+       two halves (details and the speed rules at "fast path" below):
+
+       * before parsing, a pre-scan of the bytes (``_prescan``) for syntax the result
+         cannot show: control characters, tabs, CR, YAML 1.1-only line breaks (NEL, LS,
+         PS), BOMs inside, explicit ``?`` keys, directives, ``...`` markers, ``---`` markers
+         with content on their line, surrogate escapes, flow-context quirks, very deep
+         block prefixes; anchors and tags at a node start are confirmed with libyaml's own
+         event parser (``&&`` in a shell script in a block scalar is text, not an anchor);
+       * after parsing, in yaml_rs's result as ``orjson.dumps`` writes it (that check is
+         needed anyway): every string, key or value, that PyYAML's implicit resolvers
+         (``resolver.py``: ``yes/no/on/off``, octal, sexagesimal, ``<<`` ...) would turn
+         into a non-string had it been plain, unless yaml_rs resolves that spelling itself
+         (then it was quoted: ``"1234"``, ``"true"``); and, since a number does not show its
+         spelling, small number-shaped patterns over the bytes (leading zeros, ``0o``/``0x``
+         /``0b``, leading ``_``; exponents, signed leading dots, ``.inf``/``.nan`` spellings
+         when a float or null is present).  A quoted ``"yes"`` falls back too (rare).
+
        A multi-document stream is split at its ``---`` lines and each part takes its
        own path (yaml_rs returns a bare value for one document and a list for several,
        which is ambiguous with a top-level sequence); a ``ParseError`` from a part then
@@ -447,6 +458,26 @@ def reference_load(data: bytes) -> list[Any]:
 
 
 # --------------------------------------------------------------------------- fast path
+#
+# The fast path must never return a document that the reference reads differently.
+# Differences come in two kinds:
+#
+# * syntax the result cannot show (tags, anchors, explicit keys, flow-context quirks,
+#   control characters, YAML 1.1-only line breaks): found by a pre-scan of the bytes,
+#   ``_fast_yaml_ok``;
+# * plain scalars that the two resolve differently (YAML 1.1 booleans, octal, ``<<`` ...):
+#   found *after* parsing, in yaml_rs's own result, where every string is visible as a
+#   JSON string in the ``orjson.dumps`` output that is computed anyway.  Only numbers need
+#   the bytes again (a number does not show its spelling), with small number-shaped
+#   patterns.
+#
+# Speed: CPython's regex engine skips ahead fast only to a literal first byte (``_sre``
+# "INFO" literal prefix: ~2 GB/s); a first byte *class* is tested byte by byte (~150
+# MB/s) and a pattern that starts with a lookbehind or a group is tried at every byte
+# (the old single pre-scan regex, starting with ``[\s\[{,:]``, ran at 7-11 MB/s).  So
+# every pattern below starts with one literal byte and looks *behind* for the separator
+# (one pattern per byte where several start a construct), and rare bytes are first
+# tested with ``in``.
 
 # Bytes that are fine anywhere: printable ASCII, LF, and every non-ASCII byte
 # (multi-byte sequences that matter are checked separately).  Deleting them leaves
@@ -456,83 +487,283 @@ _SAFE_BYTES = bytes(range(0x20, 0x7F)) + b"\n" + bytes(range(0x80, 0x100))
 _C1_CONTROLS = re.compile(rb"\xc2[\x80-\x9f]")  # C1 controls incl. NEL (YAML 1.1 line break)
 _E2_RISKY = (b"\xe2\x80\xa8", b"\xe2\x80\xa9")  # LS, PS: YAML 1.1 line breaks
 _EF_RISKY = (b"\xef\xbb\xbf", b"\xef\xbf\xbe", b"\xef\xbf\xbf")  # inner BOM, non-characters
-# merge keys, directives, document markers after the first line
-_RISKY_SEQUENCES = (b"<<", b"\n%", b"\n...")
+# The bytes _prescan looks at first: deleting all others from a body leaves the control
+# characters (see _SAFE_BYTES) and these markers.
+_CENSUS_MARKERS = b"%?\\[{\xc2\xe2\xef"
+_CENSUS_DELETE = bytes(b for b in _SAFE_BYTES if b not in _CENSUS_MARKERS)
 
-# Plain scalars that YAML 1.1 (PyYAML) and YAML 1.2 (yaml_rs) may resolve differently,
-# as whole tokens.  Derived from PyYAML resolver.py's implicit resolvers and the
-# YAML 1.2 core schema plus yaml_rs's observed extensions (underscores, 0b); the
-# Hypothesis test in tests/test_parse.py compares both parsers on random tokens.
-_RISKY_VALUE = (
-    rb"(?:[yY](?:es|ES)|[nN][oO]|[oO](?:[nN]|[fF][fF])"  # YAML 1.1 booleans (P's casings +)
-    rb"|[-+]?0[0-9_]+(?:\.[0-9_]*)?(?:[eE][-+]?[0-9_]+)?"  # leading zero: octal vs decimal
-    rb"|[-+]?0(?:[bB][0-9_]+|[oO][0-9_]+|[xX][0-9a-fA-F_]+)"  # radix prefixes
-    rb"|[-+]?[.0-9]*_[-+._0-9a-zA-Z:]*"  # underscores in numbers
-    rb"|[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+]?[0-9]+"  # exponents
-    rb"|[-+]?\.(?:[0-9][-+.0-9A-Za-z_]*|[iI][nN][fF]|[nN][aA][nN])"  # leading dot, inf, nan
-    rb"|[-+]?[0-9][0-9_]*(?::[0-9_]+)+(?:\.[0-9_]*)?)"  # sexagesimal
-)
+# After a one-byte match: that byte is preceded by a separator (a superset of the places
+# a node can start: line start, after ': ', '- ', '[', '{', ',', '":') or starts the input.
+_AT_TOKEN_START = rb"(?<![^\s\[{,:].)"
+# The rest of a plain scalar is empty: it ends the line, the flow entry or is a key.
 _FOLLOW = rb"(?=[ ]*(?:[\r\n#,\]}]|\Z|:(?:\s|\Z)))"
-# A separator, then an indicator that changes meaning (tag, anchor, alias, reserved,
-# explicit key) or a risky plain scalar.  Separators are a superset of the places a
-# plain scalar can start (line start, after ': ', '- ', '[', '{', ',', '":').
-_RISKY = re.compile(
-    rb"[\s\[{,:](?:[&*!@`%]|\?(?=\s|\Z)|(?=[-+.0-9_yYnNoO])" + _RISKY_VALUE + _FOLLOW
-    # plain scalars starting with ':' (flow: PyYAML refuses, yaml_rs accepts)
-    + rb"|:(?=\S)"
-    # '|'/'>' not followed by a block scalar header and line end (in flow: plain in yaml_rs)
-    + rb"|[|>](?![-+0-9]*[ ]*(?:#[^\n]*)?(?:\n|\Z)))"
-    # flow indicators directly followed by '|', '>' or ':'
-    + rb"|[\[{,]\s*[|>:]"
 
-    # ':' directly before a flow indicator ('[a:]'): PyYAML needs a space after ':'
-    + rb"|:[\]},]"
-    # surrogate escapes: yaml_rs pairs them up as JSON does, libyaml rejects them
-    + rb"|\\(?:u|U0000)[dD][89a-fA-F]"
-)
+# Anchor ('&') or tag ('!') at a node start.  yaml_rs drops tags (PyYAML constructs them)
+# and accepts anchor names libyaml refuses ('&&', '&a.b').  An empty anchor name ('& ',
+# '&' at a line end) is an error in both, so it is left to yaml_rs: in shell scripts in
+# block scalars ('cmd &') it is text, not syntax.  Aliases ('*') need no scan: yaml_rs
+# runs with an alias budget of 0, so any alias fails there and goes to the reference,
+# which bounds the expansion (MAX_ALIAS_NODES / MAX_ALIAS_BYTES).
+_ANCHOR = re.compile(rb"&" + _AT_TOKEN_START + rb"(?![ \n]|\Z)")
+_TAG = re.compile(rb"!" + _AT_TOKEN_START)
+_EXPLICIT_KEY = re.compile(rb"\?" + _AT_TOKEN_START + rb"(?=\s|\Z)")
+# Flow context only (needs a '[' or '{' somewhere): a flow indicator followed by '|', '>'
+# or ':' (plain scalars in yaml_rs, errors or value indicators in libyaml), and ':'
+# directly before a flow indicator ('[a:]': PyYAML needs a space after ':').
+_FLOW_RISKY = tuple(
+    re.compile(indicator + rb"\s*[|>:]") for indicator in (rb"\[", rb"{", rb",")
+) + (re.compile(rb":[\]},]"),)
+# surrogate escapes: yaml_rs pairs them up as JSON does, libyaml rejects them
+_SURROGATE_ESCAPE = re.compile(rb"\\(?:u|U0000)[dD][89a-fA-F]")
 # A document start marker alone on its line; the stream is split there (see _fast).
-_DOC_START = re.compile(rb"^---[ ]*(?:#[^\n]*)?(?:\n|\Z)", re.MULTILINE)
-_DEEP_BLOCK = re.compile(rb"(?<![ ?-])[ ?-]{1000}")  # yaml_rs recurses on block nesting
+# Literal first: '---' at the start of the input or after a line break.
+_DOC_START = re.compile(rb"---(?<![^\n]---)[ ]*(?:#[^\n]*)?(?:\n|\Z)")
+# yaml_rs recurses on block nesting: a run of 1000 ' ', '?', '-' (found as 1000 spaces
+# after mapping the three to a space and every other byte to 'x')
+_DEEP_BLOCK_MAP = bytes.maketrans(
+    bytes(range(256)), bytes(0x20 if b in b" ?-" else 0x78 for b in range(256))
+)
+_DEEP_BLOCK_RUN = b" " * 1000
 # A block scalar header at the end of a line.  After a flow opener on the same line
 # ('{k: |') it is in flow context, where yaml_rs reads '|'/'>' as the start of a plain
 # scalar and PyYAML refuses: checked per hit in _fast_yaml_ok (a single regex from
 # each opener to the line end would be quadratic on '[[[[...').
-_BLOCK_HEADER = re.compile(rb"[|>][-+0-9]*[ ]*(?:#[^\n]*)?(?:\n|\Z)")
-_ALIAS_LIMITS = yaml_rs.AliasLimits(
-    max_total_replayed_events=MAX_ALIAS_NODES, max_replay_stack_depth=64
+_BLOCK_HEADERS = tuple(
+    re.compile(indicator + rb"[-+0-9]*[ ]*(?:#[^\n]*)?(?:\n|\Z)") for indicator in (rb"\|", rb">")
+)
+_NO_ALIASES = yaml_rs.AliasLimits(max_total_replayed_events=0, max_replay_stack_depth=64)
+
+
+def _resolver_patterns() -> bytes:
+    """PyYAML's own implicit-resolver regexes (resolver.py), as one verbose alternation.
+
+    A *string* in yaml_rs's result that one of them fullmatches may have been a plain
+    scalar that PyYAML reads as a bool/int/float/null/merge key (``yes``, ``0777``,
+    ``1:20``, ``<<``, ``._`` ...).  It may also have been quoted; falling back then costs
+    time only.  Timestamp and '=' are not resolved by the reference (see _RefLoader)."""
+    alternatives: list[str] = []
+    seen: set[str] = set()
+    for resolvers in _RefLoader.yaml_implicit_resolvers.values():
+        for tag, rx in resolvers:
+            if tag in seen:
+                continue
+            seen.add(tag)
+            pattern = rx.pattern
+            assert pattern.startswith("^(?:") and pattern.endswith(")$"), pattern
+            alternatives.append(pattern[1:-1])
+    return "|".join(sorted(alternatives)).encode("ascii")
+
+
+# Strings that yaml_rs itself resolves to a non-string when plain (YAML 1.2 core schema
+# int/float/bool/null; tests/test_parse.py checks this against yaml_rs).  Such a string in
+# yaml_rs's result was quoted or a block scalar, so PyYAML reads it as a string too: the
+# ubiquitous quoted numbers and booleans of Kubernetes YAML (resourceVersion: "1234",
+# "true" annotations) do not force the fallback.
+_YAML_RS_RESOLVES = (
+    rb"[-+]?[0-9]+(?:\.[0-9]*)?|true|True|TRUE|false|False|FALSE|null|Null|NULL|~"
+)
+# Strings that may be plain scalars PyYAML resolves differently, found in orjson's
+# compact output of yaml_rs's result, where every string (key or value) is opened by a
+# '"' after '{', '[', ',' or ':' (a closing quote is followed by none of the first bytes
+# below and, for a string to follow, a '"').  First a cheap superset: a '"' literal lets
+# the engine skip ahead fast, and the first byte after it rules out most strings:
+# * a byte that cannot start a plain scalar in YAML 1.1 but may in yaml_rs's flow context
+#   ('|', '>', ':', '%', '@', '`'), where PyYAML errors or splits it: risky as it is;
+# * '!', '&', '*', '<' (exact '!', '&', '*' and '<<' resolve in PyYAML), YAML 1.1 boolean
+#   words (two or three letters), or a number-shaped string that is not one of the plain
+#   numbers yaml_rs resolves itself: checked exactly by _RISKY_STRING.
+_RISKY_JSON_CANDIDATE = re.compile(
+    rb'"(?=[-+.0-9<yYnNoO!&*|>:%@`])(?<=[:,\[{]")(?:[|>:%@`]|([!&*<][^"]*|[yYnNoO][a-zA-Z]{0,2}'
+    rb'|(?!(?:[-+]?[0-9]+(?:\.[0-9]*)?|\.)")[-+]?[0-9.][0-9_.:a-fA-FxXiInN]*(?:[eE][-+]?[0-9]+)?)")'
+)
+# The exact test for a candidate's text: it fullmatches a PyYAML implicit resolver (see
+# _resolver_patterns) and is not one of the strings yaml_rs resolves itself
+# (_YAML_RS_RESOLVES).  The empty string never gets here (an empty plain scalar is null in
+# both, so a "" is a quoted or block scalar).
+_RISKY_STRING = re.compile(
+    rb"(?!(?:" + _YAML_RS_RESOLVES + rb")\Z)(?:" + _resolver_patterns() + rb")\Z", re.VERBOSE
 )
 
 
+# Flow context only: libyaml refuses an implicit key that spans lines ('{"a\n b": 1}',
+# '{a\n b: 1}'), yaml_rs folds it.  Folding leaves a space or a '\n' in the key, so a key
+# with one of them (in orjson's output: opened after '{' or ',', closed before ':') sends
+# the document to libyaml's parser (_libyaml_agrees) first, and so does an escaped
+# line break anywhere ('"a\\<LF> b"' folds to "ab"; mostly shell line continuations).
+_SPACED_KEYS = tuple(
+    re.compile(opener + rb'"[^"\\ ]*(?:\\[^n][^"\\ ]*)*(?: |\\n)[^"\\]*(?:\\.[^"\\]*)*":')
+    for opener in (rb"{", rb",")
+)
+
+
+def _risky_json_string(out: bytes, flow: bool) -> bool:
+    """Whether orjson output ``out`` has a string that may be a plain scalar PyYAML reads
+    differently.  ``flow``: the document may have flow content (_has_flow_content);
+    without it a string starting with ':' is not risky (in block context both read
+    ':5000' as a plain string, PyYAML scanner.py check_plain)."""
+    for match in _RISKY_JSON_CANDIDATE.finditer(out):
+        text = match.group(1)
+        if text is None:
+            if flow or out[match.start() + 1] != 0x3A:  # ':'
+                return True
+        elif _RISKY_STRING.match(text):
+            return True
+    return False
+
+
+# Number spellings must be found in the bytes: a number in the result does not show them.
+# A number token starts at a separator, where ':' counts only after a JSON-like key
+# ('{"a":0777}'): elsewhere 'x:0777' is one plain scalar in both parsers.  Checked after
+# a one-byte match (so the engine can skip ahead to that byte), and after a sign.
+_NUM_START = rb"(?<![^\s\[{,:].)(?<![^\"'\]}]:.)"
+_SIGNED_NUM_START = rb"(?<=[-+].)(?<![^\s\[{,:]..)(?<![^\"'\]}]:..)"
+# Integers: a leading zero ('0777' is octal 511 in PyYAML, 777 in yaml_rs; '09' a string
+# in PyYAML), '0o'/'0X'/'0b' prefixes, a leading '_' ('_1' is 1 in yaml_rs, a string in
+# PyYAML).  Other underscores ('1_000') are dropped by both, and zeros ('0000') are 0 in
+# both.  Always checked.
+_INT_RISK = (
+    re.compile(
+        rb"0(?:" + _NUM_START + rb"|" + _SIGNED_NUM_START + rb")(?!0*" + _FOLLOW + rb")"
+        rb"(?:[0-9_]+|[xX][0-9a-fA-F_]*|[oObB][0-9_]*)(?:[eE][-+]?[0-9_]*)?" + _FOLLOW
+    ),
+    re.compile(
+        rb"_(?:" + _NUM_START + rb"|" + _SIGNED_NUM_START + rb")"
+        rb"[0-9_.]*(?:[eE][-+]?[0-9_]*)?" + _FOLLOW
+    ),
+)
+# Floats, only when the result has one: exponents ('1e3' is a float in yaml_rs, a string
+# in PyYAML, which needs a dot and a signed exponent), underscores, signed leading dots
+# ('-.5'), leading zeros and '.inf'/'.nan' spellings.  (A byte class first: slower, but
+# floats are rare in Kubernetes YAML.)
+_FLOAT_RISK = re.compile(
+    rb"[-+._0-9]" + _NUM_START
+    + rb"(?:(?<=[-+])(?:[._]|0[0-9_])|(?<=_)|(?<=\.)_|(?<=0)(?!0*" + _FOLLOW + rb")[0-9_]"
+    rb"|(?<=[0-9])[0-9.]*(?:[eE][-+]?|_)|(?<=[-+.])\.?[0-9][0-9.]*(?:[eE][-+]?|_)"
+    rb"|(?<=[-+])\.(?:[iI][nN][fF]|[nN][aA][nN])|(?<=\.)(?:[iI][nN][fF]|[nN][aA][nN]))"
+    rb"[0-9._]*(?:[eE][-+]?[0-9_]*)?" + _FOLLOW
+)
+# Only a null (orjson writes inf and nan as null; nulls are common, floats are not): the
+# spellings of inf and nan, and exponents that overflow ('1e400', '1.0e400': a string in
+# PyYAML).  Literal first bytes; where a hit's token starts is checked in Python
+# (_nonfinite_risk), as a lookbehind cannot be of variable width.
+_NONFINITE_RISK = (
+    re.compile(rb"\.(?:[iI][nN][fF]|[nN][aA][nN])" + _FOLLOW),
+    re.compile(rb"e(?<=[0-9._]e)\+?[0-9_]{3,}" + _FOLLOW),
+    re.compile(rb"E(?<=[0-9._]E)\+?[0-9_]{3,}" + _FOLLOW),
+)
+_NUMBER_BYTES = frozenset(b"0123456789._")
+_TOKEN_SEPARATORS = frozenset(b" \t\r\n[{,:")
+
+
+def _nonfinite_risk(body: bytes) -> bool:
+    for rx in _NONFINITE_RISK:
+        for match in rx.finditer(body):
+            i = match.start() - 1
+            while i >= 0 and body[i] in _NUMBER_BYTES:
+                i -= 1
+            if i >= 0 and body[i] in b"+-":
+                i -= 1
+            if i < 0 or body[i] in _TOKEN_SEPARATORS:
+                return True
+    return False
+
+
+# A float in orjson's output (superset: also matches inside strings).
+_JSON_FLOAT = re.compile(rb"[:,\[]-?[0-9]+[.eE]")
+
+
 def _fast_yaml_ok(body: bytes) -> bool:
-    """True when yaml_rs is known to read ``body`` exactly like the reference."""
-    if body.translate(None, _SAFE_BYTES):
-        return False
-    for seq in _RISKY_SEQUENCES:
-        if seq in body:
-            return False
-    if b"\xc2" in body and _C1_CONTROLS.search(body):
-        return False
-    if b"\xe2\x80" in body and any(seq in body for seq in _E2_RISKY):
-        return False
-    if b"\xef" in body and any(seq in body for seq in _EF_RISKY):
-        return False
+    """Pre-scan: True when ``body`` has none of the syntax yaml_rs may read differently
+    from the reference in a way its result cannot show (see _fast_document for the rest:
+    anchors and tags, and the scalars)."""
+    return _prescan(body) is not None
+
+
+_NO_FLOW, _FLOW, _FLOW_QUIRK = 0, 1, 2
+
+
+def _prescan(body: bytes) -> int | None:
+    """_fast_yaml_ok: None when the reference must read ``body``; else _NO_FLOW, _FLOW
+    (``body`` may have flow content: see the post-parse checks) or _FLOW_QUIRK: a flow
+    quirk pattern matched, but '[', '{' in shell scripts in block scalars match them too,
+    so libyaml's parser decides (_libyaml_agrees with no_flow: there is no flow
+    collection, so the quirk is text)."""
+    # One pass keeps the control characters and the rare bytes that start the checks
+    # below, so that most of them test a short string instead of the whole body.
+    census = body.translate(None, _CENSUS_DELETE)
+    if census.translate(None, _CENSUS_MARKERS):
+        return None  # control characters, TAB, CR, DEL
+    if b"\n..." in body or (b"%" in census and b"\n%" in body):
+        return None  # document end marker / directive after the first line
+    if b"\xc2" in census and _C1_CONTROLS.search(body):
+        return None
+    if b"\xe2" in census and any(seq in body for seq in _E2_RISKY):
+        return None
+    if b"\xef" in census and any(seq in body for seq in _EF_RISKY):
+        return None
     head = body[:1]
     if head in (b"%", b"&", b"*", b"!", b"@", b"`", b"?", b"."):
-        return False
-    if _RISKY.search(b"\n" + body[:256]) or _RISKY.search(body):
-        return False
-    if len(body) > 2000 and max(map(len, body.split(b"\n"))) > 2000 and _DEEP_BLOCK.search(body):
-        return False
-    if b"[" in body or b"{" in body:
-        for match in _BLOCK_HEADER.finditer(body):
+        return None
+    if b"?" in census and _EXPLICIT_KEY.search(body):
+        return None
+    if b"\\" in census and (b"\\u" in body or b"\\U" in body) and _SURROGATE_ESCAPE.search(body):
+        return None
+    if len(body) > 1000 and _DEEP_BLOCK_RUN in body.translate(_DEEP_BLOCK_MAP):
+        return None
+    if not ((b"[" in census or b"{" in census) and _has_flow_content(body)):
+        return _NO_FLOW
+    for rx in _FLOW_RISKY:
+        if rx.search(body):
+            return _FLOW_QUIRK
+    for rx in _BLOCK_HEADERS:
+        for match in rx.finditer(body):
             start = match.start()
             line = body[body.rfind(b"\n", 0, start) + 1 : start]
             if b"[" in line or b"{" in line:
-                return False
-    return True
+                return _FLOW_QUIRK
+    return _FLOW
 
 
 _MISSING = object()
+
+
+def _has_flow_content(body: bytes) -> bool:
+    """A '[' or '{' that is not an empty '[]' / '{}' (the common case in Kubernetes YAML:
+    'resources: {}'), i.e. flow context may hold something."""
+    return bool(_FLOW_OPEN[0].search(body) or _FLOW_OPEN[1].search(body))
+
+
+_FLOW_OPEN = (re.compile(rb"\[(?!\])"), re.compile(rb"{(?!})"))
+
+
+def _maybe_node_properties(body: bytes) -> bool:
+    """Whether ``body`` may have an anchor or tag (see _ANCHOR, _TAG)."""
+    return bool((b"&" in body and _ANCHOR.search(body)) or (b"!" in body and _TAG.search(body)))
+
+
+def _libyaml_agrees(text: str, no_flow: bool = False) -> bool:
+    """libyaml's own events (C parser, ~5x faster than constructing): True when the
+    document parses and has no anchor, alias or tag, and with ``no_flow`` no non-empty
+    flow collection.  Decides the '&&', '!=', '[[ x ]]', 'a:]' of shell scripts in block
+    scalars, which the byte patterns cannot tell from syntax, and implicit keys that span
+    lines (libyaml refuses them)."""
+    loader = _RefLoader(text)
+    flow_start = False
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if flow_start and not isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                return False  # a flow collection with content
+            flow_start = no_flow and getattr(event, "flow_style", None) is True
+            if getattr(event, "anchor", None) is not None or getattr(event, "tag", None) is not None:
+                return False
+            if type(event) is yaml.AliasEvent:
+                return False
+    except yaml.YAMLError:
+        return False
+    finally:
+        loader.dispose()
+    return True
 
 
 def _fast(body: bytes) -> Any:
@@ -575,22 +806,54 @@ def _fast(body: bytes) -> Any:
 
 def _fast_document(part: bytes) -> Any:
     """One YAML document through yaml_rs, or _MISSING when the reference must read it."""
-    if not _fast_yaml_ok(part):
+    state = _prescan(part)
+    if state is None:
         return _MISSING
     try:
+        text = part.decode("utf-8")
+    except UnicodeDecodeError:
+        return _MISSING
+    flow = state == _FLOW
+    libyaml_checked = False
+    if (
+        state == _FLOW_QUIRK
+        or _maybe_node_properties(part)
+        or (flow and b"\\\n" in part)
+    ):
+        if not _libyaml_agrees(text, no_flow=state == _FLOW_QUIRK):
+            return _MISSING
+        libyaml_checked = True
+    try:
         value = yaml_rs.loads(
-            part.decode("utf-8"),
+            text,
             parse_datetime=False,
-            alias_limits=_ALIAS_LIMITS,
+            alias_limits=_NO_ALIASES,
             duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
         )
     except (ValueError, TypeError, RecursionError, OverflowError):
         return _MISSING
-    if value is not None:
-        try:
-            orjson.dumps(value)
-        except (orjson.JSONEncodeError, TypeError):
+    if value is None:
+        return None
+    try:
+        # string keys only, depth <= 254, 64-bit integers
+        out = orjson.dumps(value)
+    except (orjson.JSONEncodeError, TypeError):
+        return _MISSING
+    if type(value) is not dict and type(value) is not list:
+        out = b"[" + out  # a top-level scalar: give its string an opening context
+    if _risky_json_string(out, flow):
+        return _MISSING
+    if flow and not libyaml_checked and any(rx.search(out) for rx in _SPACED_KEYS):
+        if not _libyaml_agrees(text):
             return _MISSING
+    for rx in _INT_RISK:
+        if rx.search(part):
+            return _MISSING
+    if _JSON_FLOAT.search(out):
+        if _FLOAT_RISK.search(part):
+            return _MISSING
+    elif b"null" in out and _nonfinite_risk(part):
+        return _MISSING
     return value
 
 
