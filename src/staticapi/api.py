@@ -25,7 +25,7 @@ from aiohttp import web
 from . import negotiate, registry as regmod, selectors
 from .cluster import Cluster
 from .registry import Resource
-from .status import StatusError, bad_request, expired, not_acceptable, not_found, path_not_found
+from .status import bad_request, expired, not_acceptable, not_found, path_not_found
 from .store import ClusterStore, Entry
 from .tables import TableConverter, check_include
 from .watch import serve_watch
@@ -340,10 +340,8 @@ def _scale(e: Entry) -> dict:
 async def _serve_log(request: web.Request, cluster: Cluster, store: ClusterStore, e: Entry) -> web.StreamResponse:
     from . import logs
 
-    try:
-        opts = logs.parse_log_options(request.query, e.name)
-        _container, files = logs.resolve_log_files(cluster.log_index, e.obj(), opts)
-    except logs.LogError as le:
-        raise StatusError(le.code, le.reason, le.message, le.details) from None
+    # logs.LogError is a StatusError: the middleware answers it as a Status
+    opts = logs.parse_log_options(request.query, e.name)
+    _container, files = logs.resolve_log_files(cluster.log_index, e.obj(), opts)
     # With live reload on, `logs -f` stays open and follows the file, as against a live pod.
     return await logs.stream_log(request, files, opts, store.now, follow_forever=cluster.live_reload)

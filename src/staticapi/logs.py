@@ -45,6 +45,10 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import orjson
+
+from .status import StatusError
+
 __all__ = [
     "LogError",
     "LogOptions",
@@ -68,34 +72,16 @@ _INT64_MAX = (1 << 63) - 1
 # --------------------------------------------------------------------------- errors
 
 
-class LogError(Exception):
-    """An error that becomes a ``metav1.Status`` response.
+class LogError(StatusError):
+    """An error that becomes a ``metav1.Status`` response (status.py's StatusError).
 
     ``code``/``reason``/``message`` are the Status fields; ``details`` is the optional
     ``StatusDetails`` dict (name, kind, causes) exactly as the apiserver fills it.
     """
 
-    def __init__(self, code: int, reason: str, message: str, details: dict[str, Any] | None = None):
-        super().__init__(message)
-        self.code = code
-        self.reason = reason
-        self.message = message
-        self.details = details
-
     def status(self) -> dict[str, Any]:
         """The ``Status`` body (key order as the apiserver's JSON encoder writes it)."""
-        body: dict[str, Any] = {
-            "kind": "Status",
-            "apiVersion": "v1",
-            "metadata": {},
-            "status": "Failure",
-            "message": self.message,
-            "reason": self.reason,
-        }
-        if self.details is not None:
-            body["details"] = self.details
-        body["code"] = self.code
-        return body
+        return orjson.loads(self.body())
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         return f"LogError({self.code}, {self.reason!r}, {self.message!r})"
