@@ -251,3 +251,13 @@ def test_okd_byte_faithful(okd_server):
             assert body == obj, url
         checked += 1
     assert checked == 6880
+
+
+def test_generic_list_items_without_kind_take_it_from_the_path(fixture_server):
+    """fixtures' demo-apps/core/serviceaccounts.yaml is a `kind: List` whose items have no kind/apiVersion."""
+    out = fixture_server.kubectl("get", "serviceaccounts", "-n", "demo-apps", "-o", "name").stdout.split()
+    assert {"serviceaccount/builder", "serviceaccount/default", "serviceaccount/deployer"} <= set(out)
+    code, body, _ = fixture_server.get("/api/v1/namespaces/demo-apps/serviceaccounts/builder")
+    assert code == 200 and body["kind"] == "ServiceAccount" and body["apiVersion"] == "v1"
+    code, skipped, _ = fixture_server.get("/staticapi/v1/skipped")
+    assert not any("serviceaccounts.yaml" in i["path"] for i in skipped["items"])

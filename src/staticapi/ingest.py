@@ -15,6 +15,7 @@ Rules applied to what a file holds (see the issue "Serve a must-gather"):
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import os
@@ -195,6 +196,31 @@ def process_file(f: ObjectFile, quick: bool = False) -> FileResult:
     return res
 
 
+@functools.lru_cache(maxsize=None)
+def _path_kinds() -> dict[tuple[str, str], tuple[str, str]]:
+    from . import registry
+
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    for r in registry.builtin_resources() + registry.openshift_resources():
+        out.setdefault((r.group, r.plural), (r.kind, r.group_version))
+    try:
+        from . import crdprinter
+
+        for c in crdprinter.bundled_crds():
+            vs = [v["name"] for v in c.get("versions", []) if v.get("storage")] or [c["versions"][0]["name"]]
+            out.setdefault((c["group"], c["plural"]), (c["kind"], f"{c['group']}/{vs[0]}"))
+    except (ImportError, KeyError, IndexError):
+        pass
+    return out
+
+
+def path_kind(group: str | None, resource: str | None) -> tuple[str, str] | None:
+    """(kind, apiVersion) of a known resource named by a file's path."""
+    if group is None or not resource:
+        return None
+    return _path_kinds().get((group, resource))
+
+
 def _record(obj: dict, from_list: bool, f: ObjectFile, res: FileResult) -> Record | None:
     meta = obj.get("metadata")
     kind = obj.get("kind")
@@ -203,9 +229,16 @@ def _record(obj: dict, from_list: bool, f: ObjectFile, res: FileResult) -> Recor
         res.problems.append(f"{kind or 'object'} without metadata.name")
         return None
     if not isinstance(kind, str) or not kind:
-        # A generic `kind: List` item without kind: only the path can tell.
-        res.problems.append(f"object {meta['name']!r} without kind")
-        return None
+        # A generic `kind: List` item without kind: only the path can tell
+        # (namespaces/<ns>/<group>/<resource>.yaml names the resource).
+        known = path_kind(f.group, f.resource) if from_list else None
+        if known is None:
+            res.problems.append(f"object {meta['name']!r} without kind")
+            return None
+        kind = known[0]
+        if not isinstance(av, str) or not av:
+            av = known[1]
+        obj = {"kind": kind, "apiVersion": av, **{k: v for k, v in obj.items() if k not in ("kind", "apiVersion")}}
     if not isinstance(av, str) or not av:
         res.problems.append(f"{kind} {meta['name']!r} without apiVersion")
         return None
