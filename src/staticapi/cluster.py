@@ -60,7 +60,8 @@ def load_store(name: str, directory: Path, progress: Callable[[int, int], None] 
     store.index_seconds = dt  # type: ignore[attr-defined]
     store.cache_to_save = (cfile, lay, results, store.zdict) if cfile and (todo or not cfile.exists()) else None  # type: ignore
     twins = [r for r in results if r.quick is not None]
-    twin_bytes = sum(f.size for f in lay.files if f.rel in {r.rel for r in twins}) if twins else 0
+    twin_rels = {r.rel for r in twins}
+    twin_bytes = sum(f.size for f in lay.files if f.rel in twin_rels)
     store.twins = (twins, lay.files)  # type: ignore[attr-defined]
     if twins and twin_bytes <= TWIN_SYNC_BYTES:
         verify_twins(store)  # small archives: before ready, so conflicts are in the log at once
