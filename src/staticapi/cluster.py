@@ -138,13 +138,13 @@ class Cluster:
             self.error = f"{type(e).__name__}: {e}"
         finally:
             self.ready.set()
-        if self.store is not None and getattr(self.store, "twins", None):
-            await asyncio.to_thread(verify_twins, self.store)
         pending = getattr(self.store, "cache_to_save", None)
         if pending:
             self.store.cache_to_save = None  # type: ignore[union-attr]
             await asyncio.to_thread(indexcache.save, *pending)
             del pending
+        if self.store is not None and getattr(self.store, "twins", None):
+            await asyncio.to_thread(verify_twins, self.store)
         release_memory()
 
     async def wait(self) -> ClusterStore:
