@@ -201,9 +201,21 @@ async def serve(args: argparse.Namespace) -> int:
                 print(f"failed: {c.name}: {c.error}", flush=True)
 
     ann = asyncio.create_task(announce())
+
+    async def trim_memory():
+        # Large list responses are built and freed; glibc keeps the freed heap
+        # unless asked, which reads as RSS growth under load.
+        from .cluster import malloc_trim
+
+        while True:
+            await asyncio.sleep(5)
+            malloc_trim()
+
+    trimmer = asyncio.create_task(trim_memory())
     await stop.wait()
     log.info("shutting down")
     ann.cancel()
+    trimmer.cancel()
     for t in loaders:
         t.cancel()
     for c in clusters:

@@ -88,16 +88,30 @@ def verify_twins(store: ClusterStore) -> None:
         log.info("%s: %s", store.name, line)
 
 
+def malloc_trim() -> None:
+    """Return freed heap memory to the OS (glibc keeps it otherwise); a no-op elsewhere."""
+    global _libc
+    if _libc is None:
+        import ctypes
+
+        try:
+            _libc = ctypes.CDLL("libc.so.6")
+            _libc.malloc_trim  # noqa: B018 - probe
+        except (OSError, AttributeError):  # not glibc
+            _libc = False
+    if _libc:
+        _libc.malloc_trim(0)
+
+
+_libc = None
+
+
 def release_memory() -> None:
-    """Give the parse results' freed memory back to the OS (glibc keeps freed heap otherwise)."""
-    import ctypes
+    """Give the parse results' freed memory back to the OS after indexing."""
     import gc
 
     gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass
+    malloc_trim()
 
 
 @dataclass
