@@ -996,6 +996,20 @@ def _hpa_v1_to_metrics(obj: dict) -> tuple[list, list]:
     return specs, statuses
 
 
+
+def _value_or_average(target: dict, cur_s: dict | None) -> str:
+    """External and Object metrics print alike (printers.go formatHPAMetrics): current/target, or (avg)."""
+    if target.get("averageValue") is not None:
+        cur = "<unknown>"
+        if cur_s is not None and _d(cur_s.get("current")).get("averageValue") is not None:
+            cur = _quantity(_d(cur_s.get("current")).get("averageValue"))
+        return f"{cur}/{_quantity(target.get('averageValue'))} (avg)"
+    cur = "<unknown>"
+    if cur_s is not None:
+        cur = _quantity(_d(cur_s.get("current")).get("value"), "<nil>")
+    return f"{cur}/{_quantity(target.get('value'), '<nil>')}"
+
+
 def _format_hpa_metrics(specs: list, statuses: list) -> str:
     if not specs:
         return "<none>"
@@ -1012,18 +1026,7 @@ def _format_hpa_metrics(specs: list, statuses: list) -> str:
         spec = _d(spec)
         t = spec.get("type")
         if t == "External":
-            target = _d(_d(spec.get("external")).get("target"))
-            cur_s = status_at(i, "external")
-            if target.get("averageValue") is not None:
-                cur = "<unknown>"
-                if cur_s is not None and _d(cur_s.get("current")).get("averageValue") is not None:
-                    cur = _quantity(_d(cur_s.get("current")).get("averageValue"))
-                lst.append(f"{cur}/{_quantity(target.get('averageValue'))} (avg)")
-            else:
-                cur = "<unknown>"
-                if cur_s is not None:
-                    cur = _quantity(_d(cur_s.get("current")).get("value"), "<nil>")
-                lst.append(f"{cur}/{_quantity(target.get('value'), '<nil>')}")
+            lst.append(_value_or_average(_d(_d(spec.get("external")).get("target")), status_at(i, "external")))
         elif t == "Pods":
             target = _d(_d(spec.get("pods")).get("target"))
             cur_s = status_at(i, "pods")
@@ -1032,18 +1035,7 @@ def _format_hpa_metrics(specs: list, statuses: list) -> str:
                 cur = _quantity(_d(cur_s.get("current")).get("averageValue"), "<nil>")
             lst.append(f"{cur}/{_quantity(target.get('averageValue'), '<nil>')}")
         elif t == "Object":
-            target = _d(_d(spec.get("object")).get("target"))
-            cur_s = status_at(i, "object")
-            if target.get("averageValue") is not None:
-                cur = "<unknown>"
-                if cur_s is not None and _d(cur_s.get("current")).get("averageValue") is not None:
-                    cur = _quantity(_d(cur_s.get("current")).get("averageValue"))
-                lst.append(f"{cur}/{_quantity(target.get('averageValue'))} (avg)")
-            else:
-                cur = "<unknown>"
-                if cur_s is not None:
-                    cur = _quantity(_d(cur_s.get("current")).get("value"), "<nil>")
-                lst.append(f"{cur}/{_quantity(target.get('value'), '<nil>')}")
+            lst.append(_value_or_average(_d(_d(spec.get("object")).get("target")), status_at(i, "object")))
         elif t in ("Resource", "ContainerResource"):
             key = "resource" if t == "Resource" else "containerResource"
             src = _d(spec.get(key))

@@ -378,10 +378,7 @@ def resource_list_doc(reg: Registry, group: str, version: str) -> dict | None:
             "kind": r.kind,
             "verbs": list(r.verbs),
         }
-        if r.short_names:
-            item["shortNames"] = list(r.short_names)
-        if r.categories:
-            item["categories"] = list(r.categories)
+        _names(item, r)
         items.append(item)
         for s in r.subresources:
             items.append(
@@ -390,6 +387,14 @@ def resource_list_doc(reg: Registry, group: str, version: str) -> dict | None:
             )
     gv = f"{group}/{version}" if group else version
     return {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": items}
+
+
+def _names(doc: dict, r: Resource) -> None:
+    """shortNames and categories, present only when set (both discovery forms)."""
+    if r.short_names:
+        doc["shortNames"] = list(r.short_names)
+    if r.categories:
+        doc["categories"] = list(r.categories)
 
 
 def aggregated_doc(reg: Registry, core: bool, api_version: str) -> dict:
@@ -408,10 +413,7 @@ def aggregated_doc(reg: Registry, core: bool, api_version: str) -> dict:
                     "singularResource": r.singular,
                     "verbs": list(r.verbs),
                 }
-                if r.short_names:
-                    d["shortNames"] = list(r.short_names)
-                if r.categories:
-                    d["categories"] = list(r.categories)
+                _names(d, r)
                 if r.subresources:
                     d["subresources"] = [
                         {"subresource": s, "responseKind": {"group": g, "version": v, "kind": r.kind}, "verbs": ["get"]}
