@@ -498,6 +498,14 @@ CASES = [
        status={"currentReplicas": 3, "currentMetrics": [
            {"type": "Resource", "resource": {"name": "cpu", "current": {"averageUtilization": 45}}}]}),
      ["obj", "Deployment/web", "cpu: 45%/80%, <unknown>/1k + 1 more...", "2", 5, 3, "5m"]),
+    ("autoscaling", "HorizontalPodAutoscaler",  # External/Object: value vs (avg), current from status
+     o(spec={"scaleTargetRef": {"kind": "Deployment", "name": "web"}, "maxReplicas": 5,
+             "metrics": [{"type": "Object", "object": {"target": {"averageValue": "5"}}},
+                         {"type": "External", "external": {"target": {"value": "10"}}}]},
+       status={"currentReplicas": 2, "currentMetrics": [
+           {"type": "Object", "object": {"current": {"averageValue": "3"}}},
+           {"type": "External", "external": {"current": {"value": "7"}}}]}),
+     ["obj", "Deployment/web", "3/5 (avg), 7/10", "<unset>", 5, 2, "5m"]),
     ("autoscaling", "HorizontalPodAutoscaler",
      o(spec={"scaleTargetRef": {"kind": "Deployment", "name": "web"}, "maxReplicas": 5,
              "targetCPUUtilizationPercentage": 70}, status={"currentReplicas": 1}),
