@@ -668,8 +668,9 @@ def _nonfinite_risk(body: bytes) -> bool:
     return False
 
 
-# A float in orjson's output (superset: also matches inside strings).
-_JSON_FLOAT = re.compile(rb"[:,\[]-?[0-9]+[.eE]")
+# A float in orjson's output ('1.5', '1e+20', '-2.5e-07' ending a value; a superset: also
+# matches inside strings, but not the '12.345Z' of timestamps).
+_JSON_FLOAT = re.compile(rb"[.eE](?<=[0-9][.eE])[-+0-9]*[0-9](?:[,}\]]|\Z)")
 
 
 def _fast_yaml_ok(body: bytes) -> bool:
@@ -728,12 +729,33 @@ _MISSING = object()
 
 
 def _has_flow_content(body: bytes) -> bool:
-    """A '[' or '{' that is not an empty '[]' / '{}' (the common case in Kubernetes YAML:
-    'resources: {}'), i.e. flow context may hold something."""
-    return bool(_FLOW_OPEN[0].search(body) or _FLOW_OPEN[1].search(body))
+    """Whether a non-empty flow collection may start somewhere in ``body``.
+
+    In block context a flow collection starts only where a node starts: at the
+    start of the input, at a line's indentation, or after the ' ' that must follow
+    a ':', '-' or '?' indicator (PyYAML scanner.py check_value / check_block_entry;
+    YAML 1.2 s-separate).  A '[' or '{' anywhere else is text in a plain or quoted
+    scalar: the 'k:{"type":"Ready"}' keys of managedFields, '[10.0.0.1/23]' in an
+    Event message.  Empty '[]' / '{}' ('resources: {}') hold nothing.  With an
+    anchor or tag around ('&a [x]', '!t {y}') any '[' or '{' counts (the old
+    superset)."""
+    if body[:1] in (b"[", b"{"):
+        return True
+    if _maybe_node_properties(body):
+        return bool(_FLOW_OPEN_ANY.search(body))
+    for match in _FLOW_OPEN_AFTER_SPACE.finditer(body):
+        j = match.start() - 1
+        if body[j] == 0x0A:
+            return True
+        while j >= 0 and body[j] == 0x20:
+            j -= 1
+        if j < 0 or body[j] in b"\n:-?":
+            return True
+    return False
 
 
-_FLOW_OPEN = (re.compile(rb"\[(?!\])"), re.compile(rb"{(?!})"))
+_FLOW_OPEN_ANY = re.compile(rb"[\[{](?![\]}])")
+_FLOW_OPEN_AFTER_SPACE = re.compile(rb"[\[{](?<=[ \n][\[{])(?![\]}])")
 
 
 def _maybe_node_properties(body: bytes) -> bool:
