@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import indexcache, ingest, layout as layoutmod
+from . import image, indexcache, ingest, layout as layoutmod
 from .store import ClusterStore, build_store, compact
 from .watch import WatchHub
 
@@ -31,13 +33,49 @@ def load_store(name: str, directory: Path, progress: Callable[[int, int], None] 
                track: bool = False, cache_dir: Path | None = None) -> ClusterStore:
     """Scan, parse and index one must-gather directory (blocking; run in a thread).
 
-    With `cache_dir`, parse results of unchanged files come from the index
-    cache (indexcache.py) and `store.cache_to_save` holds what to persist.
+    With `cache_dir`, an unchanged must-gather comes from its store image
+    (image.py). A large one seen for the first time is indexed in a child
+    process that writes the image, which this process then loads: the parse's
+    garbage never fragments the server's heap (RSS stays near what the store
+    holds). Otherwise it is built here, with parse results of unchanged files
+    from the index cache (indexcache.py), and `store.pending` says what to
+    persist once the server is ready (Cluster.settle).
     """
     t0 = time.monotonic()
     lay = layoutmod.scan(directory)
     if not lay.roots:
         log.warning("%s: no cluster-scoped-resources/ or namespaces/ found under %s", name, directory)
+    bundled, crd_record = _crd_helpers()
+    img = None
+    if cache_dir:
+        img = (image.image_file(cache_dir, lay.source_dir), image.fingerprint(lay))
+        how = "from the store image"
+        store = image.load(*img, lay, name=name, track=track, bundled_crds=bundled, crd_record=crd_record)
+        if store is None and lay.total_bytes >= isolate_bytes():
+            how = "in a child process"
+            if _index_in_child(name, directory, cache_dir, progress):
+                store = image.load(*img, lay, name=name, track=track, bundled_crds=bundled, crd_record=crd_record)
+            if store is None:
+                log.warning("%s: indexing in a child process failed; indexing in the server", name)
+        if store is not None:
+            dt = time.monotonic() - t0
+            log.info("%s: indexed %d objects from %d files (%.1f MB, %d from the index cache) in %.2fs; "
+                     "%d skipped; %s", name, store.count(), store.files_read,
+                     store.bytes_read / 1e6, store.files_read, dt, len(store.problems), how)
+            store.index_seconds = dt  # type: ignore[attr-defined]
+            return store
+    store = build(name, lay, progress=progress, track=track, cache_dir=cache_dir, img=img)
+    pending = store.pending  # type: ignore[attr-defined]
+    if pending.twins and pending.twin_bytes <= TWIN_SYNC_BYTES:
+        verify_twins(store)  # small archives: before ready, so conflicts are in the log at once
+    store.index_seconds = time.monotonic() - t0  # type: ignore[attr-defined]
+    return store
+
+
+def build(name: str, lay: layoutmod.Layout, *, progress: Callable[[int, int], None] | None = None,
+          track: bool = False, cache_dir: Path | None = None, img: tuple | None = None) -> ClusterStore:
+    """Parse (what the index cache does not have) and merge a scanned must-gather into a store."""
+    t0 = time.monotonic()
     bundled, crd_record = _crd_helpers()
     cfile = indexcache.cache_file(cache_dir, lay.source_dir) if cache_dir else None
     info: dict = {}
@@ -49,23 +87,101 @@ def load_store(name: str, directory: Path, progress: Callable[[int, int], None] 
     results = ingest.resolve_quick(results, lay.files)
     store = build_store(name, lay, results, bundled_crds=bundled, crd_record=crd_record, track=track)
     store.zdict = info.get("zdict")
-    saved = compact(store)
-    dt = time.monotonic() - t0
-    if saved:
-        log.info("%s: compressed object bytes, %.1f MB saved", name, saved / 1e6)
     log.info(
         "%s: indexed %d objects from %d files (%.1f MB, %d from the index cache) in %.2fs; %d skipped",
-        name, store.count(), store.files_read, lay.total_bytes / 1e6, len(cached), dt, len(store.problems),
+        name, store.count(), store.files_read, lay.total_bytes / 1e6, len(cached), time.monotonic() - t0,
+        len(store.problems),
     )
-    store.index_seconds = dt  # type: ignore[attr-defined]
-    store.cache_to_save = (cfile, lay, results, store.zdict) if cfile and (todo or not cfile.exists()) else None  # type: ignore
     twins = [r for r in results if r.quick is not None]
     twin_rels = {r.rel for r in twins}
-    twin_bytes = sum(f.size for f in lay.files if f.rel in twin_rels)
-    store.twins = (twins, lay.files)  # type: ignore[attr-defined]
-    if twins and twin_bytes <= TWIN_SYNC_BYTES:
-        verify_twins(store)  # small archives: before ready, so conflicts are in the log at once
+    store.pending = Pending(  # type: ignore[attr-defined]
+        index=(cfile, lay, results) if cfile and (todo or not cfile.exists()) else None,
+        image=img, twins=(twins, lay.files) if twins else None,
+        twin_bytes=sum(f.size for f in lay.files if f.rel in twin_rels))
     return store
+
+
+def isolate_bytes() -> int:
+    """Object bytes from which a first index runs in a child process ($STATICAPI_ISOLATE_BYTES)."""
+    env = os.environ.get("STATICAPI_ISOLATE_BYTES", "")
+    return int(env) if env.isdigit() else 128 << 20
+
+
+def _index_in_child(name: str, directory: Path, cache_dir: Path,
+                    progress: Callable[[int, int], None] | None) -> bool:
+    """Run child_index in a fresh process; True once it wrote the store image. The child goes on
+    (index cache, twin check) after that, on its own."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["staticapi.ingest"])
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=child_index, name=f"staticapi-index-{name}",
+                       args=(name, str(directory), str(cache_dir), logging.getLogger().level, send))
+    proc.start()
+    send.close()
+    ok = False
+    try:
+        while True:
+            msg = recv.recv()
+            if msg[0] == "progress":
+                if progress:
+                    progress(msg[1], msg[2])
+            elif msg[0] == "image":
+                ok = bool(msg[1])
+                break
+    except (EOFError, OSError):
+        pass
+    finally:
+        recv.close()
+    CHILDREN.append(proc)
+    threading.Thread(target=proc.join, name=f"reap-{proc.name}", daemon=True).start()
+    return ok
+
+
+CHILDREN: list = []  # indexing child processes started (they finish the index cache on their own)
+
+
+def child_index(name: str, directory: str, cache_dir: str, level: int, conn) -> None:
+    """In the child: build the store, write its image, tell the parent, then write the index cache and
+    check List twins (their messages go to the same stderr as the server's)."""
+    logging.basicConfig(level=level or logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.2 or done >= total:
+            last[0] = now
+            conn.send(("progress", done, total))
+
+    ok = False
+    try:
+        lay = layoutmod.scan(Path(directory))
+        img = (image.image_file(Path(cache_dir), lay.source_dir), image.fingerprint(lay))
+        store = build(name, lay, progress=progress, track=True, cache_dir=Path(cache_dir), img=img)
+        compact(store)
+        ok = image.save(*img, store, image.capture(store))
+    except Exception:  # noqa: BLE001 - the parent indexes by itself then
+        log.exception("%s: indexing in a child process failed", name)
+        store = None
+    finally:
+        conn.send(("image", ok))
+        conn.close()
+    if store is not None:
+        pending = store.pending  # type: ignore[attr-defined]
+        if pending.index:
+            indexcache.save(*pending.index, store.zdict)
+        verify_twins(store)
+
+
+@dataclass
+class Pending:
+    """Work left after a cold start, done once the server is ready (Cluster.settle)."""
+
+    index: tuple | None = None  # (cache file, layout, results) for indexcache.save
+    image: tuple | None = None  # (image file, fingerprint) for image.save
+    twins: tuple | None = None  # (quick-scanned twins, files) for verify_twins
+    twin_bytes: int = 0
 
 
 TWIN_SYNC_BYTES = 32 << 20
@@ -73,11 +189,11 @@ TWIN_SYNC_BYTES = 32 << 20
 
 def verify_twins(store: ClusterStore) -> None:
     """Log List/per-object twins that differ (ingest.twin_conflicts); large archives do this after ready."""
-    pending = getattr(store, "twins", None)
-    if not pending:
+    pending = getattr(store, "pending", None)
+    if pending is None or not pending.twins:
         return
-    store.twins = None  # type: ignore[attr-defined]
-    twins, files = pending
+    twins, files = pending.twins
+    pending.twins = None
 
     def served(rec):
         r = store.registry.for_kind(rec.group, rec.kind)
@@ -152,14 +268,35 @@ class Cluster:
             self.error = f"{type(e).__name__}: {e}"
         finally:
             self.ready.set()
-        pending = getattr(self.store, "cache_to_save", None)
-        if pending:
-            self.store.cache_to_save = None  # type: ignore[union-attr]
-            await asyncio.to_thread(indexcache.save, *pending)
-            del pending
-        if self.store is not None and getattr(self.store, "twins", None):
-            await asyncio.to_thread(verify_twins, self.store)
+        await self.settle()
+
+    async def settle(self) -> None:
+        """After ready: compress object bytes, persist the index cache and the store image, check
+        List twins, and give freed memory back."""
+        store = self.store
+        if store is None:
+            return
+        pending = getattr(store, "pending", None)
+        store.pending = None  # type: ignore[attr-defined]
+        t0 = time.monotonic()
+        saved = await asyncio.to_thread(compact, store)
+        if saved:
+            log.info("%s: compressed object bytes, %.1f MB saved", self.name, saved / 1e6)
+        if pending and pending.index:
+            await asyncio.to_thread(indexcache.save, *pending.index, store.zdict)
+            log.debug("%s: index cache written at %.2fs", self.name, time.monotonic() - t0)
+        if pending and pending.image:
+            await asyncio.to_thread(image.save, *pending.image, store, image.capture(store))
+            log.debug("%s: store image written at %.2fs", self.name, time.monotonic() - t0)
+        if pending and pending.twins:
+            store.pending = Pending(twins=pending.twins)  # type: ignore[attr-defined]
+            await asyncio.to_thread(verify_twins, store)
+            store.pending = None  # type: ignore[attr-defined]
+        del pending
+        if store.layout is not None:
+            store.layout.files = []  # 40k+ file records: nothing needs them once the caches are written
         release_memory()
+        log.info("%s: settled in %.2fs", self.name, time.monotonic() - t0)
 
     async def wait(self) -> ClusterStore:
         await self.ready.wait()

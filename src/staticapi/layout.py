@@ -179,11 +179,12 @@ def _scan_dir(d: str, parts: tuple[str, ...], src: str, layout: Layout) -> None:
     """Walk with os.scandir (no symlink is followed, regular files only), classifying files."""
     try:
         with os.scandir(d) as it:
-            entries = sorted(it, key=lambda e: e.name)
+            entries = list(it)  # order does not matter: scan() sorts the files by path
     except OSError:
         return
     if parts[0] == "namespaces" and len(parts) == 2:
         layout.namespace_dirs.add(parts[1])
+    cut = len(src.rstrip("/")) + 1  # e.path is src + "/" + rel (scandir joins the names it was given)
     for e in entries:
         try:
             if e.is_dir(follow_symlinks=False):
@@ -200,7 +201,7 @@ def _scan_dir(d: str, parts: tuple[str, ...], src: str, layout: Layout) -> None:
         except OSError:
             continue
         group, resource, ns = c[0], c[1], c[2]
-        layout.files.append(ObjectFile(path=e.path, rel=os.path.relpath(e.path, src), size=st.st_size,
+        layout.files.append(ObjectFile(path=e.path, rel=e.path[cut:], size=st.st_size,
                                        mtime_ns=st.st_mtime_ns, group=group, resource=resource, namespace=ns,
                                        per_object=len(c) > 3 and c[3]))
 

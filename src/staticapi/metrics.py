@@ -35,7 +35,7 @@ class _StoreCollector:
             if s is None:
                 continue
             for (g, plural), t in sorted(s.tables.items()):
-                objects.add_metric([name, g, plural], float(len(t.objects)))
+                objects.add_metric([name, g, plural], float(len(t)))
             index.add_metric([name], float(getattr(s, "index_seconds", 0.0)))
             skipped.add_metric([name], float(len(s.problems) + len(c.extra_problems)))
         yield from (objects, index, skipped, watches, ready)

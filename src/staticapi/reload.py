@@ -45,13 +45,13 @@ def _parse(cluster, changes: set[tuple[FsChange, str]]):
 
 async def follow(cluster, debounce_ms: int = 200, stop_event: asyncio.Event | None = None) -> None:
     """Run until cancelled (or stop_event is set), applying file changes as they come."""
-    store = cluster.store
-    if store is None or not store.tracking:
+    if cluster.store is None or not cluster.store.tracking:
         return
-    roots = [str(r) for r in store.layout.roots] or [str(store.layout.source_dir)]
+    roots = [str(r) for r in cluster.store.layout.roots] or [str(cluster.store.layout.source_dir)]
     log.info("%s: live reload on %s", cluster.name, ", ".join(roots))
     async for changes in awatch(*roots, debounce=debounce_ms, step=50, stop_event=stop_event,
                                 recursive=True, force_polling=None):
+        store = cluster.store  # the store may be replaced once (Cluster.settle): never keep an old one
         try:
             results, removed = await asyncio.to_thread(_parse, cluster, changes)
             # applied on the event loop: handlers never see a store mid-change

@@ -42,21 +42,28 @@ class Entry:
     __slots__ = ("namespace", "name", "uid", "rv", "labels", "_raw", "version", "kind",
                  "rel", "converted", "cache")
 
-    def __init__(self, rec: Record):
+    def __init__(self, namespace: str, name: str, uid: str, rv: int, labels: dict | None, raw: bytes,
+                 version: str, kind: str, rel: str, converted: bool):
+        self.namespace = namespace
+        self.name = name
+        self.uid = uid
+        self.rv = rv
+        self.labels = labels
+        self._raw = raw  # JSON, or a zstd frame of it (codec.py)
+        self.version = version
+        self.kind = kind
+        self.rel = rel
+        self.converted = converted
+        self.cache: dict[str, Any] | None = None  # fields / table rows, computed lazily
+
+    @classmethod
+    def of(cls, rec: Record) -> "Entry":
         # Namespaces, kinds, versions and label keys/values repeat across 100k+
         # objects: interned, each string is kept once.
-        self.namespace = _intern(rec.namespace)
-        self.name = rec.name
-        self.uid = rec.uid
-        self.rv = rec.rv
         labels = rec.labels
-        self.labels = {_intern(k): _intern(v) for k, v in labels.items()} if labels else None
-        self._raw = rec.raw  # JSON, or a zstd frame of it (codec.py)
-        self.version = _intern(rec.version)
-        self.kind = _intern(rec.kind)
-        self.rel = rec.rel
-        self.converted = rec.converted
-        self.cache: dict[str, Any] | None = None  # fields / table rows, computed lazily
+        return cls(_intern(rec.namespace), rec.name, rec.uid, rec.rv,
+                   {_intern(k): _intern(v) for k, v in labels.items()} if labels else None,
+                   rec.raw, _intern(rec.version), _intern(rec.kind), rec.rel, rec.converted)
 
     @property
     def raw(self) -> bytes:
@@ -78,14 +85,35 @@ class Entry:
 
 
 class ResourceObjects:
-    """All objects of one (group, plural)."""
+    """All objects of one (group, plural).
 
-    __slots__ = ("resource", "objects", "_sorted")
+    Loaded from a store image (image.py), the entries are built on first use
+    (`loader`): a warm start does not pay for kinds nobody asks for.
+    """
 
-    def __init__(self, resource: Resource):
+    __slots__ = ("resource", "_objects", "_sorted", "_loader", "_count")
+
+    def __init__(self, resource: Resource, loader: Callable[[], list[Entry]] | None = None, count: int = 0):
         self.resource = resource
-        self.objects: dict[tuple[str, str], Entry] = {}
+        self._objects: dict[tuple[str, str], Entry] | None = None if loader else {}
         self._sorted: list[Entry] | None = None
+        self._loader = loader
+        self._count = count
+
+    @property
+    def objects(self) -> dict[tuple[str, str], Entry]:
+        if self._objects is None:
+            self._materialize()
+        return self._objects  # type: ignore[return-value]
+
+    def _materialize(self) -> None:
+        entries = self._loader()  # type: ignore[misc]
+        self._loader = None
+        self._objects = {(e.namespace, e.name): e for e in entries}
+        self._sorted = entries  # the image keeps them in list order
+
+    def __len__(self) -> int:
+        return self._count if self._objects is None else len(self._objects)
 
     def put(self, e: Entry) -> None:
         self.objects[(e.namespace, e.name)] = e
@@ -99,8 +127,10 @@ class ResourceObjects:
 
     def sorted(self) -> list[Entry]:
         """Entries ordered by namespace/name, as kube-apiserver lists them (etcd key order)."""
+        if self._objects is None:
+            self._materialize()
         if self._sorted is None:
-            self._sorted = [self.objects[k] for k in sorted(self.objects)]
+            self._sorted = [self._objects[k] for k in sorted(self._objects)]  # type: ignore[index]
         return self._sorted
 
     def in_namespace(self, namespace: str | None) -> list[Entry]:
@@ -153,6 +183,7 @@ class ClusterStore:
     sources: dict = field(default_factory=dict)  # (resource key, ns, name) -> [rel, ...]
     file_keys: dict = field(default_factory=dict)  # rel -> [(resource key, ns, name), ...]
     present: dict = field(default_factory=dict)
+    tracking_loader: Callable[["ClusterStore"], None] | None = None  # fills sources/file_keys on first use (image.py)
     archive_crds: list = field(default_factory=list)
     bundled_crds: list = field(default_factory=list)
     crd_record: Callable[[dict], dict | None] | None = None
@@ -181,7 +212,7 @@ class ClusterStore:
         return (e.obj() for e in t.sorted())
 
     def count(self) -> int:
-        return sum(len(t.objects) for k, t in self.tables.items() if k != ("events.k8s.io", "events"))
+        return sum(len(t) for k, t in self.tables.items() if k != ("events.k8s.io", "events"))
 
     @property
     def now(self) -> datetime:
@@ -246,7 +277,7 @@ def build_store(
             key = (r.key, rec.namespace, rec.name)
             store.sources.setdefault(key, []).append(rec.rel)
             store.file_keys.setdefault(rec.rel, []).append(key)
-        _merge(store.table(r), Entry(rec), store)
+        _merge(store.table(r), Entry.of(rec), store)
     if track:
         # quick-scanned twins of List items also provide their object (live reload)
         for rel, (g, _v, kind, ns, name, _uid, _rv) in quick:
@@ -351,7 +382,7 @@ def _synthesize_namespaces(store: ClusterStore, layout: Layout) -> None:
             "spec": {"finalizers": ["kubernetes"]},
             "status": {"phase": "Active"},
         }
-        t.put(Entry(_synthetic("Namespace", "v1", obj, f"namespaces/{ns} (synthesized)")))
+        t.put(Entry.of(_synthetic("Namespace", "v1", obj, f"namespaces/{ns} (synthesized)")))
 
 
 def _mirror_projects(store: ClusterStore) -> None:
@@ -369,7 +400,7 @@ def _mirror_projects(store: ClusterStore) -> None:
                **{k: v for k, v in obj.items() if k not in ("kind", "apiVersion")}}
         rec = _synthetic("Project", "project.openshift.io/v1", obj, e.rel)
         rec.rv = e.rv
-        pt.put(Entry(rec))
+        pt.put(Entry.of(rec))
 
 
 def _parse_rfc3339(s: str) -> datetime | None:
@@ -437,6 +468,9 @@ def apply_files(store: ClusterStore, results: list[FileResult], removed: set[str
     disappears only when no file provides it any more.
     """
     assert store.tracking, "store was built without tracking"
+    if store.tracking_loader is not None:
+        store.tracking_loader(store)
+        store.tracking_loader = None
     touched = {r.rel for r in results} | set(removed)
     affected: set = set()
     for rel in touched:
@@ -489,7 +523,7 @@ def apply_files(store: ClusterStore, results: list[FileResult], removed: set[str
             store.rv += 1
             rec.rv = store.rv
             rec.raw = _with_rv(codec.plain(rec.raw), store.rv)
-            e = Entry(rec)
+            e = Entry.of(rec)
             t.put(e)
             changes.append(Change(store.rv, "ADDED" if cur is None else "MODIFIED", rkey, e))
         elif cur is not None and not store.sources.get(key):
@@ -517,7 +551,10 @@ def _same_but_rv(a: bytes, b: bytes) -> bool:
 
 def compact(store: ClusterStore) -> int:
     """Compress every object's bytes with a dictionary trained on this archive; returns bytes saved."""
-    entries = [e for t in store.tables.values() for e in t.objects.values() if not codec.is_compressed(e._raw)]
+    # Runs beside the event loop (Cluster.settle): list() copies are atomic; tables still lazy
+    # (image.py) are compressed already.
+    entries = [e for t in list(store.tables.values()) if t._objects is not None
+               for e in list(t._objects.values()) if not codec.is_compressed(e._raw)]
     if not entries:
         return 0
     if store.zdict is None:

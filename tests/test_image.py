@@ -1,0 +1,126 @@
+"""The store image (image.py): a second start of an unchanged must-gather loads the built store
+instead of parsing, with identical objects; anything changed, foreign or corrupt is rebuilt."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from staticapi import cluster, image, ingest, layout
+from staticapi.store import apply_files, compact
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "must-gather"
+
+
+@pytest.fixture()
+def mg(tmp_path: Path) -> Path:
+    d = tmp_path / "mg"
+    shutil.copytree(FIXTURE, d, symlinks=True)
+    return d
+
+
+def _state(store) -> dict:
+    """Everything the API serves from a store, per object."""
+    return {
+        key: [(e.namespace, e.name, e.uid, e.rv, e.labels, e.raw, e.version, e.kind, e.rel, e.converted)
+              for e in t.sorted()]
+        for key, t in store.tables.items() if len(t)
+    }
+
+
+def _first_start(mg: Path, cache: Path, track: bool = False):
+    """What a first start does: build here, then (Cluster.settle) compact and write the image."""
+    lay = layout.scan(mg)
+    img = (image.image_file(cache, lay.source_dir), image.fingerprint(lay))
+    store = cluster.build("t", lay, track=track, cache_dir=cache, img=img)
+    compact(store)
+    assert image.save(*img, store, image.capture(store))
+    return store, img
+
+
+def test_second_start_loads_the_image_with_identical_objects(mg: Path, tmp_path: Path, caplog) -> None:
+    first, (path, _) = _first_start(mg, tmp_path / "cache")
+    assert path.is_file() and path.parent == tmp_path / "cache" / "index"
+    with caplog.at_level(logging.INFO, logger="staticapi.cluster"):
+        second = cluster.load_store("t", mg, cache_dir=tmp_path / "cache")
+    assert "from the store image" in caplog.text
+    # nothing built yet: tables are filled on first use, counts are known without it
+    assert all(t._objects is None for t in second.tables.values())
+    assert second.count() == first.count() > 100
+    assert _state(second) == _state(first)
+    assert second.rv == first.rv and second.collection_time == first.collection_time
+    assert second.version_info == first.version_info and second.openshift == first.openshift
+    assert [(p.path, p.reason) for p in second.problems] == [(p.path, p.reason) for p in first.problems]
+    assert sorted(second.registry.resources) == sorted(first.registry.resources)
+
+
+def test_a_changed_file_is_not_served_from_the_image(mg: Path, tmp_path: Path, caplog) -> None:
+    _first_start(mg, tmp_path / "cache")
+    f = next(p for p in sorted(mg.rglob("*.yaml")) if "/pods/" in str(p))
+    st = f.stat()
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    with caplog.at_level(logging.INFO):
+        store = cluster.load_store("t", mg, cache_dir=tmp_path / "cache")
+    assert "files or code changed" in caplog.text and "from the store image" not in caplog.text
+    assert store.count() > 100
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "foreign"])
+def test_a_corrupt_or_foreign_image_is_rebuilt(mg: Path, tmp_path: Path, caplog, damage: str) -> None:
+    first, (path, fp) = _first_start(mg, tmp_path / "cache")
+    data = bytearray(path.read_bytes())
+    if damage == "flip":
+        data[len(data) // 2] ^= 0xFF
+    elif damage == "truncate":
+        del data[-100:]
+    else:
+        data[:8] = b"NOTANIMG"
+    path.write_bytes(bytes(data))
+    lay = layout.scan(mg)
+    with caplog.at_level(logging.WARNING):
+        assert image.load(path, fp, lay, name="t", track=False, bundled_crds=[], crd_record=None) is None
+    assert "unusable" in caplog.text
+    assert _state(cluster.load_store("t", mg, cache_dir=tmp_path / "cache")) == _state(first)
+
+
+def test_live_reload_after_a_warm_start(mg: Path, tmp_path: Path) -> None:
+    """Which file provides which object comes from the image on the first change."""
+    _first_start(mg, tmp_path / "cache", track=True)
+    store = cluster.load_store("t", mg, cache_dir=tmp_path / "cache", track=True)
+    assert store.tracking_loader is not None and not store.file_keys
+    lay = layout.scan(mg)
+    f = next(f for f in lay.files if f.per_object and f.resource == "configmaps")
+    entry_before = {e.name: e for e in store.tables[("", "configmaps")].sorted()}
+    text = Path(f.path).read_text()
+    Path(f.path).write_text(text.replace("data:", "data:\n  added-by-test: \"1\"", 1) if "data:" in text
+                            else text + "data:\n  added-by-test: \"1\"\n")
+    changes = apply_files(store, [ingest.process_file(layout.object_file(Path(f.path), lay))], set())
+    assert store.tracking_loader is None and store.file_keys
+    assert [c.type for c in changes] == ["MODIFIED"]
+    assert changes[0].entry.name in entry_before and b"added-by-test" in changes[0].entry.raw
+    assert changes[0].rv == store.rv > entry_before[changes[0].entry.name].rv
+    # deleting the file: the object goes only if no other file (a List) still provides it
+    os.unlink(f.path)
+    gone = apply_files(store, [], {f.rel})
+    still = [e.name for e in store.tables[("", "configmaps")].sorted()]
+    assert all(c.type == "DELETED" for c in gone)
+    assert (changes[0].entry.name in still) == (not gone)
+
+
+def test_first_index_in_a_child_process(mg: Path, tmp_path: Path, monkeypatch, caplog) -> None:
+    """Large sources are indexed in a child that writes the image; the server loads it (RSS)."""
+    monkeypatch.setenv("STATICAPI_ISOLATE_BYTES", "0")
+    seen: list[tuple[int, int]] = []
+    with caplog.at_level(logging.INFO, logger="staticapi.cluster"):
+        store = cluster.load_store("t", mg, cache_dir=tmp_path / "cache", progress=lambda d, t: seen.append((d, t)))
+    assert "in a child process" in caplog.text
+    for proc in cluster.CHILDREN:
+        proc.join(60)
+    assert seen and seen[-1][0] == seen[-1][1]
+    monkeypatch.delenv("STATICAPI_ISOLATE_BYTES")
+    here = cluster.build("t", layout.scan(mg))
+    assert _state(store) == _state(here)
