@@ -35,15 +35,15 @@ def _state(store) -> dict:
 def _first_start(mg: Path, cache: Path, track: bool = False):
     """What a first start does: build here, then (Cluster.settle) compact and write the image."""
     lay = layout.scan(mg)
-    img = (image.image_file(cache, lay.source_dir), image.fingerprint(lay))
+    img = image.image_file(cache, lay.source_dir)
     store = cluster.build("t", lay, track=track, cache_dir=cache, img=img)
     compact(store)
-    assert image.save(*img, store, image.capture(store))
+    assert image.save(img, store, image.capture(store))
     return store, img
 
 
 def test_second_start_loads_the_image_with_identical_objects(mg: Path, tmp_path: Path, caplog) -> None:
-    first, (path, _) = _first_start(mg, tmp_path / "cache")
+    first, path = _first_start(mg, tmp_path / "cache")
     assert path.is_file() and path.parent == tmp_path / "cache" / "index"
     with caplog.at_level(logging.INFO, logger="staticapi.cluster"):
         second = cluster.load_store("t", mg, cache_dir=tmp_path / "cache")
@@ -56,22 +56,40 @@ def test_second_start_loads_the_image_with_identical_objects(mg: Path, tmp_path:
     assert second.version_info == first.version_info and second.openshift == first.openshift
     assert [(p.path, p.reason) for p in second.problems] == [(p.path, p.reason) for p in first.problems]
     assert sorted(second.registry.resources) == sorted(first.registry.resources)
+    # the layout comes from the image: no directory was listed
+    assert second.layout.roots == first.layout.roots and second.layout.files == []
+    assert second.layout.namespace_dirs == first.layout.namespace_dirs
 
 
-def test_a_changed_file_is_not_served_from_the_image(mg: Path, tmp_path: Path, caplog) -> None:
-    _first_start(mg, tmp_path / "cache")
-    f = next(p for p in sorted(mg.rglob("*.yaml")) if "/pods/" in str(p))
+@pytest.mark.parametrize("change", ["rewrite", "add", "remove", "rename", "timestamp"])
+def test_a_changed_tree_is_not_served_from_the_image(mg: Path, tmp_path: Path, caplog, change: str) -> None:
+    first, _ = _first_start(mg, tmp_path / "cache")
+    f = next(p for p in sorted(mg.rglob("configmaps.yaml")) if "/core/" in str(p))
     st = f.stat()
-    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    if change == "rewrite":  # same size, later mtime
+        os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    elif change == "add":
+        ns = f.parent.parent.name
+        (f.parent / "extra.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: added\n"
+                                             f"  namespace: {ns}\ndata:\n  a: b\n")
+    elif change == "remove":
+        f.unlink()
+    elif change == "rename":
+        f.rename(f.with_name("renamed.yml"))
+    else:
+        ts = next(mg.rglob("timestamp"))
+        ts.write_text(ts.read_text() + "\n")
     with caplog.at_level(logging.INFO):
         store = cluster.load_store("t", mg, cache_dir=tmp_path / "cache")
-    assert "files or code changed" in caplog.text and "from the store image" not in caplog.text
+    assert "files changed" in caplog.text and "from the store image" not in caplog.text
     assert store.count() > 100
+    names = {e.name for e in store.tables[("", "configmaps")].sorted()}
+    assert ("added" in names) == (change == "add")
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "foreign"])
 def test_a_corrupt_or_foreign_image_is_rebuilt(mg: Path, tmp_path: Path, caplog, damage: str) -> None:
-    first, (path, fp) = _first_start(mg, tmp_path / "cache")
+    first, path = _first_start(mg, tmp_path / "cache")
     data = bytearray(path.read_bytes())
     if damage == "flip":
         data[len(data) // 2] ^= 0xFF
@@ -80,10 +98,9 @@ def test_a_corrupt_or_foreign_image_is_rebuilt(mg: Path, tmp_path: Path, caplog,
     else:
         data[:8] = b"NOTANIMG"
     path.write_bytes(bytes(data))
-    lay = layout.scan(mg)
-    with caplog.at_level(logging.WARNING):
-        assert image.load(path, fp, lay, name="t", track=False, bundled_crds=[], crd_record=None) is None
-    assert "unusable" in caplog.text
+    with caplog.at_level(logging.INFO):
+        assert image.load(path, mg.resolve(), name="t", track=False, bundled_crds=[], crd_record=None) is None
+    assert "not used" in caplog.text
     assert _state(cluster.load_store("t", mg, cache_dir=tmp_path / "cache")) == _state(first)
 
 
@@ -92,8 +109,8 @@ def test_live_reload_after_a_warm_start(mg: Path, tmp_path: Path) -> None:
     _first_start(mg, tmp_path / "cache", track=True)
     store = cluster.load_store("t", mg, cache_dir=tmp_path / "cache", track=True)
     assert store.tracking_loader is not None and not store.file_keys
-    lay = layout.scan(mg)
-    f = next(f for f in lay.files if f.per_object and f.resource == "configmaps")
+    lay = store.layout
+    f = next(f for f in layout.scan(mg).files if f.per_object and f.resource == "configmaps")
     entry_before = {e.name: e for e in store.tables[("", "configmaps")].sorted()}
     text = Path(f.path).read_text()
     Path(f.path).write_text(text.replace("data:", "data:\n  added-by-test: \"1\"", 1) if "data:" in text

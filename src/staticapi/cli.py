@@ -21,7 +21,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from . import __version__, kubeconfig, tlsutil
+from . import __version__, kubeconfig
 from .cluster import Cluster
 from .server import ServerOptions, create_app
 
@@ -148,6 +148,8 @@ async def serve(args: argparse.Namespace) -> int:
     app = create_app(clusters, options)
     cache = args.cache_dir or archive.default_cache_dir()
     tls = None
+    if args.cert or args.tls or args.token:
+        from . import tlsutil  # cryptography: imported only when TLS may be served
     if args.cert:
         tls = tlsutil.user_material(args.cert, args.key)
     elif args.tls or (args.token and not args.no_tls):

@@ -8,6 +8,7 @@ this cluster waits for it: a list is never served from a partial index.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import threading
@@ -42,28 +43,29 @@ def load_store(name: str, directory: Path, progress: Callable[[int, int], None] 
     persist once the server is ready (Cluster.settle).
     """
     t0 = time.monotonic()
-    lay = layoutmod.scan(directory)
-    if not lay.roots:
-        log.warning("%s: no cluster-scoped-resources/ or namespaces/ found under %s", name, directory)
     bundled, crd_record = _crd_helpers()
-    img = None
-    if cache_dir:
-        img = (image.image_file(cache_dir, lay.source_dir), image.fingerprint(lay))
-        how = "from the store image"
-        store = image.load(*img, lay, name=name, track=track, bundled_crds=bundled, crd_record=crd_record)
-        if store is None and lay.total_bytes >= isolate_bytes():
+    source = Path(directory).resolve()
+    img = image.image_file(cache_dir, source) if cache_dir else None
+    opts = dict(name=name, track=track, bundled_crds=bundled, crd_record=crd_record)
+    store, how = (image.load(img, source, **opts), "from the store image") if img else (None, "")
+    lay = None
+    if store is None:
+        lay = layoutmod.scan(directory)
+        if not lay.roots:
+            log.warning("%s: no cluster-scoped-resources/ or namespaces/ found under %s", name, directory)
+        if img and lay.total_bytes >= isolate_bytes():
             how = "in a child process"
-            if _index_in_child(name, directory, cache_dir, progress):
-                store = image.load(*img, lay, name=name, track=track, bundled_crds=bundled, crd_record=crd_record)
+            if _index_in_child(name, lay, cache_dir, progress):
+                store = image.load(img, source, layout=lay, **opts)
             if store is None:
                 log.warning("%s: indexing in a child process failed; indexing in the server", name)
-        if store is not None:
-            dt = time.monotonic() - t0
-            log.info("%s: indexed %d objects from %d files (%.1f MB, %d from the index cache) in %.2fs; "
-                     "%d skipped; %s", name, store.count(), store.files_read,
-                     store.bytes_read / 1e6, store.files_read, dt, len(store.problems), how)
-            store.index_seconds = dt  # type: ignore[attr-defined]
-            return store
+    if store is not None:
+        dt = time.monotonic() - t0
+        log.info("%s: indexed %d objects from %d files (%.1f MB, %d from the index cache) in %.2fs; "
+                 "%d skipped; %s", name, store.count(), store.files_read,
+                 store.bytes_read / 1e6, store.files_read, dt, len(store.problems), how)
+        store.index_seconds = dt  # type: ignore[attr-defined]
+        return store
     store = build(name, lay, progress=progress, track=track, cache_dir=cache_dir, img=img)
     pending = store.pending  # type: ignore[attr-defined]
     if pending.twins and pending.twin_bytes <= TWIN_SYNC_BYTES:
@@ -73,15 +75,27 @@ def load_store(name: str, directory: Path, progress: Callable[[int, int], None] 
 
 
 def build(name: str, lay: layoutmod.Layout, *, progress: Callable[[int, int], None] | None = None,
-          track: bool = False, cache_dir: Path | None = None, img: tuple | None = None) -> ClusterStore:
+          track: bool = False, cache_dir: Path | None = None, img: Path | None = None) -> ClusterStore:
     """Parse (what the index cache does not have) and merge a scanned must-gather into a store."""
     t0 = time.monotonic()
+    gc_was = gc.isenabled()
+    gc.disable()  # 100k+ long-lived objects: collections would only walk them again and again
+    try:
+        return _build(name, lay, progress, track, cache_dir, img, t0)
+    finally:
+        if gc_was:
+            gc.enable()
+
+
+def _build(name, lay, progress, track, cache_dir, img, t0) -> ClusterStore:
     bundled, crd_record = _crd_helpers()
     cfile = indexcache.cache_file(cache_dir, lay.source_dir) if cache_dir else None
     info: dict = {}
     cached = indexcache.load(cfile, lay, info) if cfile else {}
     todo = [f for f in lay.files if f.rel not in cached]
-    parsed = {r.rel: r for r in ingest.parse_files(todo, progress=progress, quick=True)}
+    # the newest timestamp in the objects is the collection time only without a `timestamp` file
+    parsed = {r.rel: r for r in ingest.parse_files(todo, progress=progress, quick=True,
+                                                     newest=lay.collection_time is None)}
     results = [cached.get(f.rel) or parsed[f.rel] for f in lay.files]
     # per-object twins of List items are not parsed twice (ingest.quick_identity)
     results = ingest.resolve_quick(results, lay.files)
@@ -107,7 +121,7 @@ def isolate_bytes() -> int:
     return int(env) if env.isdigit() else 128 << 20
 
 
-def _index_in_child(name: str, directory: Path, cache_dir: Path,
+def _index_in_child(name: str, lay: layoutmod.Layout, cache_dir: Path,
                     progress: Callable[[int, int], None] | None) -> bool:
     """Run child_index in a fresh process; True once it wrote the store image. The child goes on
     (index cache, twin check) after that, on its own."""
@@ -117,7 +131,7 @@ def _index_in_child(name: str, directory: Path, cache_dir: Path,
     ctx.set_forkserver_preload(["staticapi.ingest"])
     recv, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=child_index, name=f"staticapi-index-{name}",
-                       args=(name, str(directory), str(cache_dir), logging.getLogger().level, send))
+                       args=(name, lay, str(cache_dir), logging.getLogger().level, send))
     proc.start()
     send.close()
     ok = False
@@ -134,6 +148,10 @@ def _index_in_child(name: str, directory: Path, cache_dir: Path,
         pass
     finally:
         recv.close()
+    if not CHILDREN:
+        import atexit
+
+        atexit.register(_stop_children)  # runs before multiprocessing's own exit hook joins them
     CHILDREN.append(proc)
     threading.Thread(target=proc.join, name=f"reap-{proc.name}", daemon=True).start()
     return ok
@@ -142,7 +160,14 @@ def _index_in_child(name: str, directory: Path, cache_dir: Path,
 CHILDREN: list = []  # indexing child processes started (they finish the index cache on their own)
 
 
-def child_index(name: str, directory: str, cache_dir: str, level: int, conn) -> None:
+def _stop_children() -> None:
+    """At exit: an indexing child still writing the index cache is not waited for."""
+    for proc in CHILDREN:
+        if proc.is_alive():
+            proc.terminate()
+
+
+def child_index(name: str, lay: layoutmod.Layout, cache_dir: str, level: int, conn) -> None:
     """In the child: build the store, write its image, tell the parent, then write the index cache and
     check List twins (their messages go to the same stderr as the server's)."""
     logging.basicConfig(level=level or logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -156,11 +181,10 @@ def child_index(name: str, directory: str, cache_dir: str, level: int, conn) -> 
 
     ok = False
     try:
-        lay = layoutmod.scan(Path(directory))
-        img = (image.image_file(Path(cache_dir), lay.source_dir), image.fingerprint(lay))
+        img = image.image_file(Path(cache_dir), lay.source_dir)
         store = build(name, lay, progress=progress, track=True, cache_dir=Path(cache_dir), img=img)
         compact(store)
-        ok = image.save(*img, store, image.capture(store))
+        ok = image.save(img, store, image.capture(store))
     except Exception:  # noqa: BLE001 - the parent indexes by itself then
         log.exception("%s: indexing in a child process failed", name)
         store = None
@@ -179,7 +203,7 @@ class Pending:
     """Work left after a cold start, done once the server is ready (Cluster.settle)."""
 
     index: tuple | None = None  # (cache file, layout, results) for indexcache.save
-    image: tuple | None = None  # (image file, fingerprint) for image.save
+    image: Path | None = None  # the store image to write (image.save)
     twins: tuple | None = None  # (quick-scanned twins, files) for verify_twins
     twin_bytes: int = 0
 
@@ -262,6 +286,8 @@ class Cluster:
             if self.live_reload:
                 from . import reload
 
+                # after ready (its setup costs seconds of CPU on a big tree): follow() catches up with
+                # what changed since the scan
                 self.reload_task = asyncio.create_task(reload.follow(self))
         except Exception as e:  # keep serving health endpoints and say why
             log.exception("%s: indexing failed", self.name)
@@ -286,15 +312,16 @@ class Cluster:
             await asyncio.to_thread(indexcache.save, *pending.index, store.zdict)
             log.debug("%s: index cache written at %.2fs", self.name, time.monotonic() - t0)
         if pending and pending.image:
-            await asyncio.to_thread(image.save, *pending.image, store, image.capture(store))
+            await asyncio.to_thread(image.save, pending.image, store, image.capture(store))
             log.debug("%s: store image written at %.2fs", self.name, time.monotonic() - t0)
         if pending and pending.twins:
             store.pending = Pending(twins=pending.twins)  # type: ignore[attr-defined]
             await asyncio.to_thread(verify_twins, store)
             store.pending = None  # type: ignore[attr-defined]
         del pending
-        if store.layout is not None:
+        if store.layout is not None and not store.tracking:
             store.layout.files = []  # 40k+ file records: nothing needs them once the caches are written
+            # (live reload drops them after its catch-up scan: reload.follow)
         release_memory()
         log.info("%s: settled in %.2fs", self.name, time.monotonic() - t0)
 

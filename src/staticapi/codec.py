@@ -76,10 +76,14 @@ def train(raws: Sequence[bytes], seed: int = 0) -> zstandard.ZstdCompressionDict
 
 
 def compress_many(raws: Sequence[bytes], d: zstandard.ZstdCompressionDict) -> list[bytes]:
-    """Compress every value with the dictionary (content size kept in the frame for fast decompression)."""
+    """Compress every value with the dictionary (content size kept in the frame for fast decompression),
+    on every core (zstd's own threads); a value that does not shrink stays plain."""
     c = zstandard.ZstdCompressor(level=LEVEL, dict_data=d, write_content_size=True, write_checksum=False)
-    out = []
-    for r in raws:
-        z = c.compress(r)
-        out.append(z if len(z) < len(r) else r)
-    return out
+    raws = list(raws)
+    if not raws:
+        return []
+    try:
+        zs = [bytes(seg) for seg in c.multi_compress_to_buffer(raws, threads=-1)]
+    except (ValueError, zstandard.ZstdError):  # e.g. an empty value
+        zs = [c.compress(r) for r in raws]
+    return [z if len(z) < len(r) else r for z, r in zip(zs, raws)]

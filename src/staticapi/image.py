@@ -1,12 +1,13 @@
 """A store image: the built store of one must-gather, persisted whole.
 
 A second start of an unchanged must-gather loads this image instead of
-parsing or merging anything: the scan's fingerprint of every object file
-(path, size, mtime) and of this package's code must equal the image's, then
-the store is rebuilt from columns in about a second (issue "Archives ...":
-"a second start ... in under 5 % of the first"). When any file changed, the
-per-file index cache (indexcache.py) still spares the unchanged files'
-parsing.
+listing, parsing or merging anything: one lstat per directory and file the
+first scan saw must find the same mtimes and sizes (an added, removed or
+renamed file changes its directory's mtime), the package's code must be the
+same, then the store comes back from columns and each kind's objects are
+built on first use (issue "Archives ...": "a second start ... in under 5 %
+of the first"). When anything changed, the per-file index cache
+(indexcache.py) still spares the unchanged files' parsing.
 
 After a cold start the server writes the image and then serves from a store
 loaded back from it: the long-lived objects are then allocated together,
@@ -16,13 +17,14 @@ near what the store really holds (issue "Performance": RSS below the YAML).
 Format (one file per source directory, in the cache dir):
 
     MAGIC(8) | u32 header length | header JSON
-    | meta: zstd frame of JSON  (string table, each table's columns, problems, registry inputs)
-    | blob: every object's stored bytes (zstd frames, codec.py), concatenated in table order
+    | meta: zstd frame of JSON  (string table, problems, registry inputs, layout summary)
+    | stamps: zstd frame of JSON  (directory mtimes, file sizes and mtimes)
     | tracking: zstd frame of JSON  (which files provide which objects; live reload only)
+    | per table: zstd frame of its columns (JSON) | its objects' stored bytes (codec.py), concatenated
     | END
 
-The header holds the format, the source path, the fingerprint, the zstd
-dictionary and each section's length and CRC-32. A foreign, stale, truncated
+The header holds the format, the source path, the code's identity, the zstd
+dictionary, the tables and each section's length and CRC-32. A foreign, stale, truncated
 or corrupt image fails one of those checks and is ignored (and rewritten):
 it is never served. Writes go to a temp file renamed into place.
 """
@@ -35,6 +37,7 @@ import hashlib
 import itertools
 import logging
 import os
+import stat
 import struct
 import zlib
 from datetime import datetime
@@ -51,7 +54,7 @@ from .store import ClusterStore, Entry, Problem, ResourceObjects
 log = logging.getLogger("staticapi.image")
 
 MAGIC = b"SAPIIMG\x00"
-FORMAT = 1
+FORMAT = 2
 END = b"\xffEND"
 _U32 = struct.Struct("<I")
 
@@ -72,65 +75,96 @@ def code_id() -> str:
     return h.hexdigest()
 
 
-def fingerprint(layout: Layout) -> str:
-    """Identity of what a scan saw: every object file's path, size and mtime, and the code."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"{FORMAT}\0{layout.source_dir}\0{code_id()}\n".encode())
-    h.update("\n".join(f"{f.rel}\0{f.size}\0{f.mtime_ns}" for f in layout.files).encode("utf-8", "surrogateescape"))
-    return h.hexdigest()
+def stamps(layout: Layout) -> dict:
+    """What a later start compares (unchanged()): every listed directory's mtime, every object
+    file's and timestamp/version file's size and mtime."""
+    return {"dirs": list(layout.dirs.items()),
+            "files": [(f.rel, f.size, f.mtime_ns) for f in layout.files],
+            "extra": [(rel, size, mt) for rel, (size, mt) in layout.extra_files.items()]}
+
+
+def unchanged(source: Path, st: dict) -> bool:
+    """True when the tree still looks as stamped: one lstat per directory and file, no listing.
+
+    A file added, removed or renamed changes its directory's mtime; a file
+    rewritten changes its own size or mtime.
+    """
+    base = str(source).rstrip("/") + "/"
+    lstat, isdir, isreg = os.lstat, stat.S_ISDIR, stat.S_ISREG
+    try:
+        for rel, mt in st["dirs"]:
+            s = lstat(base + rel if rel else str(source))
+            if s.st_mtime_ns != mt or not isdir(s.st_mode):
+                return False
+        for rel, size, mt in itertools.chain(st["files"], st["extra"]):
+            s = lstat(base + rel)
+            if s.st_mtime_ns != mt or s.st_size != size or not isreg(s.st_mode):
+                return False
+    except OSError:
+        return False
+    return True
 
 
 # ------------------------------------------------------------------ save
 
 
+class _StringTable(dict):
+    """str -> its index, assigned on first sight (a C-level lookup for the ones already seen)."""
+
+    def __missing__(self, s: str) -> int:
+        i = self[s] = len(self)
+        return i
+
+
 def capture(store: ClusterStore) -> dict:
     """What save() writes, taken on the event loop (live reload changes the store there)."""
+    lay = store.layout
     return {
-        "tables": [(key, list(t.sorted())) for key, t in store.tables.items() if t.objects],
+        "tables": [(key, list(t.sorted())) for key, t in store.tables.items() if len(t)],
         "file_keys": {rel: list(keys) for rel, keys in store.file_keys.items()} if store.tracking else None,
         "generation": store.generation,
+        "stamps": stamps(lay),
+        "layout": {"roots": [str(r.relative_to(lay.source_dir)) for r in lay.roots],
+                   "namespace_dirs": sorted(lay.namespace_dirs),
+                   "collection_time": lay.collection_time.isoformat() if lay.collection_time else None,
+                   "version_text": lay.version_text},
     }
 
 
-def save(path: Path, fp: str, store: ClusterStore, snap: dict) -> bool:
+def save(path: Path, store: ClusterStore, snap: dict) -> bool:
     """Write the image of `store` (as captured by capture()); False when it could not be written."""
-    strings: dict[str, int] = {}
-
-    def si(s: str) -> int:
-        i = strings.get(s)
-        if i is None:
-            i = strings[s] = len(strings)
-        return i
-
+    strings = _StringTable()
+    si = strings.__getitem__
     comp = (zstandard.ZstdCompressor(level=codec.LEVEL, dict_data=store.zdict, write_content_size=True)
             if store.zdict is not None else None)
-    blobs: list[bytes] = []
+    cctx = zstandard.ZstdCompressor(level=3, threads=-1)
+    table_sections: list[bytes] = []
     tables = []
     for (group, plural), entries in snap["tables"]:
-        lens = []
+        raws = []
         for e in entries:
             raw = e._raw
             if comp is not None and not codec.is_compressed(raw):
                 z = comp.compress(raw)
                 raw = z if len(z) < len(raw) else raw
-            blobs.append(raw)
-            lens.append(len(raw))
-        tables.append({
-            "key": [group, plural],
+            raws.append(raw)
+        cols = {
             "ns": [si(e.namespace) for e in entries],
             "name": [e.name for e in entries],
             "uid": [e.uid for e in entries],
             "rv": [e.rv for e in entries],
-            "labels": [None if not e.labels else [si(x) for kv in e.labels.items() for x in kv] for e in entries],
+            "labels": [list(map(si, itertools.chain.from_iterable(e.labels.items()))) if e.labels else None
+                       for e in entries],
             "version": [si(e.version) for e in entries],
             "kind": [si(e.kind) for e in entries],
             "rel": [si(e.rel) for e in entries],
             "conv": [1 if e.converted else 0 for e in entries],
-            "len": lens,
-        })
+            "len": [len(r) for r in raws],
+        }
+        tables.append([group, plural, len(entries)])
+        table_sections += [cctx.compress(orjson.dumps(cols)), b"".join(raws)]
     meta = {
         "strings": list(strings),
-        "tables": tables,
         "problems": [[p.path, p.reason] for p in store.problems],
         "present": [[g, k, sorted(f["versions"]), f["namespaced"], f["plural_hint"]]
                     for (g, k), f in store.present.items()],
@@ -142,16 +176,17 @@ def save(path: Path, fp: str, store: ClusterStore, snap: dict) -> bool:
         "collection_time": store.collection_time.isoformat() if store.collection_time else None,
         "version_info": store.version_info,
         "generation": snap["generation"],
+        "layout": snap["layout"],
     }
-    tracking = [[rel, [[g, r, ns, name] for (g, r), ns, name in keys]]
-                for rel, keys in snap["file_keys"].items()] if snap["file_keys"] is not None else None
-    cctx = zstandard.ZstdCompressor(level=3, threads=-1)
-    sections = [cctx.compress(orjson.dumps(meta)), b"".join(blobs), cctx.compress(orjson.dumps(tracking))]
-    del blobs
+    # [[rel, [[[group, plural], ns, name], ...]], ...]: orjson writes the key tuples as they are
+    tracking = list(snap["file_keys"].items()) if snap["file_keys"] is not None else None
+    sections = [cctx.compress(orjson.dumps(meta)), cctx.compress(orjson.dumps(snap["stamps"])),
+                cctx.compress(orjson.dumps(tracking)), *table_sections]
+    del table_sections
     header = orjson.dumps({
-        "format": FORMAT, "source": str(store.layout.source_dir) if store.layout else "", "fingerprint": fp,
+        "format": FORMAT, "source": str(store.layout.source_dir), "code": code_id(),
         "dict": base64.b64encode(store.zdict.as_bytes()).decode() if store.zdict is not None else None,
-        "sections": [[len(s), zlib.crc32(s)] for s in sections],
+        "sections": [[len(s), zlib.crc32(s)] for s in sections], "tables": tables,
     })
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
@@ -161,8 +196,7 @@ def save(path: Path, fp: str, store: ClusterStore, snap: dict) -> bool:
             for s in sections:
                 fh.write(s)
             fh.write(END)
-            fh.flush()
-            os.fsync(fh.fileno())
+        # no fsync: an image cut short by a crash fails its length or CRC check and is rebuilt
         os.replace(tmp, path)
     except OSError as e:
         log.warning("could not write store image %s: %s", path, e)
@@ -181,34 +215,54 @@ class Unusable(ValueError):
     pass
 
 
-def _read(path: Path, fp: str, source: str) -> tuple[dict, list[bytes]]:
+def _read(path: Path, source: str) -> tuple[dict, list[bytes]]:
     with open(path, "rb") as fh:
-        if fh.read(len(MAGIC)) != MAGIC:
-            raise Unusable("bad magic")
-        (hlen,) = _U32.unpack(fh.read(4))
-        header = orjson.loads(fh.read(hlen))
-        if header.get("format") != FORMAT or header.get("source") != source:
-            raise Unusable("other format or source")
-        if header.get("fingerprint") != fp:
-            raise Unusable("files or code changed")
-        sections = []
-        for n, crc in header["sections"]:
-            s = fh.read(n)
-            if len(s) != n or zlib.crc32(s) != crc:
-                raise Unusable("truncated or corrupt")
-            sections.append(s)
-        if fh.read() != END:
-            raise Unusable("no end marker")
+        data = fh.read()
+    if data[: len(MAGIC)] != MAGIC:
+        raise Unusable("bad magic")
+    mv = memoryview(data)
+    (hlen,) = _U32.unpack_from(data, len(MAGIC))
+    pos = len(MAGIC) + 4
+    header = orjson.loads(mv[pos: pos + hlen])
+    pos += hlen
+    if header.get("format") != FORMAT or header.get("source") != source:
+        raise Unusable("other format or source")
+    if header.get("code") != code_id():
+        raise Unusable("other code")
+    sections = []
+    for n, crc in header["sections"]:
+        sec = mv[pos: pos + n]
+        if len(sec) != n or zlib.crc32(sec) != crc:
+            raise Unusable("truncated or corrupt")
+        sections.append(sec)
+        pos += n
+    if data[pos:] != END:
+        raise Unusable("no end marker")
     return header, sections
 
 
-def load(path: Path, fp: str, layout: Layout, *, name: str, track: bool,
-         bundled_crds: list[dict], crd_record: Callable[[dict], dict | None] | None) -> ClusterStore | None:
-    """The store of an image whose fingerprint is `fp`; None when there is none usable."""
+def load(path: Path, source: Path, *, name: str, track: bool, bundled_crds: list[dict],
+         crd_record: Callable[[dict], dict | None] | None, layout: Layout | None = None) -> ClusterStore | None:
+    """The store of the image of `source`, when its directories and files are unchanged; else None.
+
+    Without `layout`, the layout comes from the image too (a warm start lists no directory).
+    """
+    source = Path(source)
     try:
-        header, (zmeta, blob, ztracking) = _read(path, fp, str(layout.source_dir))
+        header, sections = _read(path, str(source))
         dctx = zstandard.ZstdDecompressor()
-        meta = orjson.loads(dctx.decompress(zmeta))
+        st = orjson.loads(dctx.decompress(sections[1]))
+        if not unchanged(source, st):
+            raise Unusable("files changed")
+        meta = orjson.loads(dctx.decompress(sections[0]))
+        if layout is None:
+            lm = meta["layout"]
+            ct = lm["collection_time"]
+            layout = Layout(source_dir=source, roots=[source / r if r != "." else source for r in lm["roots"]],
+                            namespace_dirs=set(lm["namespace_dirs"]),
+                            collection_time=datetime.fromisoformat(ct) if ct else None,
+                            version_text=lm["version_text"])
+            layout.file_stamps = st["files"]
         zdict = codec.register(base64.b64decode(header["dict"])) if header.get("dict") else None
         store = ClusterStore(name=name, layout=layout, tracking=track, bundled_crds=bundled_crds,
                              crd_record=crd_record)
@@ -221,16 +275,13 @@ def load(path: Path, fp: str, layout: Layout, *, name: str, track: bool,
         store.registry = regmod.build_registry(store.present, store.archive_crds, store.bundled_crds,
                                                store.openshift)
         strings = meta["strings"]
-        pos = 0
-        for t in meta["tables"]:
-            r = store.registry.resources.get(tuple(t["key"]))
+        for i, (group, plural, n) in enumerate(header["tables"]):
+            r = store.registry.resources.get((group, plural))
             if r is None:
-                raise Unusable(f"no resource {t['key']}")
-            size = sum(t["len"])
-            chunk = blob[pos: pos + size]
-            pos += size
-            store.tables[r.key] = ResourceObjects(r, functools.partial(_entries, t, strings, chunk), len(t["name"]))
-        del blob
+                raise Unusable(f"no resource {group}/{plural}")
+            # own copies: the file's bytes are freed once loaded, each table keeps only its part
+            cols, blob = bytes(sections[3 + 2 * i]), bytes(sections[4 + 2 * i])
+            store.tables[r.key] = ResourceObjects(r, functools.partial(_entries, cols, strings, blob), n)
         store.rv = meta["rv"]
         store.files_read = meta["files_read"]
         store.bytes_read = meta["bytes_read"]
@@ -239,17 +290,18 @@ def load(path: Path, fp: str, layout: Layout, *, name: str, track: bool,
         store.version_info = meta["version_info"]
         store.generation = meta["generation"]
         if track:
-            store.tracking_loader = lambda s, z=ztracking: _load_tracking(s, z)
+            store.tracking_loader = functools.partial(_load_tracking, ztracking=bytes(sections[2]))
     except FileNotFoundError:
         return None
     except (Unusable, ValueError, KeyError, TypeError, IndexError, OSError, struct.error, zstandard.ZstdError) as e:
-        log.warning("store image %s unusable (%s); rebuilding", path, e)
+        log.info("store image %s not used (%s)", path, e)
         return None
     return store
 
 
-def _entries(t: dict, strings: list[str], chunk: bytes) -> list[Entry]:
+def _entries(zcols: bytes, strings: list[str], chunk: bytes) -> list[Entry]:
     """The entries of one table, in list order, from its image columns."""
+    t = orjson.loads(zstandard.ZstdDecompressor().decompress(zcols))
     s_of = strings.__getitem__
     starts = list(itertools.accumulate(t["len"], initial=0))
     raws = [chunk[a:b] for a, b in zip(starts, starts[1:])]
@@ -264,7 +316,7 @@ def _load_tracking(store: ClusterStore, ztracking: bytes) -> None:
     tracking = orjson.loads(zstandard.ZstdDecompressor().decompress(ztracking)) or []
     for rel, keys in tracking:
         lst = store.file_keys.setdefault(rel, [])
-        for g, r, ns, name in keys:
+        for (g, r), ns, name in keys:
             key = ((g, r), ns, name)
             lst.append(key)
             store.sources.setdefault(key, []).append(rel)

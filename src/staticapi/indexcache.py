@@ -80,6 +80,8 @@ def load(path: Path, layout: Layout, info: dict | None = None) -> dict[str, File
             header = orjson.loads(_read_exact(fh, hlen))
             if header.get("format") != FORMAT or header.get("source") != str(layout.source_dir):
                 raise ValueError("other format or source")
+            if header.get("newest") is False and layout.collection_time is None:
+                raise ValueError("parsed without seeking timestamps, and the timestamp file is gone")
             zdict = codec.register(base64.b64decode(header["dict"])) if header.get("dict") else None
             if info is not None:
                 info["zdict"] = zdict
@@ -117,6 +119,7 @@ def save(path: Path, layout: Layout, results: list[FileResult], zdict=None) -> N
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
     header = orjson.dumps({"format": FORMAT, "source": str(layout.source_dir), "files": len(results),
+                           "newest": layout.collection_time is None,
                            "dict": base64.b64encode(zdict.as_bytes()).decode() if zdict is not None else None})
     comp = zstandard.ZstdCompressor(level=codec.LEVEL, dict_data=zdict, write_content_size=True) if zdict else None
     try:

@@ -157,11 +157,13 @@ def _objects(docs: list[Any], problems: list[str]) -> Iterator[tuple[dict, bool]
             yield doc, False
 
 
-def process_file(f: ObjectFile, quick: bool = False) -> FileResult:
+def process_file(f: ObjectFile, quick: bool = False, newest: bool = True) -> FileResult:
     """Parse one file; never raises for bad content.
 
-    With `quick`, a per-object file that a metadata scan identifies is not
-    parsed: its FileResult carries only `quick` (see parse_all)."""
+    With `quick`, a per-object file with a List beside it (`f.twin`) that a
+    metadata scan identifies is not parsed: its FileResult carries only
+    `quick` (see resolve_quick). Without `newest`, the newest timestamp (the
+    collection time of a must-gather without `timestamp` files) is not sought."""
     res = FileResult(rel=f.rel)
     try:
         fd = os.open(f.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
@@ -170,7 +172,7 @@ def process_file(f: ObjectFile, quick: bool = False) -> FileResult:
     except OSError as e:
         res.problems.append(f"unreadable: {e.strerror or e}")
         return res
-    if quick and f.per_object and f.path.endswith((".yaml", ".yml")):
+    if quick and f.twin and f.path.endswith((".yaml", ".yml")):
         ident = quick_identity(data)
         if ident is not None:
             res.quick = ident
@@ -190,7 +192,7 @@ def process_file(f: ObjectFile, quick: bool = False) -> FileResult:
         res.problems.append("no documents")
         return res
     for obj, from_list in _objects(docs, res.problems):
-        rec = _record(obj, from_list, f, res)
+        rec = _record(obj, from_list, f, res, newest)
         if rec is not None:
             res.records.append(rec)
     return res
@@ -221,7 +223,7 @@ def path_kind(group: str | None, resource: str | None) -> tuple[str, str] | None
     return _path_kinds().get((group, resource))
 
 
-def _record(obj: dict, from_list: bool, f: ObjectFile, res: FileResult) -> Record | None:
+def _record(obj: dict, from_list: bool, f: ObjectFile, res: FileResult, newest: bool = True) -> Record | None:
     meta = obj.get("metadata")
     kind = obj.get("kind")
     av = obj.get("apiVersion")
@@ -253,9 +255,10 @@ def _record(obj: dict, from_list: bool, f: ObjectFile, res: FileResult) -> Recor
     uid = meta.get("uid")
     group, version = split_api_version(av)
     raw = dumps(obj)
-    newest = _newest(raw)
-    if newest > res.newest:
-        res.newest = newest
+    if newest:
+        ts = _newest(raw)
+        if ts > res.newest:
+            res.newest = ts
     rec = Record(
         group=group,
         version=version,
@@ -280,10 +283,10 @@ def _record(obj: dict, from_list: bool, f: ObjectFile, res: FileResult) -> Recor
     return rec
 
 
-def _process_batch(files: list[ObjectFile], quick: bool = False) -> list[FileResult]:
+def _process_batch(files: list[ObjectFile], quick: bool = False, newest: bool = True) -> list[FileResult]:
     gc.disable()
     try:
-        return [process_file(f, quick) for f in files]
+        return [process_file(f, quick, newest) for f in files]
     finally:
         gc.enable()
 
@@ -328,6 +331,7 @@ def parse_files(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     quick: bool = False,
+    newest: bool = True,
 ) -> Iterable[FileResult]:
     """Parse every file, in order, yielding results as they come.
 
@@ -342,7 +346,7 @@ def parse_files(
         gc.disable()
         try:
             for f in files:
-                r = process_file(f, quick)
+                r = process_file(f, quick, newest)
                 done += f.size
                 if progress:
                     progress(done, total)
@@ -357,7 +361,8 @@ def parse_files(
     ctx.set_forkserver_preload(["staticapi.ingest"])
     batches = list(_batches(files))
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        for batch, results in zip(batches, pool.map(_process_batch, batches, [quick] * len(batches))):
+        for batch, results in zip(batches, pool.map(_process_batch, batches, [quick] * len(batches),
+                                                                 [newest] * len(batches))):
             done += sum(f.size for f in batch)
             if progress:
                 progress(done, total)

@@ -25,7 +25,7 @@ OBJECT_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_ROOT_DEPTH = 5
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ObjectFile:
     """A file expected to hold objects (a single object, a List, or several documents)."""
 
@@ -36,7 +36,8 @@ class ObjectFile:
     group: str | None  # from the path: '' for core; None when the path says nothing
     resource: str | None
     namespace: str | None
-    per_object: bool = False  # <group>/<resource>/<name>.yaml or pods/<pod>/<pod>.yaml: often a List item's twin
+    per_object: bool = False  # <group>/<resource>/<name>.yaml or pods/<pod>/<pod>.yaml
+    twin: bool = False  # per_object, and a List of the same group/resource/namespace exists: likely its item's twin
 
 
 @dataclass
@@ -47,17 +48,25 @@ class Layout:
     namespace_dirs: set[str] = field(default_factory=set)
     collection_time: datetime | None = None
     version_text: str | None = None
+    # What a later start compares to tell that nothing changed (image.py): the mtime of every
+    # directory listed (an added, removed or renamed entry changes it) and (size, mtime) of the
+    # other files read (timestamp, version), by path relative to source_dir.
+    dirs: dict[str, int] = field(default_factory=dict)
+    extra_files: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # loaded from a store image instead of scanned: files is empty, this has [rel, size, mtime]
+    file_stamps: list | None = None
 
     @property
     def total_bytes(self) -> int:
         return sum(f.size for f in self.files)
 
 
-def find_roots(source: Path) -> list[Path]:
+def find_roots(source: Path, listed: dict[str, int] | None = None) -> list[Path]:
     """Every directory that directly holds `cluster-scoped-resources` or `namespaces`.
 
     Search is breadth-first and bounded in depth; a found root is not searched
-    further (its own `namespaces/x/...` never holds another root).
+    further (its own `namespaces/x/...` never holds another root). `listed`
+    gets the mtime of every directory read.
     """
     roots: list[Path] = []
     frontier = [source]
@@ -66,6 +75,8 @@ def find_roots(source: Path) -> list[Path]:
         for d in frontier:
             try:
                 entries = sorted(os.scandir(d), key=lambda e: e.name)
+                if listed is not None:
+                    listed[str(d)] = os.lstat(d).st_mtime_ns
             except OSError:
                 continue
             names = {e.name for e in entries if _is_dir(e)}
@@ -100,26 +111,46 @@ def scan(source: Path) -> Layout:
     """Walk `source` and classify its object files."""
     source = source.resolve()
     layout = Layout(source_dir=source)
-    layout.roots = find_roots(source)
+    listed: dict[str, int] = {}
+    layout.roots = find_roots(source, listed)
     times: list[datetime] = []
     for root in layout.roots:
         t = read_timestamp(root)
         if t:
             times.append(t)
+        for extra in (root / "timestamp", root / "version"):
+            try:
+                st = extra.lstat()
+                layout.extra_files[str(extra)] = (st.st_size, st.st_mtime_ns)
+            except OSError:
+                pass
         v = root / "version"
         if layout.version_text is None and v.is_file() and not v.is_symlink():
             try:
                 layout.version_text = v.read_text(errors="replace")[:4096].strip() or None
             except OSError:
                 pass
-        _scan_root(root, source, layout)
+        _scan_root(root, source, layout, listed)
     if not times:
         for parent in {r.parent for r in layout.roots} | {source}:
             t = read_timestamp(parent)
             if t:
                 times.append(t)
     layout.collection_time = max(times) if times else None
+    for parent in {r.parent for r in layout.roots} | {source}:
+        try:
+            st = (parent / "timestamp").lstat()
+            layout.extra_files[str(parent / "timestamp")] = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            pass
+    cut = len(str(source).rstrip("/")) + 1
+    layout.dirs = {p[cut:] if len(p) >= cut else "": m for p, m in sorted(listed.items())}
+    layout.extra_files = {p[cut:]: st for p, st in sorted(layout.extra_files.items())}
     layout.files.sort(key=lambda f: f.rel)
+    lists = {(f.group, f.resource, f.namespace) for f in layout.files if not f.per_object}
+    for f in layout.files:
+        if f.per_object and (f.group, f.resource, f.namespace) in lists:
+            f.twin = True
     return layout
 
 
@@ -166,20 +197,21 @@ def _core(group: str) -> str:
     return "" if group == "core" else group
 
 
-def _scan_root(root: Path, source: Path, layout: Layout) -> None:
+def _scan_root(root: Path, source: Path, layout: Layout, listed: dict[str, int]) -> None:
     src = str(source)
     for top in ROOT_MARKERS:
         base = root / top
         if not base.is_dir() or base.is_symlink():
             continue
-        _scan_dir(str(base), (top,), src, layout)
+        _scan_dir(str(base), (top,), src, layout, listed)
 
 
-def _scan_dir(d: str, parts: tuple[str, ...], src: str, layout: Layout) -> None:
+def _scan_dir(d: str, parts: tuple[str, ...], src: str, layout: Layout, listed: dict[str, int]) -> None:
     """Walk with os.scandir (no symlink is followed, regular files only), classifying files."""
     try:
         with os.scandir(d) as it:
             entries = list(it)  # order does not matter: scan() sorts the files by path
+        listed[d] = os.lstat(d).st_mtime_ns
     except OSError:
         return
     if parts[0] == "namespaces" and len(parts) == 2:
@@ -190,7 +222,7 @@ def _scan_dir(d: str, parts: tuple[str, ...], src: str, layout: Layout) -> None:
             if e.is_dir(follow_symlinks=False):
                 # container log directories below namespaces/<ns>/pods/<pod>/ hold no objects
                 if not (parts[0] == "namespaces" and len(parts) >= 4 and parts[2] == "pods"):
-                    _scan_dir(e.path, parts + (e.name,), src, layout)
+                    _scan_dir(e.path, parts + (e.name,), src, layout, listed)
                 continue
             if not e.is_file(follow_symlinks=False):
                 continue  # symlinks, fifos, devices are never read

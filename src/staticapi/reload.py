@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import threading
 from pathlib import Path
 
-from watchfiles import Change as FsChange, awatch
+from watchfiles import Change as FsChange, watch
 
 from . import ingest, layout as layoutmod
 from .store import apply_files
@@ -43,27 +45,161 @@ def _parse(cluster, changes: set[tuple[FsChange, str]]):
     return results, removed
 
 
-async def follow(cluster, debounce_ms: int = 200, stop_event: asyncio.Event | None = None) -> None:
+class Watcher:
+    """watchfiles in its own process, its batches forwarded to the event loop.
+
+    Setting up inotify on a tree of 10k+ directories takes seconds during which
+    watchfiles holds the GIL: in the server's process that would stall every
+    request. `ready()` says when changes are seen; follow() then catches up
+    with what changed before.
+    """
+
+    def __init__(self, name: str, roots: list[str], debounce_ms: int = 200):
+        import multiprocessing
+
+        self.name = name
+        self.roots = roots
+        self.loop = asyncio.get_running_loop()
+        self.queue: asyncio.Queue = asyncio.Queue()
+        self._ready = asyncio.Event()
+        # spawn: start() returns at once (a forkserver would first be started and wait for its imports)
+        ctx = multiprocessing.get_context("spawn")
+        self._recv, send = ctx.Pipe(duplex=False)
+        self.proc = ctx.Process(target=watch_process, args=(roots, debounce_ms, os.getpid(), send),
+                                name=f"staticapi-watch-{name}", daemon=True)
+        self.proc.start()
+        send.close()
+        threading.Thread(target=self._pump, name=f"reload-{name}", daemon=True).start()
+
+    def _pump(self) -> None:
+        """Forward batches to the loop (a thread: recv blocks without the GIL)."""
+        put = self.queue.put_nowait
+        try:
+            while True:
+                batch = self._recv.recv()
+                if batch is None:  # set up
+                    self.loop.call_soon_threadsafe(self._ready.set)
+                    continue
+                self.loop.call_soon_threadsafe(put, {(FsChange(c), p) for c, p in batch})
+        except (EOFError, OSError):
+            pass
+        finally:
+            try:
+                self.loop.call_soon_threadsafe(self._ready.set)
+                self.loop.call_soon_threadsafe(put, None)
+            except RuntimeError:  # the loop is gone
+                pass
+
+    async def ready(self, timeout: float = 120) -> None:
+        try:
+            await asyncio.wait_for(self._ready.wait(), timeout)
+        except asyncio.TimeoutError:
+            log.warning("%s: the file watcher is not set up after %.0f s; going on", self.name, timeout)
+
+    def stop(self) -> None:
+        if self.proc.is_alive():
+            self.proc.terminate()
+        self._recv.close()
+
+
+async def follow(cluster, watcher: Watcher | None = None, debounce_ms: int = 200,
+                 stop_event: asyncio.Event | None = None) -> None:
     """Run until cancelled (or stop_event is set), applying file changes as they come."""
     if cluster.store is None or not cluster.store.tracking:
+        if watcher is not None:
+            watcher.stop()
         return
-    roots = [str(r) for r in cluster.store.layout.roots] or [str(cluster.store.layout.source_dir)]
-    log.info("%s: live reload on %s", cluster.name, ", ".join(roots))
-    async for changes in awatch(*roots, debounce=debounce_ms, step=50, stop_event=stop_event,
-                                recursive=True, force_polling=None):
-        store = cluster.store  # the store may be replaced once (Cluster.settle): never keep an old one
+    if watcher is None:
+        roots = [str(r) for r in cluster.store.layout.roots] or [str(cluster.store.layout.source_dir)]
+        watcher = Watcher(cluster.name, roots, debounce_ms)
+    stopper = asyncio.create_task(stop_event.wait()) if stop_event is not None else None
+    try:
+        await watcher.ready()
+        log.info("%s: live reload on %s", cluster.name, ", ".join(watcher.roots))
+        await _catch_up(cluster)
+        while True:
+            getter = asyncio.ensure_future(watcher.queue.get())
+            done, _ = await asyncio.wait({getter, stopper} - {None}, return_when=asyncio.FIRST_COMPLETED)
+            if getter not in done:
+                getter.cancel()
+                return
+            changes = getter.result()
+            if changes is None:
+                return
+            await _apply(cluster, changes)
+    finally:
+        watcher.stop()
+        if stopper is not None:
+            stopper.cancel()
+
+
+async def _catch_up(cluster) -> None:
+    """Apply what changed between the index's scan and the watcher's start (a second scan, compared
+    file by file); then the scan's file list is no longer needed."""
+    lay = cluster.store.layout
+    before = ({rel: (size, mt) for rel, size, mt in lay.file_stamps} if lay.file_stamps is not None
+              else {f.rel: (f.size, f.mtime_ns) for f in lay.files})
+    now = await asyncio.to_thread(layoutmod.scan, lay.source_dir)
+    after = {f.rel: (f.size, f.mtime_ns) for f in now.files}
+    changes = {(FsChange.modified, str(lay.source_dir / rel)) for rel, st in after.items() if before.get(rel) != st}
+    changes |= {(FsChange.deleted, str(lay.source_dir / rel)) for rel in before.keys() - after.keys()}
+    lay.files, lay.file_stamps = [], None
+    if changes:
+        log.info("%s: %d files changed while indexing", cluster.name, len(changes))
+        await _apply(cluster, changes)
+
+
+class _ParentGone:
+    """A stop event for the watcher process: set once the server that started it is gone (the
+    watcher is the forkserver's child, not the server's, so its parent pid says nothing)."""
+
+    def __init__(self, parent: int):
+        self.parent = parent
+
+    def is_set(self) -> bool:
         try:
-            results, removed = await asyncio.to_thread(_parse, cluster, changes)
-            # applied on the event loop: handlers never see a store mid-change
-            applied = apply_files(store, results, removed) if (results or removed) else []
-        except Exception:
-            log.exception("%s: live reload failed for %d paths", cluster.name, len(changes))
-            continue
-        if cluster.log_index is not None and hasattr(cluster.log_index, "invalidate"):
-            cluster.log_index.invalidate()
-        if applied:
-            log.info("%s: live reload applied %d changes (resourceVersion %d)", cluster.name, len(applied),
-                     store.rv)
-            cluster.hub.publish(applied)
-            for cb in cluster.on_change:
-                cb()
+            os.kill(self.parent, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            pass
+        return False
+
+
+def watch_process(roots: list[str], debounce_ms: int, parent: int, conn) -> None:
+    """In the watcher process: None once set up, then each batch of changes as [(change, path), ...]."""
+    announced = False
+    try:
+        os.nice(5)  # setting up inotify on a big tree must not slow down indexing beside it
+    except OSError:
+        pass
+    try:
+        # rust_timeout + yield_on_timeout: a first (empty) batch comes once inotify is set up
+        for changes in watch(*roots, debounce=debounce_ms, step=50, stop_event=_ParentGone(parent),
+                             rust_timeout=50, yield_on_timeout=True, recursive=True, raise_interrupt=False):
+            if not announced:
+                conn.send(None)
+                announced = True
+            if changes:
+                conn.send([(int(c), p) for c, p in changes])
+    except (EOFError, OSError):  # the server closed the pipe
+        pass
+
+
+async def _apply(cluster, changes) -> None:
+    store = cluster.store  # the store may be replaced: never keep an old one
+    try:
+        results, removed = await asyncio.to_thread(_parse, cluster, changes)
+        # applied on the event loop: handlers never see a store mid-change
+        applied = apply_files(store, results, removed) if (results or removed) else []
+    except Exception:
+        log.exception("%s: live reload failed for %d paths", cluster.name, len(changes))
+        return
+    if cluster.log_index is not None and hasattr(cluster.log_index, "invalidate"):
+        cluster.log_index.invalidate()
+    if applied:
+        log.info("%s: live reload applied %d changes (resourceVersion %d)", cluster.name, len(applied),
+                 store.rv)
+        cluster.hub.publish(applied)
+        for cb in cluster.on_change:
+            cb()

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable
 
 import orjson
 
-from . import crdprinter, printers
+from . import crdprinter
 from .registry import Resource
 from .status import bad_request
 from .store import Entry
@@ -67,6 +67,8 @@ class TableConverter:
             cols = crdprinter.crd_columns(pcs)
             self._cells = lambda obj, now, _p=pcs: crdprinter.crd_row_cells(_p, obj, now)
         else:
+            from . import printers  # the built-in printers: imported on the first Table
+
             cols = printers.columns_for(resource.group, resource.kind)
             if cols is not None:
                 self._cells = lambda obj, now: printers.row_cells(resource.group, resource.kind, obj, now)
