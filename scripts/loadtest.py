@@ -144,6 +144,15 @@ class ServerProc:
             pass
         return 0
 
+    def wait_settled(self, timeout: float = 300) -> None:
+        """Until the server says it settled (caches written, memory given back: cluster.Cluster.settle)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any("settled in" in line for line in list(self.output)):
+                return
+            time.sleep(0.1)
+        raise SystemExit("loadtest: the server did not settle")
+
     def alive(self) -> bool:
         return self.proc.poll() is None
 
@@ -284,6 +293,9 @@ async def phase_mixed(srv: ServerProc, d: dict, clients: int, seconds: float, se
     await asyncio.gather(*(mixed_client(i, srv.url, d, until, lat, errors, seed) for i in range(clients)))
     dt = time.monotonic() - t0
     rss1 = srv.rss_kb()
+    # the server gives freed heap back every 5 s (cli.py); RSS once every client is gone
+    await asyncio.sleep(6)
+    rss2 = srv.rss_kb()
     ops = {op: {"count": len(v), "p50_ms": round(percentile(v, 50) * 1000, 2),
                 "p99_ms": round(percentile(v, 99) * 1000, 2), "max_ms": round(max(v) * 1000, 2)}
            for op, v in sorted(lat.items())}
@@ -292,6 +304,7 @@ async def phase_mixed(srv: ServerProc, d: dict, clients: int, seconds: float, se
             "requests_per_second": round((total + len(errors)) / dt, 1) if dt else 0.0,
             "errors": len(errors), "error_samples": errors[:10], "ops": ops,
             "rss_start_kb": rss0, "rss_end_kb": rss1, "rss_growth_kb": rss1 - rss0,
+            "rss_settled_kb": rss2, "rss_settled_growth_kb": rss2 - rss0,
             "ok": not errors and total > 0 and srv.alive()}
 
 
@@ -578,6 +591,7 @@ async def run(args: argparse.Namespace) -> dict:
             t0 = time.monotonic()
             await wait_ready(s, srv.url)
             report["server"]["ready_seconds"] = round(time.monotonic() - t0, 2)
+            await asyncio.to_thread(srv.wait_settled)
             d = await discover(s, srv.url)
         report["server"]["pods"] = len(d["pods"])
         report["mixed"] = await phase_mixed(srv, d, args.clients, args.seconds, args.seed)
@@ -611,8 +625,9 @@ def print_table(r: dict) -> None:
     print(f"   {'op':<12}{'count':>8}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}")
     for op, o in (m.get("ops") or {}).items():
         print(f"   {op:<12}{o['count']:>8}{o['p50_ms']:>10}{o['p99_ms']:>10}{o['max_ms']:>10}")
-    print(f"   RSS {m.get('rss_start_kb', 0) // 1024} MB -> {m.get('rss_end_kb', 0) // 1024} MB "
-          f"(growth {m.get('rss_growth_kb', 0) // 1024} MB)")
+    print(f"   RSS {m.get('rss_start_kb', 0) // 1024} MB -> {m.get('rss_end_kb', 0) // 1024} MB at the end "
+          f"-> {m.get('rss_settled_kb', 0) // 1024} MB 6 s later (growth {m.get('rss_growth_kb', 0) // 1024} MB, "
+          f"then {m.get('rss_settled_growth_kb', 0) // 1024} MB)")
     w = r.get("idle_watches", {})
     print(f"\n2. idle watches: {w.get('watches')} opened in {w.get('opened_seconds')} s, gauge "
           f"{w.get('gauge_baseline')} -> {w.get('gauge_peak')} -> {w.get('gauge_after')} "
