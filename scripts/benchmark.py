@@ -54,6 +54,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from types import SimpleNamespace
 import time
 import http.client
 from collections import deque
@@ -564,9 +565,44 @@ asyncio.run(main())
 """
 
 
+REPLAY = r"""
+import asyncio, sys, urllib.request
+from aiohttp import web
+
+BASE = sys.argv[1]
+cache = {}
+
+async def replay(request):
+    # each distinct request is fetched once from staticapi, then answered from memory
+    key = (request.path_qs, request.headers.get("Accept", ""))
+    if key not in cache:
+        req = urllib.request.Request(BASE + request.path_qs, headers={"Accept": key[1]})
+        with urllib.request.urlopen(req) as r:
+            cache[key] = (r.status, r.headers.get("Content-Type"), r.read())
+    status, ctype, body = cache[key]
+    return web.Response(status=status, body=body, headers={"Content-Type": ctype})
+
+async def main():
+    app = web.Application()
+    app.router.add_get("/{tail:.*}", replay)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    print(site._server.sockets[0].getsockname()[1], flush=True)
+    await asyncio.Event().wait()
+
+asyncio.run(main())
+"""
+
+
 class HelloServer:
-    def __init__(self):
-        self.proc = subprocess.Popen([sys.executable, "-c", HELLO], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
+    """aiohttp answering "hello" (the GET baseline), or with `replay_of` a server replaying another's
+    responses from memory (what kubectl takes when the server costs nothing)."""
+
+    def __init__(self, replay_of: str | None = None):
+        args = ["-c", REPLAY, replay_of] if replay_of else ["-c", HELLO]
+        self.proc = subprocess.Popen([sys.executable, *args], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
                                      text=True, start_new_session=True)
         got: list[str] = []
         reader = threading.Thread(target=lambda: got.append(self.proc.stdout.readline().strip()), daemon=True)
@@ -827,6 +863,11 @@ def print_report(rep: dict) -> None:
         print("  ".join(c.ljust(widths[j]) for j, c in enumerate(r)))
         if i == 0:
             print("  ".join("-" * w for w in widths))
+    kg = fig.get("kubectl_get_pods") or {}
+    if kg.get("replayed_seconds"):
+        best = kg.get("best_possible_ratio")
+        print(f"kubectl floor: {fmt_s(kg['replayed_seconds'])} against the same responses replayed from memory"
+              + (f" (best omg/ours any server could reach: {best:.0f})" if best else ""))
     for note in rep.get("notes", []):
         print(f"note: {note}")
 
@@ -934,10 +975,21 @@ def main(argv: list[str] | None = None) -> int:
             except Exception as e:  # noqa: BLE001 - report the baseline as missing, keep measuring
                 rep["notes"].append(f"omg baseline failed: {e}")
                 omg = None
+        log("kubectl get pods -A against the same responses replayed from memory (kubectl's own floor)")
+        replay = HelloServer(replay_of=srv.url)
+        try:
+            rkc = home / "kubeconfig-replay"
+            rkc.write_text(srv.kubeconfig.read_text().replace(srv.url, replay.url))
+            floor = kubectl_get_pods(kubectl, SimpleNamespace(kubeconfig=rkc), home, runs=3)
+        finally:
+            replay.stop()
+        det["kubectl_get_pods_replayed"] = floor
         ratio = omg["seconds"] / kg["seconds"] if omg else None
         fig["kubectl_get_pods"] = figure(kg["seconds"], omg["seconds"] if omg else None, ratio, "omg/ours >= 100",
                                          None if ratio is None else ratio >= 100, "s", rows=kg["rows"],
-                                         kubectl_cpu_seconds=kg["kubectl_cpu_seconds"])
+                                         kubectl_cpu_seconds=kg["kubectl_cpu_seconds"],
+                                         replayed_seconds=floor["seconds"],
+                                         best_possible_ratio=omg["seconds"] / floor["seconds"] if omg else None)
 
         log("Table list of all pods")
         table, pods = asyncio.run(_table_and_pods(srv.url, 5))

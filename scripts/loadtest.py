@@ -305,6 +305,8 @@ async def phase_mixed(srv: ServerProc, d: dict, clients: int, seconds: float, se
             "errors": len(errors), "error_samples": errors[:10], "ops": ops,
             "rss_start_kb": rss0, "rss_end_kb": rss1, "rss_growth_kb": rss1 - rss0,
             "rss_settled_kb": rss2, "rss_settled_growth_kb": rss2 - rss0,
+            # the bound (growth under 10 %), on the memory still held once the clients are gone
+            "rss_growth_under_10pct": rss2 - rss0 < rss0 // 10,
             "ok": not errors and total > 0 and srv.alive()}
 
 
