@@ -207,7 +207,9 @@ async def serve(args: argparse.Namespace) -> int:
     async def trim_memory():
         # Large list responses are built and freed; glibc keeps the freed heap
         # unless asked, which reads as RSS growth under load.
-        from .cluster import malloc_trim
+        from .cluster import malloc_trim, malloc_tune
+
+        malloc_tune()
 
         while True:
             await asyncio.sleep(5)

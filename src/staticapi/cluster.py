@@ -228,8 +228,8 @@ def verify_twins(store: ClusterStore) -> None:
         log.info("%s: %s", store.name, line)
 
 
-def malloc_trim() -> None:
-    """Return freed heap memory to the OS (glibc keeps it otherwise); a no-op elsewhere."""
+def _glibc():
+    """libc when it is glibc (malloc_trim, mallopt), else False."""
     global _libc
     if _libc is None:
         import ctypes
@@ -237,10 +237,28 @@ def malloc_trim() -> None:
         try:
             _libc = ctypes.CDLL("libc.so.6")
             _libc.malloc_trim  # noqa: B018 - probe
+            _libc.mallopt  # noqa: B018 - probe
         except (OSError, AttributeError):  # not glibc
             _libc = False
-    if _libc:
-        _libc.malloc_trim(0)
+    return _libc
+
+
+def malloc_trim() -> None:
+    """Return freed heap memory to the OS (glibc keeps it otherwise); a no-op elsewhere."""
+    libc = _glibc()
+    if libc:
+        libc.malloc_trim(0)
+
+
+def malloc_tune() -> None:
+    """Serve large buffers (list and Table bodies of megabytes) from mmap, so they go back to the OS
+    when freed: glibc otherwise raises its mmap threshold to 32 MB after the first such buffer and
+    keeps them in the heap (RSS growth under load). Fixed thresholds turn that adjustment off."""
+    libc = _glibc()
+    if libc:
+        m_trim_threshold, m_mmap_threshold = -1, -3  # malloc.h
+        libc.mallopt(m_mmap_threshold, 256 * 1024)
+        libc.mallopt(m_trim_threshold, 1024 * 1024)
 
 
 _libc = None

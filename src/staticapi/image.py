@@ -187,6 +187,7 @@ def save(path: Path, store: ClusterStore, snap: dict) -> bool:
         "format": FORMAT, "source": str(store.layout.source_dir), "code": code_id(),
         "dict": base64.b64encode(store.zdict.as_bytes()).decode() if store.zdict is not None else None,
         "sections": [[len(s), zlib.crc32(s)] for s in sections], "tables": tables,
+        "tracking": tracking is not None,
     })
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
@@ -250,6 +251,8 @@ def load(path: Path, source: Path, *, name: str, track: bool, bundled_crds: list
     source = Path(source)
     try:
         header, sections = _read(path, str(source))
+        if track and not header.get("tracking"):
+            raise Unusable("written without live reload's file tracking")
         dctx = zstandard.ZstdDecompressor()
         st = orjson.loads(dctx.decompress(sections[1]))
         if not unchanged(source, st):
