@@ -141,3 +141,32 @@ def test_first_index_in_a_child_process(mg: Path, tmp_path: Path, monkeypatch, c
     monkeypatch.delenv("STATICAPI_ISOLATE_BYTES")
     here = cluster.build("t", layout.scan(mg))
     assert _state(store) == _state(here)
+
+
+def test_cluster_with_live_reload_writes_a_complete_image(mg: Path, tmp_path: Path, caplog) -> None:
+    """Live reload's catch-up scan waits for settle: the image keeps every file's stamp."""
+    import asyncio
+
+    async def run():
+        c = cluster.Cluster("t", mg, str(mg), cache_dir=tmp_path / "cache", live_reload=True)
+        await c.load()
+        await asyncio.wait_for(c.settled.wait(), 30)
+        c.reload_task.cancel()
+        try:
+            await c.reload_task
+        except asyncio.CancelledError:
+            pass
+        return c.store
+
+    first = asyncio.run(run())
+    path = image.image_file(tmp_path / "cache", mg.resolve())
+    import orjson
+    import zstandard
+
+    header, sections = image._read(path, str(mg.resolve()))
+    stamps = orjson.loads(zstandard.ZstdDecompressor().decompress(sections[1]))
+    assert len(stamps["files"]) == len(layout.scan(mg).files) > 100
+    with caplog.at_level(logging.INFO, logger="staticapi.cluster"):
+        second = cluster.load_store("t", mg, cache_dir=tmp_path / "cache", track=True)
+    assert "from the store image" in caplog.text
+    assert _state(second) == _state(first)

@@ -281,6 +281,7 @@ class Cluster:
     error: str | None = None
     hub: WatchHub = field(default_factory=WatchHub)
     ready: asyncio.Event = field(default_factory=asyncio.Event)
+    settled: asyncio.Event = field(default_factory=asyncio.Event)  # caches written (settle)
     extra_problems: list = field(default_factory=list)  # from unpacking archives
     log_index: object | None = None
     live_reload: bool = False  # follow file changes (directories only)
@@ -317,6 +318,12 @@ class Cluster:
     async def settle(self) -> None:
         """After ready: compress object bytes, persist the index cache and the store image, check
         List twins, and give freed memory back."""
+        try:
+            await self._settle()
+        finally:
+            self.settled.set()
+
+    async def _settle(self) -> None:
         store = self.store
         if store is None:
             return

@@ -116,6 +116,9 @@ async def follow(cluster, watcher: Watcher | None = None, debounce_ms: int = 200
     try:
         await watcher.ready()
         log.info("%s: live reload on %s", cluster.name, ", ".join(watcher.roots))
+        settled = getattr(cluster, "settled", None)
+        if settled is not None:
+            await settled.wait()  # the caches being written still read the scan's file list
         await _catch_up(cluster)
         while True:
             getter = asyncio.ensure_future(watcher.queue.get())
