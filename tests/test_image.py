@@ -143,9 +143,24 @@ def test_first_index_in_a_child_process(mg: Path, tmp_path: Path, monkeypatch, c
     assert _state(store) == _state(here)
 
 
-def test_cluster_with_live_reload_writes_a_complete_image(mg: Path, tmp_path: Path, caplog) -> None:
-    """Live reload's catch-up scan waits for settle: the image keeps every file's stamp."""
+def test_cluster_with_live_reload_writes_a_complete_image(mg: Path, tmp_path: Path, caplog, monkeypatch) -> None:
+    """Live reload's catch-up scan waits for settle: the image keeps every file's stamp. (The file
+    watcher is a stand-in that is ready at once: the real one runs in the e2e servers.)"""
     import asyncio
+
+    from staticapi import reload
+
+    class ReadyWatcher:
+        def __init__(self, name, roots, debounce_ms=200):
+            self.roots, self.queue = roots, asyncio.Queue()
+
+        async def ready(self, timeout=120):
+            return None
+
+        def stop(self):
+            self.queue.put_nowait(None)
+
+    monkeypatch.setattr(reload, "Watcher", ReadyWatcher)
 
     async def run():
         c = cluster.Cluster("t", mg, str(mg), cache_dir=tmp_path / "cache", live_reload=True)
@@ -158,7 +173,7 @@ def test_cluster_with_live_reload_writes_a_complete_image(mg: Path, tmp_path: Pa
             pass
         return c.store
 
-    first = asyncio.run(run())
+    first = asyncio.run(asyncio.wait_for(run(), 60))
     path = image.image_file(tmp_path / "cache", mg.resolve())
     import orjson
     import zstandard
