@@ -544,16 +544,11 @@ def naive_parse(tree: Path, timeout: float) -> dict:
     return res
 
 
-HELLO = r"""
-import asyncio, sys
-from aiohttp import web
-
-async def hello(request):
-    return web.Response(text="hello")
-
+# The tail both reference servers share: serve `handle` for every GET path on a free port, print it.
+_SERVE = r"""
 async def main():
     app = web.Application()
-    app.router.add_get("/{tail:.*}", hello)
+    app.router.add_get("/{tail:.*}", handle)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -564,6 +559,13 @@ async def main():
 asyncio.run(main())
 """
 
+HELLO = r"""
+import asyncio, sys
+from aiohttp import web
+
+async def handle(request):
+    return web.Response(text="hello")
+""" + _SERVE
 
 REPLAY = r"""
 import asyncio, sys, urllib.request
@@ -572,7 +574,7 @@ from aiohttp import web
 BASE = sys.argv[1]
 cache = {}
 
-async def replay(request):
+async def handle(request):
     # each distinct request is fetched once from staticapi, then answered from memory
     key = (request.path_qs, request.headers.get("Accept", ""))
     if key not in cache:
@@ -581,19 +583,7 @@ async def replay(request):
             cache[key] = (r.status, r.headers.get("Content-Type"), r.read())
     status, ctype, body = cache[key]
     return web.Response(status=status, body=body, headers={"Content-Type": ctype})
-
-async def main():
-    app = web.Application()
-    app.router.add_get("/{tail:.*}", replay)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    print(site._server.sockets[0].getsockname()[1], flush=True)
-    await asyncio.Event().wait()
-
-asyncio.run(main())
-"""
+""" + _SERVE
 
 
 class HelloServer:

@@ -66,7 +66,8 @@ def load_store(name: str, directory: Path, progress: Callable[[int, int], None] 
                  store.bytes_read / 1e6, store.files_read, dt, len(store.problems), how)
         store.index_seconds = dt  # type: ignore[attr-defined]
         return store
-    store = build(name, lay, progress=progress, track=track, cache_dir=cache_dir, img=img)
+    store = build(name, lay, progress=progress, track=track, cache_dir=cache_dir, img=img,
+                  crd_helpers=(bundled, crd_record))
     pending = store.pending  # type: ignore[attr-defined]
     if pending.twins and pending.twin_bytes <= TWIN_SYNC_BYTES:
         verify_twins(store)  # small archives: before ready, so conflicts are in the log at once
@@ -75,20 +76,21 @@ def load_store(name: str, directory: Path, progress: Callable[[int, int], None] 
 
 
 def build(name: str, lay: layoutmod.Layout, *, progress: Callable[[int, int], None] | None = None,
-          track: bool = False, cache_dir: Path | None = None, img: Path | None = None) -> ClusterStore:
+          track: bool = False, cache_dir: Path | None = None, img: Path | None = None,
+          crd_helpers: tuple | None = None) -> ClusterStore:
     """Parse (what the index cache does not have) and merge a scanned must-gather into a store."""
     t0 = time.monotonic()
     gc_was = gc.isenabled()
     gc.disable()  # 100k+ long-lived objects: collections would only walk them again and again
     try:
-        return _build(name, lay, progress, track, cache_dir, img, t0)
+        return _build(name, lay, progress, track, cache_dir, img, t0, crd_helpers or _crd_helpers())
     finally:
         if gc_was:
             gc.enable()
 
 
-def _build(name, lay, progress, track, cache_dir, img, t0) -> ClusterStore:
-    bundled, crd_record = _crd_helpers()
+def _build(name, lay, progress, track, cache_dir, img, t0, crd_helpers) -> ClusterStore:
+    bundled, crd_record = crd_helpers
     cfile = indexcache.cache_file(cache_dir, lay.source_dir) if cache_dir else None
     info: dict = {}
     cached = indexcache.load(cfile, lay, info) if cfile else {}

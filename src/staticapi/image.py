@@ -48,6 +48,7 @@ import orjson
 import zstandard
 
 from . import codec, registry as regmod
+from .indexcache import source_key
 from .layout import Layout
 from .store import ClusterStore, Entry, Problem, ResourceObjects
 
@@ -60,12 +61,13 @@ _U32 = struct.Struct("<I")
 
 
 def image_file(cache_dir: Path, source_dir: Path) -> Path:
-    key = hashlib.sha256(str(Path(source_dir).resolve()).encode()).hexdigest()[:32]
-    return Path(cache_dir) / "index" / f"{key}.v{FORMAT}.img"
+    return Path(cache_dir) / "index" / f"{source_key(source_dir)}.v{FORMAT}.img"
 
 
+@functools.lru_cache(maxsize=1)
 def code_id() -> str:
-    """Changes whenever this package's code does (an image built by other code is not used)."""
+    """Changes whenever this package's code does (an image built by other code is not used). Taken
+    once: the code that runs is the code this process imported."""
     h = hashlib.blake2b(digest_size=12)
     pkg = Path(__file__).parent
     for p in sorted(pkg.rglob("*")):

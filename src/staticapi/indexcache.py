@@ -43,9 +43,13 @@ END = b"\xffEND"
 _U32 = struct.Struct("<I")
 
 
+def source_key(source_dir: Path) -> str:
+    """The name a source directory's caches take in the cache dir (this file and image.py)."""
+    return hashlib.sha256(str(Path(source_dir).resolve()).encode()).hexdigest()[:32]
+
+
 def cache_file(cache_dir: Path, source_dir: Path) -> Path:
-    key = hashlib.sha256(str(Path(source_dir).resolve()).encode()).hexdigest()[:32]
-    return Path(cache_dir) / "index" / f"{key}.v{FORMAT}.idx"
+    return Path(cache_dir) / "index" / f"{source_key(source_dir)}.v{FORMAT}.idx"
 
 
 def _stamp(layout: Layout) -> dict[str, tuple[int, int]]:
