@@ -139,7 +139,8 @@ def test_risky_fast_path_rejects() -> None:
                  "a: &x 1\n", "a: *x\n", "a: !t 1\n", "? a\n: b\n", "a:\tb\n", "a: 1\r\n",
                  "d:\n  <<: {x: 1}\n", "a: b\u2028c\n", "%YAML 1.1\n",
                  "a: 0o7\n", "a: 0x1F\n", "a: .nAn\n", "on: x\n", "- No\n", "[off]\n",
-                 "a: @x\n"]:
+                 "a: @x\n", "a: 'yes'\nb: yes\n", "a: \"on\"\nb: [on]\n", "a: \"1:20\"\nb: {x: 1:20}\n",
+                 "'no': x\nno: y\n", "a: \"<<\"\nb:\n  <<: {x: 1}\n"]:
         assert parse._fast_document(text.encode()) is parse._MISSING, text
 
 
@@ -466,6 +467,20 @@ def test_hypothesis_plain_and_quoted_scalars(token: str, other: str) -> None:
 
 
 @HYP
+@given(tokens_any, plain_tokens)
+def test_hypothesis_same_token_quoted_and_plain(token: str, word: str) -> None:
+    # a quoted spelling lets the fast path through only while no plain one is there too
+    quoted = json.dumps(token)
+    for plain in (f"k: {token}\n", f"- {token}\n", f"k:\n  {token}: v\n", f"k: [{token}]\n",
+                  f"k: {{x: {token}}}\n", f"k: {word}\n  {token}\n", f"k: {word} {token}\n",
+                  f"k: {word}-{token}\n", f"k: {word}\n\n  {token}\n", f"--- {token}\n",
+                  f'{{"k":{token}}}\n', f"k: [{word}, {token}]\n", f"? {token}\n"):
+        for doc in (f"a: {quoted}\nb:\n  {plain.replace(chr(10), chr(10) + '  ')}",
+                    f"- {quoted}\n- {plain}", f"a: {quoted}\n---\n{plain}", f"a: {quoted}\n{plain}"):
+            assert_agree(doc.encode("utf-8"))
+
+
+@HYP
 @given(NUMBER_FORMS)
 def test_hypothesis_number_forms_in_documents(token: str) -> None:
     # numbers next to the constructs that make the checks run: floats, nulls, ints
@@ -511,6 +526,24 @@ def test_shell_scripts_and_quoted_scalars_take_the_fast_path(monkeypatch: pytest
     assert same(load_documents(doc), expected)
 
 
+def test_quoted_yaml11_booleans_take_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    # every bound PersistentVolumeClaim has 'pv.kubernetes.io/bind-completed: "yes"': a string
+    # PyYAML would resolve if it were plain, but the source only spells it quoted (or inside
+    # longer words)
+    doc = (
+        b"apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: PersistentVolumeClaim\n  metadata:\n"
+        b"    annotations:\n      pv.kubernetes.io/bind-completed: \"yes\"\n"
+        b"      pv.kubernetes.io/bound-by-controller: 'yes'\n      eyes: yes-no\n      n: \"no\"\n"
+        b"      o: 'off'\n      m: 'NO'\n      note: say yes, say no\n    name: data\n"
+        b"  spec:\n    accessModes:\n    - ReadWriteOnce\nkind: List\n"
+    )
+    expected = reference_load(doc)
+    monkeypatch.setattr(parse, "_reference", lambda text: pytest.fail("fell back"))
+    monkeypatch.setattr(parse, "_reference_yaml", lambda text: pytest.fail("fell back"))
+    assert same(load_documents(doc), expected)
+    assert expected[0]["items"][0]["metadata"]["annotations"]["pv.kubernetes.io/bind-completed"] == "yes"
+
+
 @pytest.mark.parametrize("data", [
     # long minified lines: every pattern must stay linear (one would take minutes if not)
     b"k: [" + b"a, " * 300_000 + b"b]\n",
@@ -521,6 +554,8 @@ def test_shell_scripts_and_quoted_scalars_take_the_fast_path(monkeypatch: pytest
     b"k: " + b"1" * 500_000 + b"e" + b"5" * 500_000 + b"\n",
     b"k: " + b"- " * 400_000 + b"\n", b"k: '" + b"&! ? " * 200_000 + b"'\n",
     b"[" * 10_000 + b"]" * 10_000, b"{a: " * 10_000 + b"1" + b"}" * 10_000,
+    # quoted strings PyYAML would resolve if plain: each distinct one is sought in the source
+    b"k: [" + b'"yes", ' * 300_000 + b"x]\n", b"k: [" + b"".join(b'"0x%x", ' % i for i in range(100_000)) + b"x]\n",
 ])
 def test_big_inputs_stay_linear(data: bytes) -> None:
     assert_agree(data)

@@ -597,18 +597,58 @@ _SPACED_KEYS = tuple(
 )
 
 
-def _risky_json_string(out: bytes, flow: bool) -> bool:
+def _risky_json_string(out: bytes, flow: bool, source: bytes) -> bool:
     """Whether orjson output ``out`` has a string that may be a plain scalar PyYAML reads
     differently.  ``flow``: the document may have flow content (_has_flow_content);
     without it a string starting with ':' is not risky (in block context both read
-    ':5000' as a plain string, PyYAML scanner.py check_plain)."""
+    ':5000' as a plain string, PyYAML scanner.py check_plain).  A string the resolvers
+    would read differently is still fine when ``source`` (the YAML) never spells it as a
+    plain scalar (_maybe_plain): the 'pv.kubernetes.io/bind-completed: "yes"' of every
+    bound PersistentVolumeClaim."""
+    checked: set[bytes] = set()
     for match in _RISKY_JSON_CANDIDATE.finditer(out):
         text = match.group(1)
         if text is None:
             if flow or out[match.start() + 1] != 0x3A:  # ':'
                 return True
-        elif _RISKY_STRING.match(text):
-            return True
+        elif text not in checked and _RISKY_STRING.match(text):
+            if len(checked) >= _MAX_SPELLING_CHECKS or _maybe_plain(source, text, flow):
+                return True  # (each check reads the source: a bound keeps this linear)
+            checked.add(text)
+    return False
+
+
+# Where a plain scalar may start (a superset: input start, indentation, after ': ', '- ',
+# '? ', a flow indicator or a JSON-like key's ':': the byte before it and its spaces) and
+# what may directly follow its end (line end, ' #' comment, ': ' of a key, the input's
+# end; in flow context also ',', ']', '}').
+_MAX_SPELLING_CHECKS = 16
+_PLAIN_LEAD = frozenset(b"\t\r\n[{,:")  # directly before
+_PLAIN_LEAD_SPACED = _PLAIN_LEAD | frozenset(b"-?")  # before its spaces
+_PLAIN_AFTER = frozenset(b" \t\r\n:")
+_PLAIN_AFTER_FLOW = _PLAIN_AFTER | frozenset(b",]}")
+
+
+def _maybe_plain(source: bytes, text: bytes, flow: bool) -> bool:
+    """Whether ``text`` may be a whole plain scalar somewhere in ``source``.  A plain scalar
+    is spelled literally (no escapes; folding a multi-line one inserts a space or line
+    break), so a plain ``yes`` is the bytes 'yes' where a node starts, before a terminator.
+    Quoted ('"yes"', "'yes'"), inside a longer word ('yes-no', 'eyes'), after another word
+    ('say no') or escaped ('"y\\x65s"'), it is not."""
+    if b"\\" in text:
+        return True  # JSON escapes: the source spells it differently
+    after = _PLAIN_AFTER_FLOW if flow else _PLAIN_AFTER
+    i = source.find(text)
+    n = len(text)
+    while i >= 0:
+        j = i + n
+        if j == len(source) or source[j] in after:
+            k = i - 1
+            while k >= 0 and source[k] == 0x20:
+                k -= 1
+            if k < 0 or source[k] in (_PLAIN_LEAD if k == i - 1 else _PLAIN_LEAD_SPACED):
+                return True
+        i = source.find(text, i + 1)
     return False
 
 
@@ -954,7 +994,7 @@ def _fast_document(part: bytes) -> Any:
         return _MISSING
     if type(value) is not dict and type(value) is not list:
         out = b"[" + out  # a top-level scalar: give its string an opening context
-    if _risky_json_string(out, flow):
+    if _risky_json_string(out, flow, part):
         return _MISSING
     if flow and not libyaml_checked and any(rx.search(out) for rx in _SPACED_KEYS):
         if not _libyaml_agrees(text):
