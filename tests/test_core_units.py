@@ -207,6 +207,62 @@ def test_quick_identity_agrees_with_parsing():
     assert seen > 100
 
 
+def _records_by_reference(path: Path, data: bytes) -> list[tuple]:
+    from staticapi import ingest
+    from staticapi.layout import ObjectFile
+    from staticapi.parse import reference_load
+
+    f = ObjectFile(str(path), path.name, len(data), 0, None, None, None)
+    res = ingest.FileResult(rel=f.rel)
+    out = []
+    for obj, from_list, raw in ingest._objects([(d, None) for d in reference_load(data)], res.problems):
+        assert raw is None
+        rec = ingest._record(obj, from_list, f, res)
+        if rec is not None:
+            out.append((rec.kind, rec.name, rec.raw))
+    return out + [(r.kind, r.name, r.raw) for r in res.records]
+
+
+LIST_DOCS = [
+    b"apiVersion: v1\nkind: PodList\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a, labels: {x: 'y'}}\n"
+    b"- metadata:\n    name: b\n    annotations:\n      pv.kubernetes.io/bind-completed: \"yes\"\n"
+    b"  spec: {containers: [{name: c, args: [\"--v=2\", '1.5']}]}\nmetadata:\n  resourceVersion: '5'\n",
+    b"apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: c\n"
+    b"  data:\n    f: 0.25\n    n: null\n- 7\n- metadata:\n    name: no-kind\n",
+    b"apiVersion: v1\nkind: EventList\nitems: []\n",
+    b"kind: ServiceList\napiVersion: v1\nitems:\n" + b"".join(
+        b"- apiVersion: v1\n  kind: Service\n  metadata:\n    name: s%d\n    namespace: n\n"
+        b"  spec:\n    ports:\n    - port: %d\n" % (i, i) for i in range(50)),
+]
+
+
+def test_stored_json_is_what_the_parsed_object_dumps_to(tmp_path):
+    """The parser's own JSON of a document or of each List item (parse.load_documents_json) is
+    stored as is: it must equal what the reference reading of the file dumps to."""
+    from conftest import FIXTURE, SAMPLES
+    from staticapi import ingest
+    from staticapi.layout import ObjectFile
+    from staticapi.parse import ParseError
+
+    files = sorted(FIXTURE.rglob("*.yaml"))
+    if SAMPLES.is_dir():
+        files += sorted(SAMPLES.rglob("*.yaml"))[::5]
+    for i, doc in enumerate(LIST_DOCS):
+        (tmp_path / f"list{i}.yaml").write_bytes(doc)
+    files += sorted(tmp_path.glob("*.yaml"))
+    compared = 0
+    for path in files:
+        data = path.read_bytes()
+        try:
+            expected = _records_by_reference(path, data)
+        except ParseError:
+            continue
+        res = ingest.process_file(ObjectFile(str(path), path.name, len(data), 0, None, None, None))
+        assert sorted((r.kind, r.name, r.raw) for r in res.records) == sorted(expected), path
+        compared += len(expected)
+    assert compared > 200
+
+
 @pytest.mark.parametrize("text", [
     b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  uid: u\n",  # no resourceVersion
     b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  uid: u\n  resourceVersion: \"1\"\n---\nkind: X\n",
@@ -218,3 +274,40 @@ def test_quick_identity_declines_unusual_files(text):
     from staticapi.ingest import quick_identity
 
     assert quick_identity(text) is None
+
+
+def test_read_file_whatever_the_size_the_scan_saw(tmp_path):
+    from staticapi.ingest import read_file
+
+    p = tmp_path / "f.yaml"
+    body = b"kind: Pod\n" * 1000
+    p.write_bytes(body)
+    for seen in (len(body), 0, 10, len(body) - 1, len(body) + 1, 10 * len(body)):  # unchanged, grown, shrunk
+        assert read_file(str(p), seen) == body
+    p.write_bytes(b"")
+    assert read_file(str(p), 0) == b"" and read_file(str(p), 7) == b""
+    link = tmp_path / "link.yaml"
+    link.symlink_to(p)
+    with pytest.raises(OSError):
+        read_file(str(link), 0)  # never follows a symlink
+
+
+def test_layout_pickles_whole_and_scan_calls_on_bytes_once():
+    """The layout goes to the indexing child pickled (files as columns); scan's on_bytes starts the
+    forkserver once a must-gather is known to be large."""
+    import pickle
+
+    from conftest import FIXTURE
+
+    calls = []
+    lay = scan(FIXTURE, on_bytes=(1, lambda: calls.append(1)))
+    assert calls == [1] and lay.size_watch is None
+    again = pickle.loads(pickle.dumps(lay))
+    assert again.files == lay.files and len(lay.files) > 50
+    assert (again.roots, again.dirs, again.extra_files, again.collection_time, again.namespace_dirs) == (
+        lay.roots, lay.dirs, lay.extra_files, lay.collection_time, lay.namespace_dirs)
+    assert any(f.twin for f in again.files) and any(f.group is None for f in again.files) is any(
+        f.group is None for f in lay.files)
+    calls.clear()
+    scan(FIXTURE, on_bytes=(lay.total_bytes + 1, lambda: calls.append(1)))
+    assert calls == []

@@ -50,7 +50,9 @@ def load_store(name: str, directory: Path, progress: Callable[[int, int], None] 
     store, how = (image.load(img, source, **opts), "from the store image") if img else (None, "")
     lay = None
     if store is None:
-        lay = layoutmod.scan(directory)
+        # a large must-gather is indexed in a child process started by the forkserver, which needs a
+        # second to start: let it start while the scan goes on
+        lay = layoutmod.scan(directory, on_bytes=(isolate_bytes(), ingest.start_forkserver) if img else None)
         if not lay.roots:
             log.warning("%s: no cluster-scoped-resources/ or namespaces/ found under %s", name, directory)
         if img and lay.total_bytes >= isolate_bytes():
@@ -127,10 +129,7 @@ def _index_in_child(name: str, lay: layoutmod.Layout, cache_dir: Path,
                     progress: Callable[[int, int], None] | None) -> bool:
     """Run child_index in a fresh process; True once it wrote the store image. The child goes on
     (index cache, twin check) after that, on its own."""
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["staticapi.ingest"])
+    ctx = ingest.pool_context()
     recv, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=child_index, name=f"staticapi-index-{name}",
                        args=(name, lay, str(cache_dir), logging.getLogger().level, send))
@@ -173,6 +172,7 @@ def child_index(name: str, lay: layoutmod.Layout, cache_dir: str, level: int, co
     """In the child: build the store, write its image, tell the parent, then write the index cache and
     check List twins (their messages go to the same stderr as the server's)."""
     logging.basicConfig(level=level or logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    ingest.POOL_START_METHOD = "fork"  # this process has no threads
     last = [0.0]
 
     def progress(done: int, total: int) -> None:
@@ -182,9 +182,11 @@ def child_index(name: str, lay: layoutmod.Layout, cache_dir: str, level: int, co
             conn.send(("progress", done, total))
 
     ok = False
+    gc.disable()  # until the image is written: collections would walk the 100k+ new objects again and again
     try:
         img = image.image_file(Path(cache_dir), lay.source_dir)
         store = build(name, lay, progress=progress, track=True, cache_dir=Path(cache_dir), img=img)
+        gc.disable()  # (build turned it back on)
         compact(store)
         ok = image.save(img, store, image.capture(store))
     except Exception:  # noqa: BLE001 - the parent indexes by itself then
@@ -193,6 +195,7 @@ def child_index(name: str, lay: layoutmod.Layout, cache_dir: str, level: int, co
     finally:
         conn.send(("image", ok))
         conn.close()
+        gc.enable()
     if store is not None:
         pending = store.pending  # type: ignore[attr-defined]
         if pending.index:

@@ -28,7 +28,7 @@ import orjson
 
 from . import events as ev
 from .layout import ObjectFile
-from .parse import ParseError, load_documents
+from .parse import ParseError, load_documents_json
 
 _DUMP_OPTS = orjson.OPT_NON_STR_KEYS
 
@@ -51,6 +51,11 @@ class Record:
     converted: bool = False  # an Event converted from the other group's form
     hint: tuple[str | None, str | None] = (None, None)  # group/resource the path implies
 
+    def __reduce__(self):
+        # workers send 100k+ of these: a plain argument tuple pickles ~2x faster than slots state
+        return Record, (self.group, self.version, self.kind, self.namespace, self.name, self.uid, self.rv,
+                        self.labels, self.raw, self.rel, self.from_list, self.converted, self.hint)
+
 
 @dataclass
 class FileResult:
@@ -61,6 +66,9 @@ class FileResult:
     # Not parsed: the file's one object, identified by a metadata scan, is
     # expected to be a List item's twin: (group, version, kind, namespace, name, uid, rv)
     quick: tuple | None = None
+
+    def __reduce__(self):
+        return FileResult, (self.rel, self.records, self.problems, self.newest, self.quick)
 
 
 # A per-object file as `oc adm inspect` writes it: one document, sorted keys,
@@ -158,9 +166,10 @@ def _newest(raw: bytes) -> str:
     return max(found).decode() if found else ""
 
 
-def _objects(docs: list[Any], problems: list[str]) -> Iterator[tuple[dict, bool]]:
-    """Yield (object, came_from_list) for every object in the documents."""
-    for i, doc in enumerate(docs):
+def _objects(docs: list[tuple[Any, Any]], problems: list[str]) -> Iterator[tuple[dict, bool, bytes | None]]:
+    """Yield (object, came_from_list, its JSON if the parser made it) for every object in the
+    documents (parse.load_documents_json)."""
+    for i, (doc, js) in enumerate(docs):
         where = f"document {i + 1}: " if len(docs) > 1 else ""
         if not isinstance(doc, dict):
             problems.append(f"{where}not an object ({type(doc).__name__})")
@@ -173,17 +182,40 @@ def _objects(docs: list[Any], problems: list[str]) -> Iterator[tuple[dict, bool]
                 continue
             item_kind = kind[: -len("List")] if kind != "List" else None
             list_av = doc.get("apiVersion")
+            item_js = js if type(js) is list and len(js) == len(items) else None
             for j, item in enumerate(items):
                 if not isinstance(item, dict):
                     problems.append(f"{where}item {j}: not an object")
                     continue
+                raw = item_js[j] if item_js is not None else None
                 if item_kind and "kind" not in item:
-                    item = {"kind": item_kind, **item}
+                    item, raw = {"kind": item_kind, **item}, None
                 if "apiVersion" not in item and isinstance(list_av, str) and item_kind:
-                    item = {"apiVersion": list_av, **item}
-                yield item, True
+                    item, raw = {"apiVersion": list_av, **item}, None
+                yield item, True, raw
         else:
-            yield doc, False
+            yield doc, False, js if type(js) is bytes else None
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+def read_file(path: str, size: int) -> bytes:
+    """The file's bytes (never following a symlink, never blocking on a fifo), in one read when
+    it still has the size the scan saw (a buffered file object costs more than the read)."""
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        chunks = []
+        if 0 <= size < 1 << 30:  # (one read returns at most ~2 GiB)
+            data = os.read(fd, size + 1)
+            if len(data) == size:
+                return data
+            chunks.append(data)  # it changed since the scan: read to the end
+        while chunk := os.read(fd, 1 << 24):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def process_file(f: ObjectFile, quick: bool = False, newest: bool = True) -> FileResult:
@@ -195,9 +227,7 @@ def process_file(f: ObjectFile, quick: bool = False, newest: bool = True) -> Fil
     collection time of a must-gather without `timestamp` files) is not sought."""
     res = FileResult(rel=f.rel)
     try:
-        fd = os.open(f.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as fh:
-            data = fh.read()
+        data = read_file(f.path, f.size)
     except OSError as e:
         res.problems.append(f"unreadable: {e.strerror or e}")
         return res
@@ -210,7 +240,7 @@ def process_file(f: ObjectFile, quick: bool = False, newest: bool = True) -> Fil
         res.problems.append("empty file")
         return res
     try:
-        docs = load_documents(data)
+        docs = load_documents_json(data)
     except ParseError as e:
         res.problems.append(str(e))
         return res
@@ -220,8 +250,8 @@ def process_file(f: ObjectFile, quick: bool = False, newest: bool = True) -> Fil
     if not docs:
         res.problems.append("no documents")
         return res
-    for obj, from_list in _objects(docs, res.problems):
-        rec = _record(obj, from_list, f, res, newest)
+    for obj, from_list, raw in _objects(docs, res.problems):
+        rec = _record(obj, from_list, f, res, newest, raw)
         if rec is not None:
             res.records.append(rec)
     return res
@@ -252,7 +282,9 @@ def path_kind(group: str | None, resource: str | None) -> tuple[str, str] | None
     return _path_kinds().get((group, resource))
 
 
-def _record(obj: dict, from_list: bool, f: ObjectFile, res: FileResult, newest: bool = True) -> Record | None:
+def _record(obj: dict, from_list: bool, f: ObjectFile, res: FileResult, newest: bool = True,
+            raw: bytes | None = None) -> Record | None:
+    """The Record of one object; `raw` is its JSON if the parser made it (else it is made here)."""
     meta = obj.get("metadata")
     kind = obj.get("kind")
     av = obj.get("apiVersion")
@@ -270,6 +302,7 @@ def _record(obj: dict, from_list: bool, f: ObjectFile, res: FileResult, newest: 
         if not isinstance(av, str) or not av:
             av = known[1]
         obj = {"kind": kind, "apiVersion": av, **{k: v for k, v in obj.items() if k not in ("kind", "apiVersion")}}
+        raw = None
     if not isinstance(av, str) or not av:
         res.problems.append(f"{kind} {meta['name']!r} without apiVersion")
         return None
@@ -283,7 +316,8 @@ def _record(obj: dict, from_list: bool, f: ObjectFile, res: FileResult, newest: 
         labels = {str(k): "" if v is None else str(v) for k, v in labels.items()}
     uid = meta.get("uid")
     group, version = split_api_version(av)
-    raw = dumps(obj)
+    if raw is None:
+        raw = dumps(obj)
     if newest:
         ts = _newest(raw)
         if ts > res.newest:
@@ -354,6 +388,30 @@ def available_cpus() -> int:
     return max(1, n)
 
 
+# How parse workers start: "forkserver" in the server (it has threads: fork would copy their
+# locks); a child process that only indexes (cluster.child_index) forks them, which spares
+# starting one more interpreter.
+POOL_START_METHOD = "forkserver"
+
+
+def pool_context():
+    import multiprocessing
+
+    ctx = multiprocessing.get_context(POOL_START_METHOD)
+    if POOL_START_METHOD == "forkserver":
+        ctx.set_forkserver_preload(["staticapi.ingest"])
+    return ctx
+
+
+def start_forkserver() -> None:
+    """Start the forkserver now (it imports this module, about a second), not at the first use."""
+    from multiprocessing import forkserver
+
+    if POOL_START_METHOD == "forkserver":
+        pool_context()
+        forkserver.ensure_running()
+
+
 def parse_files(
     files: list[ObjectFile],
     *,
@@ -384,10 +442,7 @@ def parse_files(
             if gc_was:
                 gc.enable()
         return
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["staticapi.ingest"])
+    ctx = pool_context()
     batches = list(_batches(files))
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         for batch, results in zip(batches, pool.map(_process_batch, batches, [quick] * len(batches),

@@ -16,9 +16,11 @@ from __future__ import annotations
 import os
 import re
 import stat
+from array import array
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Callable
 
 ROOT_MARKERS = ("cluster-scoped-resources", "namespaces")
 OBJECT_SUFFIXES = (".yaml", ".yml", ".json")
@@ -55,6 +57,32 @@ class Layout:
     extra_files: dict[str, tuple[int, int]] = field(default_factory=dict)
     # loaded from a store image instead of scanned: files is empty, this has [rel, size, mtime]
     file_stamps: list | None = None
+    size_watch: "_SizeWatch | None" = field(default=None, repr=False, compare=False)  # during scan() only
+
+    def __getstate__(self) -> dict:
+        """Pickled for the indexing child (cluster.py): 40k+ ObjectFiles go as a few columns, several
+        times faster to pickle and unpickle than one object each."""
+        state = dict(self.__dict__, size_watch=None)
+        files = state.pop("files")
+        base = str(self.source_dir).rstrip("/") + "/"
+        hints: dict[tuple, int] = {}
+        state["_files"] = (
+            "\0".join(f.rel for f in files),
+            {i: f.path for i, f in enumerate(files) if f.path != base + f.rel},  # normally none
+            array("q", [f.size for f in files]), array("q", [f.mtime_ns for f in files]),
+            array("I", [hints.setdefault((f.group, f.resource, f.namespace), len(hints)) for f in files]),
+            list(hints), bytes(f.per_object | f.twin << 1 for f in files),
+        )
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        rels, paths, sizes, mtimes, hint_of, hints, flags = state.pop("_files")
+        self.__dict__.update(state)
+        base = str(self.source_dir).rstrip("/") + "/"
+        self.files = [ObjectFile(paths.get(i) or base + rel, rel, size, mtime, *hints[h], bool(flag & 1),
+                                 bool(flag & 2))
+                      for i, (rel, size, mtime, h, flag)
+                      in enumerate(zip(rels.split("\0") if rels else [], sizes, mtimes, hint_of, flags))]
 
     @property
     def total_bytes(self) -> int:
@@ -107,10 +135,23 @@ def _is_object_name(name: str) -> bool:
     return "." not in name
 
 
-def scan(source: Path) -> Layout:
-    """Walk `source` and classify its object files."""
+@dataclass
+class _SizeWatch:
+    """Calls `call` once, as soon as the object files scanned so far reach `threshold` bytes."""
+
+    threshold: int
+    call: Callable[[], None]
+    seen: int = 0
+
+
+def scan(source: Path, on_bytes: tuple[int, Callable[[], None]] | None = None) -> Layout:
+    """Walk `source` and classify its object files. `on_bytes` = (threshold, call): `call()` runs
+    during the walk once the object files found reach `threshold` bytes (to start work a large
+    must-gather will need while the walk goes on)."""
     source = source.resolve()
     layout = Layout(source_dir=source)
+    if on_bytes is not None:
+        layout.size_watch = _SizeWatch(*on_bytes)
     listed: dict[str, int] = {}
     layout.roots = find_roots(source, listed)
     times: list[datetime] = []
@@ -146,6 +187,7 @@ def scan(source: Path) -> Layout:
     cut = len(str(source).rstrip("/")) + 1
     layout.dirs = {p[cut:] if len(p) >= cut else "": m for p, m in sorted(listed.items())}
     layout.extra_files = {p[cut:]: st for p, st in sorted(layout.extra_files.items())}
+    layout.size_watch = None
     layout.files.sort(key=lambda f: f.rel)
     lists = {(f.group, f.resource, f.namespace) for f in layout.files if not f.per_object}
     for f in layout.files:
@@ -217,6 +259,7 @@ def _scan_dir(d: str, parts: tuple[str, ...], src: str, layout: Layout, listed: 
     if parts[0] == "namespaces" and len(parts) == 2:
         layout.namespace_dirs.add(parts[1])
     cut = len(src.rstrip("/")) + 1  # e.path is src + "/" + rel (scandir joins the names it was given)
+    before = len(layout.files)
     for e in entries:
         try:
             if e.is_dir(follow_symlinks=False):
@@ -236,6 +279,12 @@ def _scan_dir(d: str, parts: tuple[str, ...], src: str, layout: Layout, listed: 
         layout.files.append(ObjectFile(path=e.path, rel=e.path[cut:], size=st.st_size,
                                        mtime_ns=st.st_mtime_ns, group=group, resource=resource, namespace=ns,
                                        per_object=len(c) > 3 and c[3]))
+    watch = layout.size_watch
+    if watch is not None and len(layout.files) > before:
+        watch.seen += sum(f.size for f in layout.files[before:])
+        if watch.seen >= watch.threshold:
+            layout.size_watch = None
+            watch.call()
 
 
 def object_file(path: Path, layout: Layout) -> ObjectFile | None:

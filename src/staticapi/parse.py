@@ -103,7 +103,7 @@ import orjson
 import yaml
 import yaml_rs
 
-__all__ = ["ParseError", "load_documents", "reference_load", "MAX_DEPTH", "MAX_ALIAS_NODES"]
+__all__ = ["ParseError", "load_documents", "load_documents_json", "reference_load", "MAX_DEPTH", "MAX_ALIAS_NODES"]
 
 #: Deepest container nesting accepted; orjson.dumps refuses 255 nested containers.
 MAX_DEPTH = 254
@@ -597,15 +597,16 @@ _SPACED_KEYS = tuple(
 )
 
 
-def _risky_json_string(out: bytes, flow: bool, source: bytes) -> bool:
+def _risky_json_string(out: bytes, flow: bool, source: bytes, checked: set[bytes] | None = None) -> bool:
     """Whether orjson output ``out`` has a string that may be a plain scalar PyYAML reads
     differently.  ``flow``: the document may have flow content (_has_flow_content);
     without it a string starting with ':' is not risky (in block context both read
     ':5000' as a plain string, PyYAML scanner.py check_plain).  A string the resolvers
     would read differently is still fine when ``source`` (the YAML) never spells it as a
     plain scalar (_maybe_plain): the 'pv.kubernetes.io/bind-completed: "yes"' of every
-    bound PersistentVolumeClaim."""
-    checked: set[bytes] = set()
+    bound PersistentVolumeClaim.  ``checked``: the strings already found never plain in
+    ``source`` (shared by the calls for one document's pieces)."""
+    checked = set() if checked is None else checked
     for match in _RISKY_JSON_CANDIDATE.finditer(out):
         text = match.group(1)
         if text is None:
@@ -920,6 +921,7 @@ def _libyaml_agrees(text: str, no_flow: bool = False) -> bool:
 
 
 def _fast(body: bytes) -> Any:
+    """[(document, its JSON or None)] (see load_documents_json), or _MISSING."""
     stripped = body.lstrip(b" \t\r\n")
     if stripped[:1] in (b"{", b"["):
         try:
@@ -928,10 +930,10 @@ def _fast(body: bytes) -> Any:
             pass
         else:
             if body.count(b"[") + body.count(b"{") <= MAX_DEPTH:
-                return [value]
+                return [(value, None)]
             try:
                 orjson.dumps(value)
-                return [value]
+                return [(value, None)]
             except orjson.JSONEncodeError:
                 return _MISSING
     if body.startswith(b"---") or b"\n---" in body:
@@ -951,14 +953,51 @@ def _fast(body: bytes) -> Any:
     for part in parts:
         value = _fast_document(part)
         if value is _MISSING:
-            docs.extend(_reference_yaml(_decode(part)))
-        elif value is not None:
+            docs.extend((doc, None) for doc in _reference_yaml(_decode(part)))
+        elif value[0] is not None:
             docs.append(value)
     return docs
 
 
+def _list_items(value: Any) -> list | None:
+    """The items of a List document (kind 'List' or '*List' with an items list; ingest.py unwraps
+    exactly these), else None."""
+    if type(value) is dict:
+        kind, items = value.get("kind"), value.get("items")
+        if type(items) is list and type(kind) is str and kind.endswith("List"):
+            return items
+    return None
+
+
+# A bound on a document's nesting depth from its bytes: in block context every level but
+# a sequence in a mapping indents by at least one more ' ', '- ' or '? ' than its parent,
+# so without a run of _SHALLOW_RUN of those bytes the depth is under 2 * _SHALLOW_RUN + 2;
+# a flow collection adds at most one level per '[' or '{'.
+_SHALLOW_RUN = b" " * 60
+_SHALLOW_OPENERS = 120
+
+
+def _json_pieces(value: Any, part: bytes, flow: bool) -> tuple[bytes, list[bytes] | None] | None:
+    """orjson's output for the post-parse checks: (the document's JSON, None), or for a List
+    that is certainly shallow (head JSON without items, [each item's JSON]), which ingest
+    stores as the items' bytes. None when orjson refuses the document (non-string keys,
+    integers beyond 64 bits, nesting deeper than MAX_DEPTH)."""
+    items = _list_items(value)
+    try:
+        if items is None or not (
+            _SHALLOW_RUN not in part.translate(_DEEP_BLOCK_MAP)
+            and (not flow or part.count(b"[") + part.count(b"{") < _SHALLOW_OPENERS)
+        ):
+            return orjson.dumps(value), None
+        # (the whole is then at most two levels deeper than an item: well within orjson's 254)
+        return orjson.dumps({k: v for k, v in value.items() if k != "items"}), [orjson.dumps(i) for i in items]
+    except (orjson.JSONEncodeError, TypeError):
+        return None
+
+
 def _fast_document(part: bytes) -> Any:
-    """One YAML document through yaml_rs, or _MISSING when the reference must read it."""
+    """One YAML document through yaml_rs as (value, its JSON: see load_documents_json), or
+    _MISSING when the reference must read it."""
     state = _prescan(part)
     if state is None:
         return _MISSING
@@ -986,28 +1025,32 @@ def _fast_document(part: bytes) -> Any:
     except (ValueError, TypeError, RecursionError, OverflowError):
         return _MISSING
     if value is None:
-        return None
-    try:
-        # string keys only, depth <= 254, 64-bit integers
-        out = orjson.dumps(value)
-    except (orjson.JSONEncodeError, TypeError):
+        return None, None
+    # string keys only, depth <= 254, 64-bit integers
+    pieces = _json_pieces(value, part, flow)
+    if pieces is None:
         return _MISSING
+    head, items = pieces
+    outs = [head] if items is None else [head, *items]
     if type(value) is not dict and type(value) is not list:
-        out = b"[" + out  # a top-level scalar: give its string an opening context
-    if _risky_json_string(out, flow, part):
+        outs = [b"[" + head]  # a top-level scalar: give its string an opening context
+    elif items:
+        outs = [head, *(o if o[:1] in (b"{", b"[") else b"[" + o for o in items)]  # (the same for items)
+    checked: set[bytes] = set()
+    if any(_risky_json_string(out, flow, part, checked) for out in outs):
         return _MISSING
-    if flow and not libyaml_checked and any(rx.search(out) for rx in _SPACED_KEYS):
+    if flow and not libyaml_checked and any(rx.search(out) for out in outs for rx in _SPACED_KEYS):
         if not _libyaml_agrees(text):
             return _MISSING
     for rx in _INT_RISK:
         if rx.search(part):
             return _MISSING
-    if _json_has_float(out):
+    if any(_json_has_float(out) for out in outs):
         if _FLOAT_RISK.search(part):
             return _MISSING
-    elif b"null" in out and _nonfinite_risk(part):
+    elif any(b"null" in out for out in outs) and _nonfinite_risk(part):
         return _MISSING
-    return value
+    return value, (head if items is None else items)
 
 
 def load_documents(data: bytes) -> list[Any]:
@@ -1016,11 +1059,18 @@ def load_documents(data: bytes) -> list[Any]:
     Empty documents are dropped.  Raises ``ParseError`` for invalid YAML/JSON,
     binary data (NUL bytes, invalid UTF-8), alias bombs and excessive nesting.
     """
+    return [doc for doc, _ in load_documents_json(data)]
+
+
+def load_documents_json(data: bytes) -> list[tuple[Any, bytes | list[bytes] | None]]:
+    """load_documents, each document with the JSON the fast path already made of it (orjson's
+    compact output, what ingest stores): the document's bytes, or for a List document (see
+    _list_items) a list of its items' bytes; None where it made none."""
     body = bytes(data)
     if body[:3] == b"\xef\xbb\xbf":
         body = body[3:]
     elif body[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return reference_load(data)
+        return [(doc, None) for doc in reference_load(data)]
     if b"\x00" in body:
         nul = body.find(b"\x00")
         raise ParseError(f"binary data (NUL byte at offset {nul})")
@@ -1028,4 +1078,4 @@ def load_documents(data: bytes) -> list[Any]:
         result = _fast(body)
         if result is not _MISSING:
             return result
-        return _reference(_decode(body))
+        return [(doc, None) for doc in _reference(_decode(body))]
