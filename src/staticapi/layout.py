@@ -259,7 +259,7 @@ def _scan_dir(d: str, parts: tuple[str, ...], src: str, layout: Layout, listed: 
     if parts[0] == "namespaces" and len(parts) == 2:
         layout.namespace_dirs.add(parts[1])
     cut = len(src.rstrip("/")) + 1  # e.path is src + "/" + rel (scandir joins the names it was given)
-    before = len(layout.files)
+    found = 0
     for e in entries:
         try:
             if e.is_dir(follow_symlinks=False):
@@ -279,9 +279,10 @@ def _scan_dir(d: str, parts: tuple[str, ...], src: str, layout: Layout, listed: 
         layout.files.append(ObjectFile(path=e.path, rel=e.path[cut:], size=st.st_size,
                                        mtime_ns=st.st_mtime_ns, group=group, resource=resource, namespace=ns,
                                        per_object=len(c) > 3 and c[3]))
+        found += st.st_size
     watch = layout.size_watch
-    if watch is not None and len(layout.files) > before:
-        watch.seen += sum(f.size for f in layout.files[before:])
+    if watch is not None and found:
+        watch.seen += found
         if watch.seen >= watch.threshold:
             layout.size_watch = None
             watch.call()
