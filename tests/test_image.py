@@ -143,6 +143,20 @@ def test_first_index_in_a_child_process(mg: Path, tmp_path: Path, monkeypatch, c
     assert _state(store) == _state(here)
 
 
+def test_image_loaded_with_a_scan_must_be_built_from_that_scan(mg: Path, tmp_path: Path) -> None:
+    """After the indexing child, the server loads the image with its own scan and checks no file:
+    the image's stamps must be that very scan's."""
+    lay = layout.scan(mg)
+    store = cluster.build("t", lay)
+    path = image.image_file(tmp_path, mg.resolve())
+    assert image.save(path, store, image.capture(store))
+    opts = dict(name="t", track=False, bundled_crds=[], crd_record=None)
+    assert image.load(path, mg.resolve(), layout=layout.scan(mg), **opts) is not None
+    other = layout.scan(mg)
+    other.files[0].mtime_ns += 1
+    assert image.load(path, mg.resolve(), layout=other, **opts) is None
+
+
 def test_cluster_with_live_reload_writes_a_complete_image(mg: Path, tmp_path: Path, caplog, monkeypatch) -> None:
     """Live reload's catch-up scan waits for settle: the image keeps every file's stamp. (The file
     watcher is a stand-in that is ready at once: the real one runs in the e2e servers.)"""

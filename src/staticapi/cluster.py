@@ -55,6 +55,7 @@ def load_store(name: str, directory: Path, progress: Callable[[int, int], None] 
         lay = layoutmod.scan(directory, on_bytes=(isolate_bytes(), ingest.start_forkserver) if img else None)
         if not lay.roots:
             log.warning("%s: no cluster-scoped-resources/ or namespaces/ found under %s", name, directory)
+        log.debug("%s: scanned %d files at %.2fs", name, len(lay.files), time.monotonic() - t0)
         if img and lay.total_bytes >= isolate_bytes():
             how = "in a child process"
             if _index_in_child(name, lay, cache_dir, progress):
@@ -101,6 +102,7 @@ def _build(name, lay, progress, track, cache_dir, img, t0, crd_helpers) -> Clust
     parsed = {r.rel: r for r in ingest.parse_files(todo, progress=progress, quick=True,
                                                      newest=lay.collection_time is None)}
     results = [cached.get(f.rel) or parsed[f.rel] for f in lay.files]
+    log.debug("%s: parsed %d files at %.2fs", name, len(todo), time.monotonic() - t0)
     # per-object twins of List items are not parsed twice (ingest.quick_identity)
     results = ingest.resolve_quick(results, lay.files)
     store = build_store(name, lay, results, bundled_crds=bundled, crd_record=crd_record, track=track)
@@ -134,6 +136,7 @@ def _index_in_child(name: str, lay: layoutmod.Layout, cache_dir: Path,
     proc = ctx.Process(target=child_index, name=f"staticapi-index-{name}",
                        args=(name, lay, str(cache_dir), logging.getLogger().level, send))
     proc.start()
+    log.debug("%s: indexing child started", name)
     send.close()
     ok = False
     try:
@@ -187,8 +190,11 @@ def child_index(name: str, lay: layoutmod.Layout, cache_dir: str, level: int, co
         img = image.image_file(Path(cache_dir), lay.source_dir)
         store = build(name, lay, progress=progress, track=True, cache_dir=Path(cache_dir), img=img)
         gc.disable()  # (build turned it back on)
+        t0 = time.monotonic()
         compact(store)
+        log.debug("%s: compressed in %.2fs", name, time.monotonic() - t0)
         ok = image.save(img, store, image.capture(store))
+        log.debug("%s: store image written at %.2fs", name, time.monotonic() - t0)
     except Exception:  # noqa: BLE001 - the parent indexes by itself then
         log.exception("%s: indexing in a child process failed", name)
         store = None

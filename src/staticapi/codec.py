@@ -24,6 +24,7 @@ LEVEL = 3
 DICT_SIZE = 112 * 1024
 MIN_OBJECTS = 2000  # below this, compression is not worth it
 SAMPLE = 4000
+TRAIN_K, TRAIN_D = 4096, 6  # COVER segment size and d-mer length (zstd dictBuilder)
 
 _dicts: dict[int, zstandard.ZstdCompressionDict] = {}
 _local = threading.local()
@@ -67,7 +68,9 @@ def train(raws: Sequence[bytes], seed: int = 0) -> zstandard.ZstdCompressionDict
     rnd = random.Random(seed)
     sample = rnd.sample(list(raws), min(SAMPLE, len(raws)))
     try:
-        d = zstandard.train_dictionary(DICT_SIZE, sample, level=LEVEL)
+        # fixed COVER parameters: zstd's search for them takes 4x as long (0.6 s on 4,000 objects,
+        # in the cold start's critical path) for a 1 % smaller result
+        d = zstandard.train_dictionary(DICT_SIZE, sample, level=LEVEL, k=TRAIN_K, d=TRAIN_D)
     except zstandard.ZstdError:
         return None
     with _lock:

@@ -248,7 +248,9 @@ def load(path: Path, source: Path, *, name: str, track: bool, bundled_crds: list
          crd_record: Callable[[dict], dict | None] | None, layout: Layout | None = None) -> ClusterStore | None:
     """The store of the image of `source`, when its directories and files are unchanged; else None.
 
-    Without `layout`, the layout comes from the image too (a warm start lists no directory).
+    Without `layout`, the layout comes from the image too (a warm start lists no directory). With
+    it (the scan the image was just built from, cluster._index_in_child), the image's stamps must
+    be that scan's: later changes are live reload's to follow, as after an in-process build.
     """
     source = Path(source)
     try:
@@ -257,7 +259,10 @@ def load(path: Path, source: Path, *, name: str, track: bool, bundled_crds: list
             raise Unusable("written without live reload's file tracking")
         dctx = zstandard.ZstdDecompressor()
         st = orjson.loads(dctx.decompress(sections[1]))
-        if not unchanged(source, st):
+        if layout is not None:
+            if orjson.loads(orjson.dumps(stamps(layout))) != st:
+                raise Unusable("not built from this scan")
+        elif not unchanged(source, st):
             raise Unusable("files changed")
         meta = orjson.loads(dctx.decompress(sections[0]))
         if layout is None:

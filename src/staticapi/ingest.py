@@ -236,7 +236,7 @@ def process_file(f: ObjectFile, quick: bool = False, newest: bool = True) -> Fil
         if ident is not None:
             res.quick = ident
             return res
-    if not data.strip():
+    if not data or data.isspace():
         res.problems.append("empty file")
         return res
     try:

@@ -525,6 +525,12 @@ _DEEP_BLOCK_MAP = bytes.maketrans(
     bytes(range(256)), bytes(0x20 if b in b" ?-" else 0x78 for b in range(256))
 )
 _DEEP_BLOCK_RUN = b" " * 1000
+# A bound on a document's nesting depth from its bytes (in the same mapping): in block
+# context every level but a sequence in a mapping indents by at least one more ' ', '- ' or
+# '? ' than its parent, so without a run of _SHALLOW_RUN of those bytes the depth is under
+# 2 * len(_SHALLOW_RUN) + 2; a flow collection adds at most one level per '[' or '{'.
+_SHALLOW_RUN = b" " * 60
+_SHALLOW_OPENERS = 120
 # A block scalar header at the end of a line.  After a flow opener on the same line
 # ('{k: |') it is in flow context, where yaml_rs reads '|'/'>' as the start of a plain
 # scalar and PyYAML refuses: checked per hit in _fast_yaml_ok (a single regex from
@@ -597,16 +603,15 @@ _SPACED_KEYS = tuple(
 )
 
 
-def _risky_json_string(out: bytes, flow: bool, source: bytes, checked: set[bytes] | None = None) -> bool:
+def _risky_json_string(out: bytes, flow: bool, source: bytes) -> bool:
     """Whether orjson output ``out`` has a string that may be a plain scalar PyYAML reads
     differently.  ``flow``: the document may have flow content (_has_flow_content);
     without it a string starting with ':' is not risky (in block context both read
     ':5000' as a plain string, PyYAML scanner.py check_plain).  A string the resolvers
     would read differently is still fine when ``source`` (the YAML) never spells it as a
     plain scalar (_maybe_plain): the 'pv.kubernetes.io/bind-completed: "yes"' of every
-    bound PersistentVolumeClaim.  ``checked``: the strings already found never plain in
-    ``source`` (shared by the calls for one document's pieces)."""
-    checked = set() if checked is None else checked
+    bound PersistentVolumeClaim."""
+    checked: set[bytes] = set()  # found never plain in source
     for match in _RISKY_JSON_CANDIDATE.finditer(out):
         text = match.group(1)
         if text is None:
@@ -738,6 +743,7 @@ def _fast_yaml_ok(body: bytes) -> bool:
 
 
 _NO_FLOW, _FLOW, _FLOW_QUIRK = 0, 1, 2
+_SHALLOW = 4  # a flag on those: nesting certainly well below MAX_DEPTH (see _SHALLOW_RUN)
 
 
 def _prescan(body: bytes) -> int | None:
@@ -745,7 +751,8 @@ def _prescan(body: bytes) -> int | None:
     (``body`` may have flow content: see the post-parse checks) or _FLOW_QUIRK: a flow
     quirk pattern matched, but '[', '{' in shell scripts in block scalars match them too,
     so libyaml's parser decides (_libyaml_agrees with no_flow: there is no flow
-    collection, so the quirk is text)."""
+    collection, so the quirk is text); with the _SHALLOW flag when its nesting is certainly
+    shallow."""
     # One pass keeps the control characters and the rare bytes that start the checks
     # below, so that most of them test a short string instead of the whole body.
     census = body.translate(None, _CENSUS_DELETE)
@@ -766,20 +773,27 @@ def _prescan(body: bytes) -> int | None:
         return None
     if b"\\" in census and (b"\\u" in body or b"\\U" in body) and _SURROGATE_ESCAPE.search(body):
         return None
-    if len(body) > 1000 and _DEEP_BLOCK_RUN in body.translate(_DEEP_BLOCK_MAP):
-        return None
+    shallow = _SHALLOW
+    if len(body) > len(_SHALLOW_RUN):
+        runs = body.translate(_DEEP_BLOCK_MAP)
+        if len(body) > len(_DEEP_BLOCK_RUN) and _DEEP_BLOCK_RUN in runs:
+            return None
+        if _SHALLOW_RUN in runs:
+            shallow = 0
     if not ((b"[" in census or b"{" in census) and _has_flow_content(body)):
-        return _NO_FLOW
+        return _NO_FLOW | shallow
+    if shallow and body.count(b"[") + body.count(b"{") >= _SHALLOW_OPENERS:
+        shallow = 0
     for rx in _FLOW_RISKY:
         if rx.search(body):
-            return _FLOW_QUIRK
+            return _FLOW_QUIRK | shallow
     for rx in _BLOCK_HEADERS:
         for match in rx.finditer(body):
             start = match.start()
             line = body[body.rfind(b"\n", 0, start) + 1 : start]
             if b"[" in line or b"{" in line:
-                return _FLOW_QUIRK
-    return _FLOW
+                return _FLOW_QUIRK | shallow
+    return _FLOW | shallow
 
 
 _MISSING = object()
@@ -951,6 +965,8 @@ def _fast(body: bytes) -> Any:
         parts = [body]
     docs: list[Any] = []
     for part in parts:
+        if not part:
+            continue  # before a leading '---': no document
         value = _fast_document(part)
         if value is _MISSING:
             docs.extend((doc, None) for doc in _reference_yaml(_decode(part)))
@@ -969,25 +985,14 @@ def _list_items(value: Any) -> list | None:
     return None
 
 
-# A bound on a document's nesting depth from its bytes: in block context every level but
-# a sequence in a mapping indents by at least one more ' ', '- ' or '? ' than its parent,
-# so without a run of _SHALLOW_RUN of those bytes the depth is under 2 * _SHALLOW_RUN + 2;
-# a flow collection adds at most one level per '[' or '{'.
-_SHALLOW_RUN = b" " * 60
-_SHALLOW_OPENERS = 120
-
-
-def _json_pieces(value: Any, part: bytes, flow: bool) -> tuple[bytes, list[bytes] | None] | None:
+def _json_pieces(value: Any, shallow: bool) -> tuple[bytes, list[bytes] | None] | None:
     """orjson's output for the post-parse checks: (the document's JSON, None), or for a List
     that is certainly shallow (head JSON without items, [each item's JSON]), which ingest
     stores as the items' bytes. None when orjson refuses the document (non-string keys,
     integers beyond 64 bits, nesting deeper than MAX_DEPTH)."""
     items = _list_items(value)
     try:
-        if items is None or not (
-            _SHALLOW_RUN not in part.translate(_DEEP_BLOCK_MAP)
-            and (not flow or part.count(b"[") + part.count(b"{") < _SHALLOW_OPENERS)
-        ):
+        if items is None or not shallow:
             return orjson.dumps(value), None
         # (the whole is then at most two levels deeper than an item: well within orjson's 254)
         return orjson.dumps({k: v for k, v in value.items() if k != "items"}), [orjson.dumps(i) for i in items]
@@ -1005,6 +1010,8 @@ def _fast_document(part: bytes) -> Any:
         text = part.decode("utf-8")
     except UnicodeDecodeError:
         return _MISSING
+    shallow = bool(state & _SHALLOW)
+    state &= ~_SHALLOW
     flow = state == _FLOW
     libyaml_checked = False
     if (
@@ -1027,28 +1034,28 @@ def _fast_document(part: bytes) -> Any:
     if value is None:
         return None, None
     # string keys only, depth <= 254, 64-bit integers
-    pieces = _json_pieces(value, part, flow)
+    pieces = _json_pieces(value, shallow)
     if pieces is None:
         return _MISSING
     head, items = pieces
-    outs = [head] if items is None else [head, *items]
-    if type(value) is not dict and type(value) is not list:
-        outs = [b"[" + head]  # a top-level scalar: give its string an opening context
-    elif items:
-        outs = [head, *(o if o[:1] in (b"{", b"[") else b"[" + o for o in items)]  # (the same for items)
-    checked: set[bytes] = set()
-    if any(_risky_json_string(out, flow, part, checked) for out in outs):
+    if items is not None:
+        out = b"[" + b",".join([head, *items]) + b"]"  # one array: every string has its opening context
+    elif type(value) is not dict and type(value) is not list:
+        out = b"[" + head  # a top-level scalar: give its string an opening context
+    else:
+        out = head
+    if _risky_json_string(out, flow, part):
         return _MISSING
-    if flow and not libyaml_checked and any(rx.search(out) for out in outs for rx in _SPACED_KEYS):
+    if flow and not libyaml_checked and any(rx.search(out) for rx in _SPACED_KEYS):
         if not _libyaml_agrees(text):
             return _MISSING
     for rx in _INT_RISK:
         if rx.search(part):
             return _MISSING
-    if any(_json_has_float(out) for out in outs):
+    if _json_has_float(out):
         if _FLOAT_RISK.search(part):
             return _MISSING
-    elif any(b"null" in out for out in outs) and _nonfinite_risk(part):
+    elif b"null" in out and _nonfinite_risk(part):
         return _MISSING
     return value, (head if items is None else items)
 
