@@ -50,9 +50,9 @@ def load_store(name: str, directory: Path, progress: Callable[[int, int], None] 
     store, how = (image.load(img, source, **opts), "from the store image") if img else (None, "")
     lay = None
     if store is None:
-        # a large must-gather is indexed in a child process started by the forkserver, which needs a
-        # second to start: let it start while the scan goes on
-        lay = layoutmod.scan(directory, on_bytes=(isolate_bytes(), ingest.start_forkserver) if img else None)
+        # a large must-gather is parsed by processes the forkserver starts, which itself needs most
+        # of a second to start: let it start while the scan goes on
+        lay = layoutmod.scan(directory, on_bytes=(ingest.PARALLEL_THRESHOLD, ingest.start_forkserver))
         if not lay.roots:
             log.warning("%s: no cluster-scoped-resources/ or namespaces/ found under %s", name, directory)
         log.debug("%s: scanned %d files at %.2fs", name, len(lay.files), time.monotonic() - t0)

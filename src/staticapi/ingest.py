@@ -394,12 +394,19 @@ def available_cpus() -> int:
 POOL_START_METHOD = "forkserver"
 
 
+# What the forkserver imports once, so that the processes it forks start at once: the parse
+# workers need this module; the indexing child (cluster.child_index) needs cluster.py, and
+# multiprocessing re-runs the server's main module (cli.py: aiohttp...) in every child it
+# starts (spawn.prepare), which then finds those imports done (0.5 s less per child).
+FORKSERVER_PRELOAD = ["staticapi.ingest", "staticapi.cluster", "staticapi.cli"]
+
+
 def pool_context():
     import multiprocessing
 
     ctx = multiprocessing.get_context(POOL_START_METHOD)
     if POOL_START_METHOD == "forkserver":
-        ctx.set_forkserver_preload(["staticapi.ingest"])
+        ctx.set_forkserver_preload(FORKSERVER_PRELOAD)
     return ctx
 
 
