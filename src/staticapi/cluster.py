@@ -80,19 +80,20 @@ def load_store(name: str, directory: Path, progress: Callable[[int, int], None] 
 
 def build(name: str, lay: layoutmod.Layout, *, progress: Callable[[int, int], None] | None = None,
           track: bool = False, cache_dir: Path | None = None, img: Path | None = None,
-          crd_helpers: tuple | None = None) -> ClusterStore:
-    """Parse (what the index cache does not have) and merge a scanned must-gather into a store."""
+          crd_helpers: tuple | None = None, intern: bool = True) -> ClusterStore:
+    """Parse (what the index cache does not have) and merge a scanned must-gather into a store
+    (`intern`: see build_store)."""
     t0 = time.monotonic()
     gc_was = gc.isenabled()
     gc.disable()  # 100k+ long-lived objects: collections would only walk them again and again
     try:
-        return _build(name, lay, progress, track, cache_dir, img, t0, crd_helpers or _crd_helpers())
+        return _build(name, lay, progress, track, cache_dir, img, t0, crd_helpers or _crd_helpers(), intern)
     finally:
         if gc_was:
             gc.enable()
 
 
-def _build(name, lay, progress, track, cache_dir, img, t0, crd_helpers) -> ClusterStore:
+def _build(name, lay, progress, track, cache_dir, img, t0, crd_helpers, intern) -> ClusterStore:
     bundled, crd_record = crd_helpers
     cfile = indexcache.cache_file(cache_dir, lay.source_dir) if cache_dir else None
     info: dict = {}
@@ -105,7 +106,8 @@ def _build(name, lay, progress, track, cache_dir, img, t0, crd_helpers) -> Clust
     log.debug("%s: parsed %d files at %.2fs", name, len(todo), time.monotonic() - t0)
     # per-object twins of List items are not parsed twice (ingest.quick_identity)
     results = ingest.resolve_quick(results, lay.files)
-    store = build_store(name, lay, results, bundled_crds=bundled, crd_record=crd_record, track=track)
+    store = build_store(name, lay, results, bundled_crds=bundled, crd_record=crd_record, track=track,
+                        intern=intern)
     store.zdict = info.get("zdict")
     log.info(
         "%s: indexed %d objects from %d files (%.1f MB, %d from the index cache) in %.2fs; %d skipped",
@@ -188,7 +190,7 @@ def child_index(name: str, lay: layoutmod.Layout, cache_dir: str, level: int, co
     gc.disable()  # until the image is written: collections would walk the 100k+ new objects again and again
     try:
         img = image.image_file(Path(cache_dir), lay.source_dir)
-        store = build(name, lay, progress=progress, track=True, cache_dir=Path(cache_dir), img=img)
+        store = build(name, lay, progress=progress, track=True, cache_dir=Path(cache_dir), img=img, intern=False)
         gc.disable()  # (build turned it back on)
         t0 = time.monotonic()
         compact(store)

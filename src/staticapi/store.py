@@ -57,10 +57,14 @@ class Entry:
         self.cache: dict[str, Any] | None = None  # fields / table rows, computed lazily
 
     @classmethod
-    def of(cls, rec: Record) -> "Entry":
+    def of(cls, rec: Record, intern: bool = True) -> "Entry":
         # Namespaces, kinds, versions and label keys/values repeat across 100k+
-        # objects: interned, each string is kept once.
+        # objects: interned, each string is kept once. (Not for a store that only
+        # becomes an image: its string table dedupes them; cluster.child_index.)
         labels = rec.labels
+        if not intern:
+            return cls(rec.namespace, rec.name, rec.uid, rec.rv, labels or None, rec.raw, rec.version,
+                       rec.kind, rec.rel, rec.converted)
         return cls(_intern(rec.namespace), rec.name, rec.uid, rec.rv,
                    {_intern(k): _intern(v) for k, v in labels.items()} if labels else None,
                    rec.raw, _intern(rec.version), _intern(rec.kind), rec.rel, rec.converted)
@@ -234,11 +238,13 @@ def build_store(
     bundled_crds: list[dict] | None = None,
     crd_record: Callable[[dict], dict | None] | None = None,
     track: bool = False,
+    intern: bool = True,
 ) -> ClusterStore:
     """Merge parsed files into a ClusterStore (main process, after ingest).
 
     With `track`, remember which file provided which object, so live reload
-    can apply a changed file alone (apply_files).
+    can apply a changed file alone (apply_files). Without `intern`, repeated
+    strings are not shared (a store that is only written as an image).
     """
     store = ClusterStore(name=name, layout=layout, tracking=track, bundled_crds=bundled_crds or [],
                          crd_record=crd_record)
@@ -277,7 +283,7 @@ def build_store(
             key = (r.key, rec.namespace, rec.name)
             store.sources.setdefault(key, []).append(rec.rel)
             store.file_keys.setdefault(rec.rel, []).append(key)
-        _merge(store.table(r), Entry.of(rec), store)
+        _merge(store.table(r), Entry.of(rec, intern), store)
     if track:
         # quick-scanned twins of List items also provide their object (live reload)
         for rel, (g, _v, kind, ns, name, _uid, _rv) in quick:
