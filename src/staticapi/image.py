@@ -139,7 +139,7 @@ def save(path: Path, store: ClusterStore, snap: dict) -> bool:
     si = strings.__getitem__
     comp = (zstandard.ZstdCompressor(level=codec.LEVEL, dict_data=store.zdict, write_content_size=True)
             if store.zdict is not None else None)
-    cctx = zstandard.ZstdCompressor(level=3, threads=-1)
+    cctx = zstandard.ZstdCompressor(level=1, threads=-1)
     table_sections: list[bytes] = []
     tables = []
     for (group, plural), entries in snap["tables"]:
