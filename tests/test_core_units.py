@@ -311,3 +311,27 @@ def test_layout_pickles_whole_and_scan_calls_on_bytes_once():
     calls.clear()
     scan(FIXTURE, on_bytes=(lay.total_bytes + 1, lambda: calls.append(1)))
     assert calls == []
+
+
+def test_process_files_batches_small_files_without_changing_a_result():
+    """Small one-document files are parsed several at a time (ingest.process_files): every result
+    (records, bytes, problems) equals the file parsed alone, whatever it is batched with."""
+    import random
+
+    from conftest import FIXTURE, SAMPLES
+    from staticapi import ingest
+    from staticapi.layout import ObjectFile
+
+    paths = sorted(FIXTURE.rglob("*.yaml"))
+    if SAMPLES.is_dir():
+        paths += sorted(SAMPLES.rglob("*.yaml"))[::3]
+    files = [ObjectFile(str(p), str(p), p.stat().st_size, 0, None, None, None) for p in paths]
+    random.Random(7).shuffle(files)
+
+    def key(r):
+        return (r.rel, r.problems, [(x.group, x.version, x.kind, x.namespace, x.name, x.uid, x.rv, x.labels,
+                                     x.raw, x.from_list, x.converted) for x in r.records])
+
+    alone = [key(ingest.process_file(f)) for f in files]
+    assert [key(r) for r in ingest.process_files(files)] == alone
+    assert sum(1 for k in alone if k[2]) > 100

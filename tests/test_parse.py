@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from staticapi import parse
-from staticapi.parse import MAX_DEPTH, ParseError, load_documents, reference_load
+from staticapi.parse import MAX_DEPTH, ParseError, load_documents, load_documents_json, reference_load
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 
@@ -542,6 +542,46 @@ def test_quoted_yaml11_booleans_take_the_fast_path(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(parse, "_reference_yaml", lambda text: pytest.fail("fell back"))
     assert same(load_documents(doc), expected)
     assert expected[0]["items"][0]["metadata"]["annotations"]["pv.kubernetes.io/bind-completed"] == "yes"
+
+
+BATCH_DOCS = [
+    b"a: 1\n", b"---\nb: 'yes'\n", b"c: yes\n", b"d: |+\n  x\n\n", b"e: |-\n  y\n", b"f: 0777\n",
+    b"g: [1, {h: 2}]\n", b"i: &x 1\nj: *x\n", b"k: 1\nk: 2\n", b"l: [\n", b"m: 1.5\nn: null\n",
+    b"o: .inf\n", b"p: 'no'\nq: \"on\"\n", b"r: \"\\u00e9\"\n", b"s: >\n  folded\n  text\n",
+    b"t: !!str 1\n", b"u: 1e3\n", b"kind: PodList\nitems:\n- metadata: {name: a}\n", b"v: x\n# end\n",
+    b"w: '1:20'\n", b"x: 1:20\n", b"y: \"a\\\n  b\"\n", b"z: ~\n", b"aa: 2001-12-14\n", b"bb: <<\n",
+]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_small_files_parsed_as_one_stream_agree_with_each_alone(seed: int) -> None:
+    """load_single_documents (several small files in one yaml-rs call) gives each file's own
+    reading, or None: then each file is parsed alone."""
+    import random
+
+    rnd = random.Random(seed)
+    docs = rnd.sample(BATCH_DOCS, rnd.randint(2, 8))
+    bodies = [parse.batchable(d) for d in docs]
+    if any(b is None for b in bodies):
+        return
+    got = parse.load_single_documents(bodies)
+    if got is None:
+        return
+    for d, (value, js) in zip(docs, got):
+        alone = load_documents_json(d)
+        assert len(alone) == 1 and same([value], [alone[0][0]]) and same([value], reference_load(d)), d
+        assert js == alone[0][1] or (alone[0][1] is None and js == orjson.dumps(value)), d
+
+
+def test_small_files_in_one_stream_take_the_fast_path_together() -> None:
+    bodies = [parse.batchable(b"apiVersion: v1\nkind: Event\nmetadata:\n  name: e%d\n  namespace: n\n"
+                              b"message: started\ncount: %d\n" % (i, i)) for i in range(20)]
+    got = parse.load_single_documents(bodies)
+    assert got is not None and [v["metadata"]["name"] for v, _ in got] == [f"e{i}" for i in range(20)]
+    # one doubtful file (a plain YAML 1.1 boolean) sends the whole batch back to one-by-one
+    assert parse.load_single_documents(bodies + [parse.batchable(b"a: yes\n")]) is None
+    assert parse.batchable(b"a: 1") is None and parse.batchable(b"- 1\n") is None
+    assert parse.batchable(b"a: 1\n---\nb: 2\n") is None and parse.batchable(b"---\na: 1\n") == b"a: 1\n"
 
 
 @pytest.mark.parametrize("data", [
