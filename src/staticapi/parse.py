@@ -1044,20 +1044,28 @@ def _fast_document(part: bytes) -> Any:
         out = b"[" + head  # a top-level scalar: give its string an opening context
     else:
         out = head
-    if _risky_json_string(out, flow, part):
-        return _MISSING
-    if flow and not libyaml_checked and any(rx.search(out) for rx in _SPACED_KEYS):
-        if not _libyaml_agrees(text):
-            return _MISSING
-    for rx in _INT_RISK:
-        if rx.search(part):
-            return _MISSING
-    if _json_has_float(out):
-        if _FLOAT_RISK.search(part):
-            return _MISSING
-    elif b"null" in out and _nonfinite_risk(part):
+    if not _checks_pass(out, part, text, flow, libyaml_checked):
         return _MISSING
     return value, (head if items is None else items)
+
+
+def _checks_pass(out: bytes, part: bytes, text: str, flow: bool, libyaml_checked: bool) -> bool:
+    """The post-parse checks: yaml-rs's reading of ``part`` (``text``), as orjson wrote it
+    (``out``), is the reference's (see the module docstring)."""
+    if _risky_json_string(out, flow, part):
+        return False
+    if flow and not libyaml_checked and any(rx.search(out) for rx in _SPACED_KEYS):
+        if not _libyaml_agrees(text):
+            return False
+    for rx in _INT_RISK:
+        if rx.search(part):
+            return False
+    if _json_has_float(out):
+        if _FLOAT_RISK.search(part):
+            return False
+    elif b"null" in out and _nonfinite_risk(part):
+        return False
+    return True
 
 
 # Several small files parsed as one stream (load_single_documents): at most this many bytes each
@@ -1121,19 +1129,7 @@ def load_single_documents(bodies: list[bytes]) -> list[tuple[Any, bytes]] | None
             if items is not None:
                 pieces += items
             out.append((value, head if items is None else items))
-        js = b"[" + b",".join(pieces) + b"]"
-        if _risky_json_string(js, flow, joined):
-            return None
-        if flow and not libyaml_checked and any(rx.search(js) for rx in _SPACED_KEYS):
-            if not _libyaml_agrees(text):
-                return None
-        for rx in _INT_RISK:
-            if rx.search(joined):
-                return None
-        if _json_has_float(js):
-            if _FLOAT_RISK.search(joined):
-                return None
-        elif b"null" in js and _nonfinite_risk(joined):
+        if not _checks_pass(b"[" + b",".join(pieces) + b"]", joined, text, flow, libyaml_checked):
             return None
     return out
 
