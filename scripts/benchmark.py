@@ -10,7 +10,8 @@ the issue next to its baseline, prints a table and writes JSON:
 figure                 baseline (measured in the same run)                        goal
 =====================  =========================================================  ==========
 cold start             naive one-process PyYAML CSafeLoader parse of every         <= 0.05
-  (spawn -> /readyz)     object file of the tree, GC on, in a subprocess
+  (spawn -> /readyz,     object file of the tree, GC on, in a subprocess
+  median of 3 runs)
 warm restart           same naive parse                                            <= 0.01
   (same cache dir)
 RSS after /readyz      YAML bytes on disk (object files only)                      <= 0.5
@@ -936,23 +937,32 @@ def main(argv: list[str] | None = None) -> int:
         det["naive_parse"] = naive
         log(f"naive parse: {naive['seconds']:.2f} s for {naive['files']} files, {fmt_bytes(naive['bytes'])}")
 
-        det["page_cache_primed"]["before_cold_start"] = prime_page_cache(tree)
-        log("cold start")
-        cache = home / "cache"
-        cold = Server(tree, cache, home / "kubeconfig-cold", ready_timeout)
-        servers.append(cold)
-        settle = max(cold.wait_settled(timeout=600), wait_cache_written(cache, timeout=600))
-        det["cold_start"] = {"ready_seconds": cold.ready_seconds, "bind_seconds": cold.t_bind,
-                             "server_log": cold.index_log(), "cache_write_wait_seconds": settle,
-                             "cache_file_bytes": sum(f.stat().st_size for f in (cache / "index").glob("*.idx"))}
-        time.sleep(1.0)
-        rss_cold = cold.rss()
+        # Cold starts vary by +-2 s from run to run on a shared VM: the figure is the median of three,
+        # each with an empty cache dir and the page cache primed; RSS is the largest of them.
+        cold_runs = []
+        for i in range(1 if a.quick else 3):
+            det["page_cache_primed"][f"before_cold_start_{i + 1}"] = prime_page_cache(tree)
+            log(f"cold start {i + 1}")
+            cache = home / f"cache-{i + 1}"
+            cold = Server(tree, cache, home / "kubeconfig-cold", ready_timeout)
+            servers.append(cold)
+            settle = max(cold.wait_settled(timeout=600), wait_cache_written(cache, timeout=600))
+            run = {"ready_seconds": cold.ready_seconds, "bind_seconds": cold.t_bind,
+                   "server_log": cold.index_log(), "cache_write_wait_seconds": settle,
+                   "cache_file_bytes": sum(f.stat().st_size for f in (cache / "index").glob("*.idx"))}
+            time.sleep(1.0)
+            run["rss"] = cold.rss()
+            cold.stop()
+            servers.remove(cold)
+            cold_runs.append(run)
+        det["cold_start"] = cold_runs
+        cold_s = statistics.median(r["ready_seconds"] for r in cold_runs)
+        rss_cold = max((r["rss"] for r in cold_runs), key=lambda x: x["rss_bytes"])
         det["rss_cold"] = rss_cold
-        cold.stop()
-        servers.remove(cold)
-        fig["cold_start"] = figure(cold.ready_seconds, naive["seconds"], cold.ready_seconds / naive["seconds"],
-                                   "<= 0.05", cold.ready_seconds / naive["seconds"] <= 0.05, "s",
-                                   bind_seconds=cold.t_bind)
+        fig["cold_start"] = figure(cold_s, naive["seconds"], cold_s / naive["seconds"],
+                                   "<= 0.05", cold_s / naive["seconds"] <= 0.05, "s",
+                                   runs=[r["ready_seconds"] for r in cold_runs],
+                                   bind_seconds=statistics.median(r["bind_seconds"] for r in cold_runs))
         obj_bytes = rep["tree"]["object_bytes"]
         fig["rss"] = figure(rss_cold["rss_bytes"], obj_bytes, rss_cold["rss_bytes"] / obj_bytes, "<= 0.5",
                             rss_cold["rss_bytes"] / obj_bytes <= 0.5, "bytes")
