@@ -1000,37 +1000,40 @@ def _json_pieces(value: Any, shallow: bool) -> tuple[bytes, list[bytes] | None] 
         return None
 
 
-def _fast_document(part: bytes) -> Any:
-    """One YAML document through yaml_rs as (value, its JSON: see load_documents_json), or
-    _MISSING when the reference must read it."""
+def _yaml_rs_read(part: bytes) -> tuple[Any, str, bool, bool, bool] | None:
+    """yaml_rs's reading of ``part`` after the pre-scan (and libyaml's parser where that must
+    decide): (value, text, flow, shallow, libyaml_checked) for the post-parse checks
+    (_json_pieces, _checks_pass), or None when the reference must read it."""
     state = _prescan(part)
     if state is None:
-        return _MISSING
+        return None
     try:
         text = part.decode("utf-8")
     except UnicodeDecodeError:
-        return _MISSING
+        return None
     shallow = bool(state & _SHALLOW)
     state &= ~_SHALLOW
     flow = state == _FLOW
     libyaml_checked = False
-    if (
-        state == _FLOW_QUIRK
-        or _maybe_node_properties(part)
-        or (flow and b"\\\n" in part)
-    ):
+    if state == _FLOW_QUIRK or _maybe_node_properties(part) or (flow and b"\\\n" in part):
         if not _libyaml_agrees(text, no_flow=state == _FLOW_QUIRK):
-            return _MISSING
+            return None
         libyaml_checked = True
     try:
-        value = yaml_rs.loads(
-            text,
-            parse_datetime=False,
-            alias_limits=_NO_ALIASES,
-            duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
-        )
+        value = yaml_rs.loads(text, parse_datetime=False, alias_limits=_NO_ALIASES,
+                              duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
     except (ValueError, TypeError, RecursionError, OverflowError):
+        return None
+    return value, text, flow, shallow, libyaml_checked
+
+
+def _fast_document(part: bytes) -> Any:
+    """One YAML document through yaml_rs as (value, its JSON: see load_documents_json), or
+    _MISSING when the reference must read it."""
+    got = _yaml_rs_read(part)
+    if got is None:
         return _MISSING
+    value, text, flow, shallow, libyaml_checked = got
     if value is None:
         return None, None
     # string keys only, depth <= 254, 64-bit integers
@@ -1095,36 +1098,20 @@ def load_single_documents(bodies: list[bytes]) -> list[tuple[Any, bytes]] | None
     if len(bodies) < 2:
         return None
     joined = b"---\n".join(bodies)
-    state = _prescan(joined)
-    if state is None:
-        return None
-    try:
-        text = joined.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    shallow = bool(state & _SHALLOW)
-    state &= ~_SHALLOW
-    flow = state == _FLOW
-    libyaml_checked = False
     with _gc_paused():
-        if state == _FLOW_QUIRK or _maybe_node_properties(joined) or (flow and b"\\\n" in joined):
-            if not _libyaml_agrees(text, no_flow=state == _FLOW_QUIRK):
-                return None
-            libyaml_checked = True
-        try:
-            values = yaml_rs.loads(text, parse_datetime=False, alias_limits=_NO_ALIASES,
-                                   duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
-        except (ValueError, TypeError, RecursionError, OverflowError):
+        got = _yaml_rs_read(joined)
+        if got is None:
             return None
+        values, text, flow, shallow, libyaml_checked = got
         if type(values) is not list or len(values) != len(bodies) or any(type(v) is not dict for v in values):
             return None
         out: list[tuple[Any, bytes | list[bytes]]] = []
         pieces: list[bytes] = []
         for value in values:
-            got = _json_pieces(value, shallow)
-            if got is None:
+            json_of = _json_pieces(value, shallow)
+            if json_of is None:
                 return None
-            head, items = got
+            head, items = json_of
             pieces.append(head)
             if items is not None:
                 pieces += items
