@@ -102,7 +102,8 @@ RISKY = [
     "a: 1\n---\n", "a: 1\n---\nb: 2\n", "a: 1\n...\n", "a: 1\n...\n---\nb: 2\n",
     "# c\n---\na: 1\n", "a: |\n  x\n---\nb: 1\n", "a: \"x\n---\ny\"\n", "a: x\n---\n  y\n",
     "--- |\nx\n---\ny\n", "a: 1\n---  # c\n- b\n", "a: 1\n---\n...\n", "%YAML 1.1\n---\na: 1\n", "%TAG ! tag:example.com,2000:\n---\na: !x 1\n",
-    "--- >\n  folded\n", "null\n", "--- null\n", "~\n", "''\n", "x\n", "42\n", "[]\n", "{}\n",
+    "--- >\n  folded\n", "---", "--- # c", "----\na: 1\n", "---a: 1\n", "---\n%a\n", "---\n...\n",
+    "---\na: '%'\nb: x...\n", "null\n", "--- null\n", "~\n", "''\n", "x\n", "42\n", "[]\n", "{}\n",
     # scalars: block styles, folding, escapes
     "a: |\n  x\n  y\n", "a: |-\n  x\n\n", "a: |+\n  x\n\n", "a: >\n  x\n  y\n\n  z\n",
     "a: |2\n   x\n", "a: >-\n  x\n  y\n", "a: \"x\\/y\\u00e9\\U0001F600\\x41\"\n",

@@ -950,17 +950,26 @@ def _fast(body: bytes) -> Any:
                 return [(value, None)]
             except orjson.JSONEncodeError:
                 return _MISSING
-    if body.startswith(b"---") or b"\n---" in body:
+    inner = b"\n---" in body
+    if inner or body.startswith(b"---"):
         # Multi-document stream: split at marker lines ('---' alone, or with a
         # comment).  A '---' line at column 0 ends a document wherever it appears and
         # anchors do not cross documents, so each part is one document that can take
         # its own path.  Streams with directives or '...' markers, or a '---' line with
-        # content ('--- |'), go to the reference whole.
-        if body.startswith((b"%", b"...")) or b"\n%" in body or b"\n..." in body:
+        # content ('--- |'), go to the reference whole.  ('%' is rare: memchr first.)
+        if body.startswith((b"%", b"...")) or (b"%" in body and b"\n%" in body) or b"\n..." in body:
             return _MISSING
-        parts = _DOC_START.split(body)
-        if any(p.startswith(b"---") or b"\n---" in p for p in parts):
-            return _MISSING
+        if inner:
+            parts = _DOC_START.split(body)
+            if any(p.startswith(b"---") or b"\n---" in p for p in parts):
+                return _MISSING
+        else:
+            # only the leading marker, as every file oc adm inspect writes: no need to split
+            # and search each part again (what split gives then: b'' and the rest)
+            marker = _DOC_START.match(body)
+            if marker is None:
+                return _MISSING  # content on the marker's line
+            parts = [body[marker.end():]]
     else:
         parts = [body]
     docs: list[Any] = []
