@@ -199,3 +199,70 @@ def test_cluster_with_live_reload_writes_a_complete_image(mg: Path, tmp_path: Pa
         second = cluster.load_store("t", mg, cache_dir=tmp_path / "cache", track=True)
     assert "from the store image" in caplog.text
     assert _state(second) == _state(first)
+
+
+def test_compressing_workers_build_the_same_store(mg: Path, tmp_path: Path, monkeypatch) -> None:
+    """With parse workers (large archives), each object is compressed in its worker with a dictionary
+    trained on a sample parsed first; the store, its index cache and its image serve the same objects
+    as a build without workers, and the dictionary is the one the store and the image keep."""
+    from staticapi import codec
+
+    lay = layout.scan(mg)
+    plain = cluster.build("t", lay)
+    monkeypatch.setattr(ingest, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setattr(ingest, "SAMPLE_BYTES", 1 << 20)
+    monkeypatch.setattr(ingest, "SAMPLE_OBJECTS", 20)
+    monkeypatch.setattr(ingest, "BATCH_BYTES", 32 << 10)
+    cache = tmp_path / "cache"
+    img = image.image_file(cache, lay.source_dir)
+    store = cluster.build("t", lay, cache_dir=cache, img=img)
+    assert store.zdict is not None
+    entries = [e for t in store.tables.values() for e in t.sorted()]
+    assert sum(codec.is_compressed(e._raw) for e in entries) > len(entries) // 2
+    assert _state(store) == _state(plain)
+    compact(store)
+    assert image.save(img, store, image.capture(store))
+    indexcache_save = store.pending.index
+    ingest_results = indexcache_save[2]
+    assert any(codec.is_compressed(r.raw) for res in ingest_results for r in res.records)
+    from staticapi import indexcache
+
+    indexcache.save(*indexcache_save, store.zdict)
+    again = cluster.load_store("t", mg, cache_dir=cache)
+    assert again.zdict.dict_id() == store.zdict.dict_id()
+    assert _state(again) == _state(plain)
+    # the index cache alone (no image): its records come back compressed with the same dictionary
+    img.unlink()
+    warm = cluster.build("t", layout.scan(mg), cache_dir=cache)
+    assert warm.zdict.dict_id() == store.zdict.dict_id() and _state(warm) == _state(plain)
+
+
+def test_parse_files_yields_every_file_in_order_with_its_sample(monkeypatch) -> None:
+    """The dictionary's sample is parsed first but yielded in its place; a given dictionary is used
+    as is (no sample)."""
+    from staticapi import codec
+
+    lay = layout.scan(FIXTURE)
+    monkeypatch.setattr(ingest, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setattr(ingest, "SAMPLE_BYTES", 1 << 20)
+    monkeypatch.setattr(ingest, "SAMPLE_OBJECTS", 20)
+    monkeypatch.setattr(ingest, "BATCH_BYTES", 32 << 10)
+    sample = ingest.dictionary_sample(lay.files)
+    rels = [f.rel for f in lay.files]
+    assert sample and all(f.size <= 2 << 20 for f in sample)
+    assert [rels.index(f.rel) for f in sample] == sorted(rels.index(f.rel) for f in sample)
+    assert len(sample) < len(lay.files) and sum(f.size for f in sample) < 2 << 20
+    reference = {r.rel: r for r in ingest.parse_files(lay.files, workers=1)}
+    comp = ingest.Compression()
+    got = list(ingest.parse_files(lay.files, workers=2, compression=comp))
+    assert [r.rel for r in got] == rels and comp.zdict is not None
+    for res in got:
+        ref = reference[res.rel]
+        assert res.problems == ref.problems and res.quick == ref.quick
+        assert [codec.plain(r.raw) for r in res.records] == [r.raw for r in ref.records]
+    sampled = {f.rel for f in sample}
+    assert not any(codec.is_compressed(r.raw) for res in got if res.rel in sampled for r in res.records)
+    given = list(ingest.parse_files(lay.files, workers=2, compression=ingest.Compression(comp.zdict)))
+    records = [r for res in given for r in res.records]
+    assert [r.rel for r in given] == rels
+    assert sum(codec.is_compressed(r.raw) for r in records) > len(records) * 3 // 4

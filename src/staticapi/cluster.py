@@ -100,15 +100,18 @@ def _build(name, lay, progress, track, cache_dir, img, t0, crd_helpers, intern) 
     cached = indexcache.load(cfile, lay, info) if cfile else {}
     todo = [f for f in lay.files if f.rel not in cached]
     # the newest timestamp in the objects is the collection time only without a `timestamp` file
+    # the parse workers compress the objects with the index cache's dictionary, or with one trained
+    # on a sample of the archive (compressing there is on every core, and shrinks what crosses the pipe)
+    comp = ingest.Compression(info.get("zdict"))
     parsed = {r.rel: r for r in ingest.parse_files(todo, progress=progress, quick=True,
-                                                     newest=lay.collection_time is None)}
+                                                     newest=lay.collection_time is None, compression=comp)}
     results = [cached.get(f.rel) or parsed[f.rel] for f in lay.files]
     log.debug("%s: parsed %d files at %.2fs", name, len(todo), time.monotonic() - t0)
     # per-object twins of List items are not parsed twice (ingest.quick_identity)
     results = ingest.resolve_quick(results, lay.files)
     store = build_store(name, lay, results, bundled_crds=bundled, crd_record=crd_record, track=track,
                         intern=intern)
-    store.zdict = info.get("zdict")
+    store.zdict = comp.zdict
     log.info(
         "%s: indexed %d objects from %d files (%.1f MB, %d from the index cache) in %.2fs; %d skipped",
         name, store.count(), store.files_read, lay.total_bytes / 1e6, len(cached), time.monotonic() - t0,

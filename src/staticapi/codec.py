@@ -61,9 +61,9 @@ def plain(b: bytes) -> bytes:
     return _decompressor(dict_id).decompress(b)
 
 
-def train(raws: Sequence[bytes], seed: int = 0) -> zstandard.ZstdCompressionDict | None:
-    """A dictionary from a sample of the objects; None when there are too few."""
-    if len(raws) < MIN_OBJECTS:
+def train(raws: Sequence[bytes], seed: int = 0, minimum: int = MIN_OBJECTS) -> zstandard.ZstdCompressionDict | None:
+    """A dictionary from a sample of the objects; None when there are fewer than `minimum`."""
+    if len(raws) < minimum:
         return None
     rnd = random.Random(seed)
     sample = rnd.sample(list(raws), min(SAMPLE, len(raws)))
@@ -78,15 +78,33 @@ def train(raws: Sequence[bytes], seed: int = 0) -> zstandard.ZstdCompressionDict
     return d
 
 
-def compress_many(raws: Sequence[bytes], d: zstandard.ZstdCompressionDict) -> list[bytes]:
+def loaded(data: bytes) -> zstandard.ZstdCompressionDict:
+    """The dictionary whose bytes are `data`, registered (for plain()) and prepared for compression
+    once per process: parse workers get it with every batch."""
+    with _lock:
+        d = _loaded.get(data)
+    if d is None:
+        d = register(data)
+        d.precompute_compress(level=LEVEL)
+        with _lock:
+            _loaded.clear()  # one archive's dictionary at a time
+            _loaded[data] = d
+    return d
+
+
+_loaded: dict[bytes, zstandard.ZstdCompressionDict] = {}
+
+
+def compress_many(raws: Sequence[bytes], d: zstandard.ZstdCompressionDict, threads: int = -1) -> list[bytes]:
     """Compress every value with the dictionary (content size kept in the frame for fast decompression),
-    on every core (zstd's own threads); a value that does not shrink stays plain."""
+    on every core (zstd's own threads; `threads=0`: in this thread only); a value that does not shrink
+    stays plain."""
     c = zstandard.ZstdCompressor(level=LEVEL, dict_data=d, write_content_size=True, write_checksum=False)
     raws = list(raws)
     if not raws:
         return []
     try:
-        zs = [bytes(seg) for seg in c.multi_compress_to_buffer(raws, threads=-1)]
+        zs = [bytes(seg) for seg in c.multi_compress_to_buffer(raws, threads=threads)]
     except (ValueError, zstandard.ZstdError):  # e.g. an empty value
         zs = [c.compress(r) for r in raws]
     return [z if len(z) < len(r) else r for z, r in zip(zs, raws)]
