@@ -266,3 +266,49 @@ def test_parse_files_yields_every_file_in_order_with_its_sample(monkeypatch) -> 
     records = [r for res in given for r in res.records]
     assert [r.rel for r in given] == rels
     assert sum(codec.is_compressed(r.raw) for r in records) > len(records) * 3 // 4
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc")
+def test_forked_parse_workers_end_with_their_parent(tmp_path: Path) -> None:
+    """The indexing child forks its parse workers; killed (the server stopping it, or SIGKILL), it
+    must not leave them behind: forked workers share every pipe of their pool and would wait forever."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "parse.py"
+    script.write_text(
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from staticapi import ingest, layout\n"
+        "ingest.POOL_START_METHOD = 'fork'\n"
+        "ingest.PARALLEL_THRESHOLD = 0\n"
+        "ingest.BATCH_BYTES = 1\n"
+        f"files = layout.scan(Path({str(FIXTURE)!r})).files\n"
+        "for i, res in enumerate(ingest.parse_files(files * 20, workers=2)):\n"
+        "    if i == 5:\n"
+        "        print('parsing', flush=True)\n"
+        "        time.sleep(60)\n"
+    )
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "parsing"
+        workers = set()
+        for task in Path(f"/proc/{proc.pid}/task").iterdir():
+            workers |= {int(p) for p in (task / "children").read_text().split()}
+        assert len(workers) == 2
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{w}").exists() and "Z" not in _proc_state(w) for w in workers):
+        assert time.monotonic() < deadline, f"workers {workers} outlived their parent"
+        time.sleep(0.05)
+
+
+def _proc_state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return "Z"

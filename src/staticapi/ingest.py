@@ -472,6 +472,21 @@ def pool_context():
     return ctx
 
 
+def _end_with_parent(parent: int | None) -> None:
+    """Parse worker initializer: on Linux, end when the process that started the worker ends, even if it
+    was killed. Forked workers (the indexing child's) share every pipe of their pool, so no end of file
+    would ever tell them; they would wait forever, holding the memory they had parsed with."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux
+        return
+    if parent is not None and os.getppid() != parent:
+        os._exit(0)  # it ended before the line above
+
+
 def start_forkserver() -> None:
     """Start the forkserver now (it imports this module, about a second), not at the first use."""
     from multiprocessing import forkserver
@@ -553,7 +568,9 @@ def parse_files(
                 gc.enable()
         return
     ctx = pool_context()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    parent = os.getpid() if POOL_START_METHOD == "fork" else None
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_end_with_parent,
+                             initargs=(parent,)) as pool:
         if compression is None:
             batches = list(_batches(files))
             for batch, results in zip(batches, pool.map(_process_batch, batches, [quick] * len(batches),
@@ -585,7 +602,7 @@ def _parse_compressed(pool, files, workers, quick, newest, compression, progress
                                         minimum=SAMPLE_OBJECTS)
         zdict = compression.zdict.as_bytes() if compression.zdict is not None else None
         futures += [pool.submit(_process_batch, b, quick, newest, zdict) for b in batches[workers:]]
-    done = 0
+    done = sum(f.size for f in sample)
     position = {f.rel: i for i, f in enumerate(files)} if held else {}
     pending = sorted(held, key=position.__getitem__, reverse=True)  # next one last
     for batch, fut in zip(batches, futures):
@@ -598,7 +615,7 @@ def _parse_compressed(pool, files, workers, quick, newest, compression, progress
                     yield held[pending.pop()]
             yield res
         if progress:
-            progress(done + sum(f.size for f in sample), total)
+            progress(done, total)
     for rel in reversed(pending):
         yield held[rel]
 
