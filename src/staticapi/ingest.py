@@ -397,10 +397,12 @@ def _record(obj: dict, from_list: bool, f: ObjectFile, res: FileResult, newest: 
     return rec
 
 
-def _process_batch(files: list[ObjectFile], quick: bool = False, newest: bool = True,
+def _process_batch(files: list[ObjectFile] | list[int], quick: bool = False, newest: bool = True,
                    zdict: bytes | None = None) -> list[FileResult]:
     gc.disable()
     try:
+        if files and type(files[0]) is int:  # a forked worker: positions in the list it inherited
+            files = [_FORKED_FILES[i] for i in files]
         results = process_files(files, quick, newest)
         if zdict is not None:
             # compressed here, on every core, the objects' bytes also cross the pipe at a seventh of their size
@@ -413,14 +415,22 @@ def _process_batch(files: list[ObjectFile], quick: bool = False, newest: bool = 
         gc.enable()
 
 
+# The files of the parse_files running in this process, when its workers are forked: they inherit
+# the list, and tasks name files by position (pickling 40k file entries costs 0.6 CPU-s otherwise).
+_FORKED_FILES: list[ObjectFile] = []
+
+
 BATCH_BYTES = 4 << 20  # a parse worker's task
 
 
-def _batches(files: list[ObjectFile]) -> Iterator[list[ObjectFile]]:
-    batch: list[ObjectFile] = []
+def _batches(files: list[ObjectFile], skip: set[str] = frozenset()) -> Iterator[list[int]]:
+    """Workers' tasks: runs of positions in `files` (but those in `skip`), BATCH_BYTES or 2,000 files each."""
+    batch: list[int] = []
     size = 0
-    for f in files:
-        batch.append(f)
+    for i, f in enumerate(files):
+        if f.rel in skip:
+            continue
+        batch.append(i)
         size += f.size
         if size >= BATCH_BYTES or len(batch) >= 2000:
             yield batch
@@ -552,8 +562,8 @@ def parse_files(
     """
     total = sum(f.size for f in files)
     workers = workers or available_cpus()
-    done = 0
     if total < PARALLEL_THRESHOLD or workers < 2:
+        done = 0
         gc_was = gc.isenabled()
         gc.disable()
         try:
@@ -567,47 +577,48 @@ def parse_files(
             if gc_was:
                 gc.enable()
         return
-    ctx = pool_context()
-    parent = os.getpid() if POOL_START_METHOD == "fork" else None
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_end_with_parent,
-                             initargs=(parent,)) as pool:
-        if compression is None:
-            batches = list(_batches(files))
-            for batch, results in zip(batches, pool.map(_process_batch, batches, [quick] * len(batches),
-                                                                     [newest] * len(batches))):
-                done += sum(f.size for f in batch)
-                if progress:
-                    progress(done, total)
-                yield from results
-            return
-        yield from _parse_compressed(pool, files, workers, quick, newest, compression, progress, total)
+    global _FORKED_FILES
+    forked = POOL_START_METHOD == "fork"
+    if forked:
+        _FORKED_FILES = files  # before the pool forks its workers (at the first task)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context(), initializer=_end_with_parent,
+                                 initargs=(os.getpid() if forked else None,)) as pool:
+            yield from _parse_in(pool, files, forked, workers, quick, newest, compression, progress, total)
+    finally:
+        if forked:
+            _FORKED_FILES = []
 
 
-def _parse_compressed(pool, files, workers, quick, newest, compression, progress, total) -> Iterator[FileResult]:
-    """parse_files with compressing workers. Without a dictionary yet, a sample of the files is parsed
+def _parse_in(pool, files, forked, workers, quick, newest, compression, progress, total) -> Iterator[FileResult]:
+    """parse_files on `pool`. With `compression` but no dictionary yet, a sample of the files is parsed
     first (one part per worker) while the first batches are parsed uncompressed; the dictionary is
     trained on the sample's objects, and every later batch is compressed with it. The sample's results
     are yielded in their place in `files`."""
-    sample = dictionary_sample(files) if compression.zdict is None else []
-    taken = {f.rel for f in sample}
-    batches = list(_batches([f for f in files if f.rel not in taken] if taken else files))
-    sample_futures = [pool.submit(_process_batch, sample[k::workers], quick, newest) for k in range(workers)
+
+    def submit(positions: list[int], zdict: bytes | None = None):
+        task = positions if forked else [files[i] for i in positions]
+        return pool.submit(_process_batch, task, quick, newest, zdict)
+
+    position = {f.rel: i for i, f in enumerate(files)}
+    sample = dictionary_sample(files) if compression is not None and compression.zdict is None else []
+    batches = list(_batches(files, {f.rel for f in sample}))
+    sample_futures = [submit([position[f.rel] for f in sample[k::workers]]) for k in range(workers)
                       if sample[k::workers]]
-    zdict = compression.zdict.as_bytes() if compression.zdict is not None else None
-    futures = [pool.submit(_process_batch, b, quick, newest, zdict) for b in batches[:workers if sample else None]]
+    zdict = compression.zdict.as_bytes() if compression is not None and compression.zdict is not None else None
+    futures = [submit(b, zdict) for b in batches[:workers if sample else None]]
     held: dict[str, FileResult] = {}
     if sample_futures:
         held = {res.rel: res for fut in sample_futures for res in fut.result()}
         compression.zdict = codec.train([rec.raw for res in held.values() for rec in res.records],
                                         minimum=SAMPLE_OBJECTS)
         zdict = compression.zdict.as_bytes() if compression.zdict is not None else None
-        futures += [pool.submit(_process_batch, b, quick, newest, zdict) for b in batches[workers:]]
+        futures += [submit(b, zdict) for b in batches[workers:]]
     done = sum(f.size for f in sample)
-    position = {f.rel: i for i, f in enumerate(files)} if held else {}
     pending = sorted(held, key=position.__getitem__, reverse=True)  # next one last
     for batch, fut in zip(batches, futures):
         results = fut.result()
-        done += sum(f.size for f in batch)
+        done += sum(files[i].size for i in batch)
         for res in results:
             if pending:
                 here = position[res.rel]
