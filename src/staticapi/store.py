@@ -264,26 +264,47 @@ def build_store(
     for p in store.problems:
         log.warning("skipped %s: %s", p.path, p.reason)
 
+    seen: set[tuple] = set()
     for rec in records:
-        _note_present(store, rec)
+        # what _note_present learns from a record is its signature (but a CRD's own definition)
+        sig = (rec.group, rec.kind, rec.version, not rec.namespace, rec.hint)
+        if sig not in seen or rec.kind == "CustomResourceDefinition":
+            seen.add(sig)
+            _note_present(store, rec)
 
     store.openshift = any(g.endswith(".openshift.io") for g, _ in store.present) or any(
         ns.startswith("openshift-") for ns in layout.namespace_dirs
     )
     store.registry = regmod.build_registry(store.present, store.archive_crds, store.bundled_crds, store.openshift)
 
+    # 100k+ records: the resource and table of each kind are looked up once, and an object seen
+    # for the first time is put straight into its table (what _merge does first)
+    kinds: dict[tuple[str, str], tuple[Resource, ResourceObjects, dict] | None] = {}
+    sources, file_keys = store.sources, store.file_keys
     for rec in records:
-        r = store.registry.for_kind(rec.group, rec.kind)
-        if r is None:
+        gk = (rec.group, rec.kind)
+        found = kinds.get(gk, kinds)
+        if found is kinds:
+            r = store.registry.for_kind(rec.group, rec.kind)
+            found = kinds[gk] = None if r is None else (r, store.table(r), store.table(r).objects)
+        if found is None:
             store.problems.append(Problem(rec.rel, f"no resource for {rec.group}/{rec.kind}"))
             continue
+        r, t, objects = found
         if not r.namespaced:
             rec.namespace = ""
         if track:
             key = (r.key, rec.namespace, rec.name)
-            store.sources.setdefault(key, []).append(rec.rel)
-            store.file_keys.setdefault(rec.rel, []).append(key)
-        _merge(store.table(r), Entry.of(rec, intern), store)
+            sources.setdefault(key, []).append(rec.rel)
+            file_keys.setdefault(rec.rel, []).append(key)
+        e = Entry.of(rec, intern)
+        if (e.namespace, e.name) in objects:
+            _merge(t, e, store)
+        else:
+            objects[(e.namespace, e.name)] = e
+    for found in kinds.values():
+        if found is not None:
+            found[1]._sorted = None
     if track:
         # quick-scanned twins of List items also provide their object (live reload)
         for rel, (g, _v, kind, ns, name, _uid, _rv) in quick:
