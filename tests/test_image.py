@@ -312,3 +312,66 @@ def _proc_state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except (OSError, IndexError):
         return "Z"
+
+
+def _session_processes(sid: int) -> list[int]:
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if int(fields[3]) == sid and fields[0] != "Z":  # (state, ppid, pgrp, session)
+                out.append(int(d.name))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="reads /proc")
+@pytest.mark.parametrize("where", ["child", "server"])
+def test_stopping_the_server_during_a_first_index_ends_it_at_once(tmp_path: Path, where: str) -> None:
+    """SIGTERM while a large must-gather is first indexed (in the indexing child, or in the server's
+    own parse workers): the server exits at once, does not index in the server instead, and leaves
+    no process behind. (It used to finish the whole index first: minutes on a large archive.)"""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    mg = tmp_path / "mg"
+    shutil.copytree(FIXTURE, mg, symlinks=True)
+    image_dir = next(p for p in mg.iterdir() if (p / "namespaces" / "demo-apps").is_dir())
+    demo = image_dir / "namespaces" / "demo-apps"
+    yamls = [p for p in demo.rglob("*.yaml") if p.is_file() and not p.is_symlink()]
+    for k in range(200):  # ~130 MB of objects: seconds of parsing on any machine
+        for p in yamls:
+            dest = image_dir / "namespaces" / f"copy-{k}" / p.relative_to(demo)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(p.read_bytes())
+    env = {**os.environ, "STATICAPI_ISOLATE_BYTES": "0" if where == "child" else str(1 << 40)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "staticapi.cli", "serve", str(mg), "--port", "0", "--no-reload",
+         "--cache-dir", str(tmp_path / "cache"), "--kubeconfig", str(tmp_path / "kc"), "--log-level", "debug"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, start_new_session=True)
+    lines: list[str] = []
+    try:
+        for line in proc.stdout:
+            lines.append(line)
+            if "indexing child started" in line or (where == "server" and "scanned" in line):
+                break
+        time.sleep(0.5)  # parsing now
+        proc.send_signal(signal.SIGTERM)
+        t0 = time.monotonic()
+        lines += proc.stdout.readlines()
+        proc.wait(30)
+        took = time.monotonic() - t0
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    text = "".join(lines)
+    assert "shutting down" in text and "indexed" not in text and "indexing in the server" not in text, text[-2000:]
+    assert took < 10, took
+    deadline = time.monotonic() + 10
+    while _session_processes(proc.pid):
+        assert time.monotonic() < deadline, f"left behind: {_session_processes(proc.pid)}"
+        time.sleep(0.1)

@@ -218,6 +218,9 @@ async def serve(args: argparse.Namespace) -> int:
     trimmer = asyncio.create_task(trim_memory())
     await stop.wait()
     log.info("shutting down")
+    from .cluster import stop_indexing
+
+    stop_indexing()  # a first index still running ends now, not when done (asyncio.run waits for it)
     ann.cancel()
     trimmer.cancel()
     for t in loaders:

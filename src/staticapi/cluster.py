@@ -60,6 +60,8 @@ def load_store(name: str, directory: Path, progress: Callable[[int, int], None] 
             how = "in a child process"
             if _index_in_child(name, lay, cache_dir, progress):
                 store = image.load(img, source, layout=lay, **opts)
+            if store is None and ingest.stopping():
+                raise ingest.Stopped()  # (the child was stopped: do not index here instead)
             if store is None:
                 log.warning("%s: indexing in a child process failed; indexing in the server", name)
     if store is not None:
@@ -143,6 +145,11 @@ def _index_in_child(name: str, lay: layoutmod.Layout, cache_dir: Path,
     proc.start()
     log.debug("%s: indexing child started", name)
     send.close()
+    if not CHILDREN:
+        import atexit
+
+        atexit.register(_stop_children)  # runs before multiprocessing's own exit hook joins them
+    CHILDREN.append(proc)  # (stop_indexing stops it, also while it parses)
     ok = False
     try:
         while True:
@@ -157,16 +164,18 @@ def _index_in_child(name: str, lay: layoutmod.Layout, cache_dir: Path,
         pass
     finally:
         recv.close()
-    if not CHILDREN:
-        import atexit
-
-        atexit.register(_stop_children)  # runs before multiprocessing's own exit hook joins them
-    CHILDREN.append(proc)
     threading.Thread(target=proc.join, name=f"reap-{proc.name}", daemon=True).start()
     return ok
 
 
 CHILDREN: list = []  # indexing child processes started (they finish the index cache on their own)
+
+
+def stop_indexing() -> None:
+    """Shutting down: parses in this process end (ingest.stop) and indexing children are stopped, so
+    the threads that wait for them return at once instead of finishing the index."""
+    ingest.stop()
+    _stop_children()
 
 
 def _stop_children() -> None:
@@ -324,6 +333,8 @@ class Cluster:
                 # after ready (its setup costs seconds of CPU on a big tree): follow() catches up with
                 # what changed since the scan
                 self.reload_task = asyncio.create_task(reload.follow(self))
+        except ingest.Stopped:
+            self.error = "stopped: the server is shutting down"
         except Exception as e:  # keep serving health endpoints and say why
             log.exception("%s: indexing failed", self.name)
             self.error = f"{type(e).__name__}: {e}"

@@ -20,7 +20,7 @@ import gc
 import json
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import CancelledError, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
@@ -482,19 +482,58 @@ def pool_context():
     return ctx
 
 
-def _end_with_parent(parent: int | None) -> None:
-    """Parse worker initializer: on Linux, end when the process that started the worker ends, even if it
-    was killed. Forked workers (the indexing child's) share every pipe of their pool, so no end of file
-    would ever tell them; they would wait forever, holding the memory they had parsed with."""
+class Stopped(Exception):
+    """The server is shutting down (stop()): a parse ended early."""
+
+
+_stopping = False
+_running_pools: set = set()  # the process pools of the parses running in this process
+
+
+def stop() -> None:
+    """Shutting down: every parse running in this process ends after its workers' current batches,
+    and none starts (each raises Stopped)."""
+    global _stopping
+    _stopping = True
+    for pool in list(_running_pools):
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def stopping() -> bool:
+    return _stopping
+
+
+def _end_with_owner(owner: int, forked: bool) -> None:
+    """Parse worker initializer: end when the process that owns the pool ends, even if it was killed.
+    A worker that waits for tasks would not notice: forked workers (the indexing child's) share every
+    pipe of their pool, and the forkserver's get both ends of their queues. Forked workers have the
+    owner as parent (Linux: PR_SET_PDEATHSIG); the forkserver's have the forkserver, which outlives
+    a killed server as long as they do, so a thread checks on the owner every second."""
     try:
         import ctypes
         import signal
 
         ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):  # not Linux
+        pass
+    if forked:
+        if os.getppid() != owner:
+            os._exit(0)  # it ended before the line above
         return
-    if parent is not None and os.getppid() != parent:
-        os._exit(0)  # it ended before the line above
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            time.sleep(1)
+            try:
+                os.kill(owner, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except OSError:  # (another user's process by now: gone too)
+                os._exit(0)
+
+    threading.Thread(target=watch, name="staticapi-owner-watch", daemon=True).start()
 
 
 def start_forkserver() -> None:
@@ -562,12 +601,16 @@ def parse_files(
     """
     total = sum(f.size for f in files)
     workers = workers or available_cpus()
+    if _stopping:
+        raise Stopped()
     if total < PARALLEL_THRESHOLD or workers < 2:
         done = 0
         gc_was = gc.isenabled()
         gc.disable()
         try:
             for f in files:
+                if _stopping:
+                    raise Stopped()
                 r = process_file(f, quick, newest)
                 done += f.size
                 if progress:
@@ -582,9 +625,17 @@ def parse_files(
     if forked:
         _FORKED_FILES = files  # before the pool forks its workers (at the first task)
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context(), initializer=_end_with_parent,
-                                 initargs=(os.getpid() if forked else None,)) as pool:
-            yield from _parse_in(pool, files, forked, workers, quick, newest, compression, progress, total)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context(), initializer=_end_with_owner,
+                                 initargs=(os.getpid(), forked)) as pool:
+            _running_pools.add(pool)
+            try:
+                yield from _parse_in(pool, files, forked, workers, quick, newest, compression, progress, total)
+            except (CancelledError, RuntimeError):
+                if not _stopping:
+                    raise
+                raise Stopped() from None  # stop() cancelled the batches left, or refused new ones
+            finally:
+                _running_pools.discard(pool)
     finally:
         if forked:
             _FORKED_FILES = []
