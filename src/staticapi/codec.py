@@ -108,3 +108,15 @@ def compress_many(raws: Sequence[bytes], d: zstandard.ZstdCompressionDict, threa
     except (ValueError, zstandard.ZstdError):  # e.g. an empty value
         zs = [c.compress(r) for r in raws]
     return [z if len(z) < len(r) else r for z, r in zip(zs, raws)]
+
+
+def compress_plain(raws: Sequence[bytes], d: zstandard.ZstdCompressionDict | None) -> list[bytes]:
+    """`raws` for a file written with dictionary `d`: plain values compressed (compress_many), frames
+    kept; without `d`, every value plain."""
+    out = list(raws)
+    if d is None:
+        return [plain(r) for r in out]
+    todo = [i for i, r in enumerate(out) if r[:4] != ZSTD_MAGIC]
+    for i, z in zip(todo, compress_many([out[i] for i in todo], d)):
+        out[i] = z
+    return out

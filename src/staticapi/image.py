@@ -137,19 +137,13 @@ def save(path: Path, store: ClusterStore, snap: dict) -> bool:
     """Write the image of `store` (as captured by capture()); False when it could not be written."""
     strings = _StringTable()
     si = strings.__getitem__
-    comp = (zstandard.ZstdCompressor(level=codec.LEVEL, dict_data=store.zdict, write_content_size=True)
-            if store.zdict is not None else None)
     cctx = zstandard.ZstdCompressor(level=1, threads=-1)
     table_sections: list[bytes] = []
     tables = []
     for (group, plural), entries in snap["tables"]:
-        raws = []
-        for e in entries:
-            raw = e._raw
-            if comp is not None and not codec.is_compressed(raw):
-                z = comp.compress(raw)
-                raw = z if len(z) < len(raw) else raw
-            raws.append(raw)
+        raws = [e._raw for e in entries]
+        if store.zdict is not None:
+            raws = codec.compress_plain(raws, store.zdict)  # (compact() normally left none plain)
         cols = {
             "ns": [si(e.namespace) for e in entries],
             "name": [e.name for e in entries],

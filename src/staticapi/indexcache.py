@@ -125,7 +125,9 @@ def save(path: Path, layout: Layout, results: list[FileResult], zdict=None) -> N
     header = orjson.dumps({"format": FORMAT, "source": str(layout.source_dir), "files": len(results),
                            "newest": layout.collection_time is None,
                            "dict": base64.b64encode(zdict.as_bytes()).decode() if zdict is not None else None})
-    comp = zstandard.ZstdCompressor(level=codec.LEVEL, dict_data=zdict, write_content_size=True) if zdict else None
+    # the parse workers compressed most records already; the others, all at once
+    raws = iter(codec.compress_plain([rec.raw for res in results if res.rel in stamps for rec in res.records],
+                                     zdict))
     try:
         with open(tmp, "wb") as fh:
             fh.write(MAGIC + _U32.pack(len(header)) + header)
@@ -140,11 +142,7 @@ def save(path: Path, layout: Layout, results: list[FileResult], zdict=None) -> N
                     for rec in res.records:
                         m = orjson.dumps([rec.group, rec.version, rec.kind, rec.namespace, rec.name, rec.uid, rec.rv,
                                           rec.labels, rec.from_list, rec.converted, list(rec.hint)])
-                        raw = rec.raw
-                        if comp is not None and not codec.is_compressed(raw):
-                            raw = comp.compress(raw)
-                        elif comp is None and codec.is_compressed(raw):
-                            raw = codec.plain(raw)
+                        raw = next(raws)
                         w.write(_U32.pack(len(m)) + m + _U32.pack(len(raw)))
                         w.write(raw)
                 w.write(END)

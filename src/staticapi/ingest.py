@@ -528,9 +528,7 @@ def _end_with_owner(owner: int, forked: bool) -> None:
             time.sleep(1)
             try:
                 os.kill(owner, 0)
-            except ProcessLookupError:
-                os._exit(0)
-            except OSError:  # (another user's process by now: gone too)
+            except OSError:  # gone (or its pid now another user's process)
                 os._exit(0)
 
     threading.Thread(target=watch, name="staticapi-owner-watch", daemon=True).start()
