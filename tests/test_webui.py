@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import gzip
 import json
 import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 from datetime import datetime, timedelta, timezone
@@ -373,9 +375,12 @@ class Browser:
         self.http = None
 
     async def __aenter__(self) -> CDP:
-        self.tmp = tempfile.TemporaryDirectory()
-        self.proc = subprocess.Popen([CHROMIUM, *CHROME_FLAGS, f"--user-data-dir={self.tmp.name}", "about:blank"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.tmp = tempfile.mkdtemp(prefix="staticapi-chromium-")
+        # TMPDIR inside ours too: chromium's singleton socket directory would otherwise stay in /tmp
+        os.mkdir(os.path.join(self.tmp, "tmp"))
+        self.proc = subprocess.Popen([CHROMIUM, *CHROME_FLAGS, f"--user-data-dir={self.tmp}/profile", "about:blank"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                     start_new_session=True, env={**os.environ, "TMPDIR": f"{self.tmp}/tmp"})
         loop = asyncio.get_running_loop()
         url = None
         while url is None:
@@ -405,12 +410,27 @@ class Browser:
             self.cdp.reader.cancel()
             await self.http.close()
         finally:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-            self.tmp.cleanup()
+            # Chromium's helpers (zygote, GPU, crashpad) outlive the browser process by a moment and keep
+            # writing into the profile; end the whole process group before removing it (a CI run failed
+            # with "Directory not empty: 'Default'" when only the browser had been waited for).
+            for sig in (signal.SIGTERM, signal.SIGKILL):
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.proc.pid, sig)
+                try:
+                    self.proc.wait(10)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            for attempt in range(50):
+                try:
+                    shutil.rmtree(self.tmp)
+                    break
+                except OSError:
+                    if attempt == 49:
+                        raise
+                    await asyncio.sleep(0.1)
 
 
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install chromium)")
