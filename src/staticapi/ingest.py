@@ -551,6 +551,10 @@ class Compression:
     def __init__(self, zdict=None):
         self.zdict = zdict
 
+    def data(self) -> bytes | None:
+        """The dictionary's bytes, as the workers get them (codec.loaded); None without one."""
+        return None if self.zdict is None else self.zdict.as_bytes()
+
 
 SAMPLE_BYTES = 12 << 20  # what the dictionary is trained on: ~2,000 objects of a must-gather
 SAMPLE_OBJECTS = 200  # fewer, and the archive is mostly a few large objects: compact() trains on all
@@ -654,14 +658,14 @@ def _parse_in(pool, files, forked, workers, quick, newest, compression, progress
     batches = list(_batches(files, {f.rel for f in sample}))
     sample_futures = [submit([position[f.rel] for f in sample[k::workers]]) for k in range(workers)
                       if sample[k::workers]]
-    zdict = compression.zdict.as_bytes() if compression is not None and compression.zdict is not None else None
+    zdict = compression.data() if compression is not None else None
     futures = [submit(b, zdict) for b in batches[:workers if sample else None]]
     held: dict[str, FileResult] = {}
     if sample_futures:
         held = {res.rel: res for fut in sample_futures for res in fut.result()}
         compression.zdict = codec.train([rec.raw for res in held.values() for rec in res.records],
                                         minimum=SAMPLE_OBJECTS)
-        zdict = compression.zdict.as_bytes() if compression.zdict is not None else None
+        zdict = compression.data()
         futures += [submit(b, zdict) for b in batches[workers:]]
     done = sum(f.size for f in sample)
     pending = sorted(held, key=position.__getitem__, reverse=True)  # next one last

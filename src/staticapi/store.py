@@ -301,10 +301,7 @@ def build_store(
         if (e.namespace, e.name) in objects:
             _merge(t, e, store)
         else:
-            objects[(e.namespace, e.name)] = e
-    for found in kinds.values():
-        if found is not None:
-            found[1]._sorted = None
+            t.put(e)
     if track:
         # quick-scanned twins of List items also provide their object (live reload)
         for rel, (g, _v, kind, ns, name, _uid, _rv) in quick:
