@@ -21,14 +21,15 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib.util
-import subprocess
-import tempfile
 import json
 import os
+import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
@@ -36,7 +37,7 @@ import orjson  # noqa: E402
 import yaml  # noqa: E402
 import yaml_rs  # noqa: E402
 
-from staticapi import parse  # noqa: E402
+from staticapi.source import parse  # noqa: E402
 
 try:
     import ryml  # type: ignore[import-not-found]  # noqa: E402

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import http.client
 import json
 import os
 import platform
@@ -59,12 +60,11 @@ import subprocess
 import sys
 import tempfile
 import threading
-from types import SimpleNamespace
 import time
-import http.client
 from collections import deque
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from types import SimpleNamespace
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPTS = REPO / "scripts"
@@ -142,7 +142,7 @@ def code_state() -> dict:
 
 def tree_stats(tree: Path) -> dict:
     files = obj_bytes = log_bytes = other = 0
-    for dp, dn, fn in os.walk(tree):
+    for dp, _dn, fn in os.walk(tree):
         rel = Path(dp).relative_to(tree).parts
         for f in fn:
             try:
@@ -166,7 +166,7 @@ def prime_page_cache(tree: Path) -> dict:
     otherwise lands in whichever run comes first.)"""
     t0 = time.perf_counter()
     files = nbytes = 0
-    for dp, dn, fn in os.walk(tree):
+    for dp, _dn, fn in os.walk(tree):
         rel = Path(dp).relative_to(tree).parts
         for f in fn:
             if is_object_file(rel + (f,)):
@@ -209,7 +209,8 @@ def _big_configmaps(g, out: Path, n: int, kb: int, seed: int) -> None:
             while size < target:
                 p = {"datasource": "prometheus", "id": len(panels) + 1, "type": "timeseries",
                      "title": f"Panel {len(panels)} {rng.choice(['CPU', 'Memory', 'Network', 'Disk'])}",
-                     "targets": [{"expr": f"sum(rate(container_cpu_usage_seconds_total{{namespace=~\"$ns\",pod=~\"{rng.getrandbits(40):x}.*\"}}[5m])) by (pod)",
+                     "targets": [{"expr": "sum(rate(container_cpu_usage_seconds_total{namespace=~\"$ns\","
+                                          f"pod=~\"{rng.getrandbits(40):x}.*\"}}[5m])) by (pod)",
                                   "legendFormat": "{{pod}}", "refId": "A"}],
                      "gridPos": {"h": 8, "w": 12, "x": (len(panels) % 2) * 12, "y": len(panels) * 8}}
                 panels.append(p)
@@ -717,7 +718,7 @@ def omg_get_pods(tree: Path, home: Path, timeout: float) -> dict:
     if r.returncode != 0 or b"ERROR" in r.stdout:
         raise RuntimeError(f"omg use failed: {r.stdout!r} {r.stderr!r}")
     times, rows, timed_out = [], 0, False
-    for i in range(3):
+    for _i in range(3):
         try:
             dt, r = run_timed([str(omg), "get", "pods", "-A"], env, timeout)
         except subprocess.TimeoutExpired:
@@ -828,7 +829,7 @@ def profile_load_store(tree: Path, top: int = 30) -> dict:
 
     sys.path.insert(0, str(REPO / "src"))
     os.environ["STATICAPI_WORKERS"] = "1"
-    from staticapi import cluster
+    from staticapi.serve import cluster
 
     prof = cProfile.Profile()
     t0 = time.perf_counter()
@@ -947,7 +948,8 @@ def main(argv: list[str] | None = None) -> int:
         print(tree)
         return 0
 
-    rep: dict = {"machine": machine_info(), "code": code_state(), "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    rep: dict = {"machine": machine_info(), "code": code_state(),
+                 "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                  "tree": {"path": str(tree), "params": meta.get("params"), "counts": meta.get("counts"),
                           **tree_stats(tree)},
                  "figures": {}, "details": {}, "notes": []}

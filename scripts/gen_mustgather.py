@@ -47,7 +47,6 @@ import base64
 import functools
 import gzip
 import json
-import os
 import random
 import re
 import shutil
@@ -775,7 +774,8 @@ def make_pod(ids: Ids, ns: str, name: str, state: str, *, node: Node | None, own
                '{"effect": "PreferredDuringScheduling"}'}
     md = obj_meta(ids, name, ns, created, labels=labels, annotations=ann, owner=owner,
                   generate_name=None if static or not owner else name[: name.rfind("-") + 1])
-    pod_ip = node.ip if (host_network and node) else f"10.{128 + rng.randint(0, 3)}.{rng.randint(0, 15) * 2}.{rng.randint(2, 250)}"
+    pod_ip = (node.ip if (host_network and node)
+              else f"10.{128 + rng.randint(0, 3)}.{rng.randint(0, 15) * 2}.{rng.randint(2, 250)}")
     vol_name = containers[0]["volumeMounts"][0]["name"] if containers[0].get("volumeMounts") else "kube-api-access"
     spec: dict = {
         "containers": containers,
@@ -862,7 +862,8 @@ def make_pod(ids: Ids, ns: str, name: str, state: str, *, node: Node | None, own
                          "1 node(s) were unschedulable, 3 node(s) had untolerated taint {node-role.kubernetes.io/master: }. "
                          "preemption: 0/5 nodes are available: 5 Preemption is not helpful for scheduling.")]
         else:
-            conds = [cnd("PodScheduled", "False", created, "SchedulingGated", "Scheduling is blocked due to non-empty scheduling gates")]
+            conds = [cnd("PodScheduled", "False", created, "SchedulingGated",
+                         "Scheduling is blocked due to non-empty scheduling gates")]
         status = {"conditions": conds, "phase": phase, "qosClass": "Burstable"}
         pod = {"apiVersion": "v1", "kind": "Pod", "metadata": md, "spec": spec, "status": status}
         return _pod_managed(pod, created, node), logs
@@ -875,7 +876,8 @@ def make_pod(ids: Ids, ns: str, name: str, state: str, *, node: Node | None, own
         restarts = rng.randint(21, 60)
         fin = COLLECTED - timedelta(minutes=rng.randint(1, 4), seconds=rng.randint(0, 59))
         last = {"terminated": {"containerID": _cid(ids), "exitCode": 1, "finishedAt": ts(fin),
-                               "message": "Error: failed to connect to database: dial tcp 172.30.12.4:5432: connect: connection refused",
+                               "message": "Error: failed to connect to database: dial tcp 172.30.12.4:5432: "
+                                          "connect: connection refused",
                                "reason": "Error", "startedAt": ts(fin - timedelta(seconds=3))}}
         c0 = containers[0]
         cstatuses = [waiting(c0, "CrashLoopBackOff",
@@ -913,7 +915,8 @@ def make_pod(ids: Ids, ns: str, name: str, state: str, *, node: Node | None, own
             last = {"terminated": {"containerID": _cid(ids), "exitCode": 255, "finishedAt": ts(lf),
                                    "reason": "Error", "startedAt": ts(started)}}
         for i, c in enumerate(containers):
-            cst = started if not (i == 0 and last) else datetime.fromisoformat(last["terminated"]["finishedAt"].replace("Z", "+00:00")) + timedelta(seconds=11)
+            cst = (started if not (i == 0 and last)
+                   else datetime.fromisoformat(last["terminated"]["finishedAt"].replace("Z", "+00:00")) + timedelta(seconds=11))
             cstatuses.append(running(c, restarts if i == 0 else 0, last if i == 0 else None, st=cst))
             logs.append((c["name"], "current", cst, COLLECTED))
             if i == 0 and last:
@@ -983,11 +986,14 @@ _KLOG_MSGS = [
     ('controller.go:115', 'Starting "ClusterOperatorStatusController"'),
     ('base_controller.go:73', 'Waiting for caches to sync for StatusSyncer_etcd'),
     ('base_controller.go:110', 'Starting #1 worker of RevisionController controller ...'),
-    ('event.go:377', 'Event(v1.ObjectReference{Kind:"Deployment", Namespace:"openshift-etcd-operator", Name:"etcd-operator"}): type: \'Normal\' reason: \'ConfigMapUpdated\' Updated ConfigMap/etcd-pod -n openshift-etcd'),
+    ('event.go:377', 'Event(v1.ObjectReference{Kind:"Deployment", Namespace:"openshift-etcd-operator", '
+                     'Name:"etcd-operator"}): type: \'Normal\' reason: \'ConfigMapUpdated\' '
+                     'Updated ConfigMap/etcd-pod -n openshift-etcd'),
     ('leaderelection.go:268', 'successfully acquired lease openshift-etcd-operator/openshift-cluster-etcd-operator-lock'),
     ('request.go:700', 'Waited for 1.196583812s due to client-side throttling, not priority and fairness, request: GET:https://172.30.0.1:443/api/v1/namespaces/openshift-etcd/secrets'),
     ('healthz.go:261', 'poststarthook/start-apiextensions-controllers check failed: readyz'),
-    ('httplog.go:132', '"HTTP" verb="GET" URI="/readyz" latency="4.53521ms" userAgent="kube-probe/1.30" audit-ID="" srcIP="10.0.17.148:53942" resp=200'),
+    ('httplog.go:132', '"HTTP" verb="GET" URI="/readyz" latency="4.53521ms" userAgent="kube-probe/1.30" audit-ID="" '
+                       'srcIP="10.0.17.148:53942" resp=200'),
     ('cert_rotation.go:88', 'certificate rotation detected, shutting down client connections to start using new credentials'),
 ]
 _APP_MSGS = [
@@ -1036,8 +1042,9 @@ def log_text(seed: int, style: str, start: datetime, end: datetime, n: int, *, c
             msg = f"I{stamp[5:7]}{stamp[8:10]} {hm}.{ns // 1000:06d}       1 {f}] {m}"
         elif style == "etcd":
             msg = ('{"level":"info","ts":"%s","caller":"etcdserver/server.go:%d","msg":"%s","local-member-id":"%x"}'
-                   % (stamp[:23] + "Z", 1000 + h % 900, ("applied incoming Raft snapshot", "published local member to cluster through raft",
-                                                         "saved snapshot", "compacted raft logs", "finished scheduled compaction")[h % 5],
+                   % (stamp[:23] + "Z", 1000 + h % 900,
+                      ("applied incoming Raft snapshot", "published local member to cluster through raft",
+                       "saved snapshot", "compacted raft logs", "finished scheduled compaction")[h % 5],
                       0x5a492cc498c39e02 ^ seed))
         else:
             msg = f'time="{stamp[:19]}Z" ' + _APP_MSGS[h % len(_APP_MSGS)]
@@ -1141,7 +1148,10 @@ class NamespaceBuilder:
         for cm_name, key, val in (("kube-root-ca.crt", "ca.crt", _fake_pem(ids, 2)),
                                   ("openshift-service-ca.crt", "service-ca.crt", _fake_pem(ids, 1))):
             md = obj_meta(ids, cm_name, name, created,
-                          annotations={"kubernetes.io/description": "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters."}
+                          annotations={"kubernetes.io/description":
+                                       "Contains a CA bundle that can be used to verify the kube-apiserver when using internal "
+                                       "endpoints such as the internal service IP or kubernetes.default.svc. No other usage is "
+                                       "guaranteed across distributions of Kubernetes clusters."}
                           if cm_name == "kube-root-ca.crt" else {"service.beta.openshift.io/inject-cabundle": "true"})
             obj = {"apiVersion": "v1", "data": {key: val}, "kind": "ConfigMap", "metadata": md}
             add_managed(obj, [managed("v1", "kube-controller-manager", created, obj, ("data", "metadata"))])
@@ -1169,10 +1179,12 @@ class NamespaceBuilder:
             tmpl_containers.append(container_spec(ids, extra, self.images[rng.randrange(len(self.images))][0],
                                                   port=9000 + k, probe=False,
                                                   args=[f"--secure-listen-address=0.0.0.0:{9000 + k}",
-                                                        "--upstream=http://127.0.0.1:8080/", "--tls-cert-file=/etc/tls/private/tls.crt"]))
+                                                        "--upstream=http://127.0.0.1:8080/",
+                                                        "--tls-cert-file=/etc/tls/private/tls.crt"]))
         sel = {"matchLabels": {"app": app}}
         dep_md = obj_meta(ids, app, ns.name, created, labels=labels,
-                          annotations={"deployment.kubernetes.io/revision": "3", "include.release.openshift.io/self-managed-high-availability": "true"},
+                          annotations={"deployment.kubernetes.io/revision": "3",
+                                       "include.release.openshift.io/self-managed-high-availability": "true"},
                           generation=3)
         ready = sum(1 for s in states if s in ("Running", "Sidecar", "MultiContainer"))
         pod_spec = {"containers": tmpl_containers, "dnsPolicy": "ClusterFirst", "restartPolicy": "Always",
@@ -1183,7 +1195,8 @@ class NamespaceBuilder:
         dep = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": dep_md, "spec": {
             "progressDeadlineSeconds": 600, "replicas": replicas, "revisionHistoryLimit": 10, "selector": sel,
             "strategy": {"rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}, "type": "RollingUpdate"},
-            "template": {"metadata": {"annotations": {"target.workload.openshift.io/management": '{"effect": "PreferredDuringScheduling"}'},
+            "template": {"metadata": {"annotations": {"target.workload.openshift.io/management":
+                                                      '{"effect": "PreferredDuringScheduling"}'},
                                       "creationTimestamp": None, "labels": labels}, "spec": pod_spec}},
             "status": {"availableReplicas": ready, "conditions": [
                 {"lastTransitionTime": ts(created + timedelta(minutes=2)), "lastUpdateTime": ts(created + timedelta(minutes=2)),
@@ -1272,7 +1285,8 @@ class NamespaceBuilder:
         cip = f"172.30.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
         md = obj_meta(ids, app, ns.name, created, labels=labels,
                       annotations={"service.beta.openshift.io/serving-cert-secret-name": f"{app}-tls",
-                                   "service.beta.openshift.io/serving-cert-signed-by": "openshift-service-serving-signer@1742186931"})
+                                   "service.beta.openshift.io/serving-cert-signed-by":
+                                       "openshift-service-serving-signer@1742186931"})
         svc = {"apiVersion": "v1", "kind": "Service", "metadata": md, "spec": {
             "clusterIP": cip, "clusterIPs": [cip], "internalTrafficPolicy": "Cluster", "ipFamilies": ["IPv4"],
             "ipFamilyPolicy": "SingleStack",
@@ -1331,7 +1345,8 @@ class NamespaceBuilder:
         labels = {"app": app, "component": "network", "openshift.io/component": "network", "type": "infra"}
         c = container_spec(ids, app, self.images[rng.randrange(len(self.images))][0], port=None,
                            args=["--node-name=$(NODE_NAME)", "--metrics-bind-address=127.0.0.1:29103"],
-                           env=[{"name": "NODE_NAME", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "spec.nodeName"}}},
+                           env=[{"name": "NODE_NAME",
+                                 "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "spec.nodeName"}}},
                                 {"name": "KUBERNETES_SERVICE_HOST", "value": f"api-int.{BASE_DOMAIN}"},
                                 {"name": "KUBERNETES_SERVICE_PORT", "value": "6443"}])
         md = obj_meta(ids, app, ns.name, created, labels=labels, annotations={"deprecated.daemonset.template.generation": "2"},
@@ -1434,13 +1449,17 @@ class NamespaceBuilder:
         jmd["annotations"] = {"batch.kubernetes.io/cronjob-scheduled-timestamp": ts(created)}
         ok = state == "Completed"
         fin = created + timedelta(seconds=rng.randint(20, 90))
-        jconds = [{"lastProbeTime": ts(fin), "lastTransitionTime": ts(fin), "message": "Reached expected number of succeeded pods",
+        jconds = [{"lastProbeTime": ts(fin), "lastTransitionTime": ts(fin),
+                   "message": "Reached expected number of succeeded pods",
                    "reason": "CompletionsReached", "status": "True", "type": "SuccessCriteriaMet"},
-                  {"lastProbeTime": ts(fin), "lastTransitionTime": ts(fin), "message": "Reached expected number of succeeded pods",
+                  {"lastProbeTime": ts(fin), "lastTransitionTime": ts(fin),
+                   "message": "Reached expected number of succeeded pods",
                    "reason": "CompletionsReached", "status": "True", "type": "Complete"}] if ok else [
-                  {"lastProbeTime": ts(fin), "lastTransitionTime": ts(fin), "message": "Job has reached the specified backoff limit",
+                  {"lastProbeTime": ts(fin), "lastTransitionTime": ts(fin),
+                   "message": "Job has reached the specified backoff limit",
                    "reason": "BackoffLimitExceeded", "status": "True", "type": "FailureTarget"},
-                  {"lastProbeTime": ts(fin), "lastTransitionTime": ts(fin), "message": "Job has reached the specified backoff limit",
+                  {"lastProbeTime": ts(fin), "lastTransitionTime": ts(fin),
+                   "message": "Job has reached the specified backoff limit",
                    "reason": "BackoffLimitExceeded", "status": "True", "type": "Failed"}]
         job = {"apiVersion": "batch/v1", "kind": "Job", "metadata": jmd, "spec": {
             "backoffLimit": 0, "completionMode": "NonIndexed", "completions": 1, "manualSelector": False,
@@ -1467,7 +1486,7 @@ class NamespaceBuilder:
         for node in self.nodes[:3]:
             img = self.images[0][0]
             containers = [container_spec(ids, component, img, port=6443 if component == "kube-apiserver" else 2379,
-                                         args=[f"--config=/etc/kubernetes/static-pod-resources/configmaps/config/config.yaml"])]
+                                         args=["--config=/etc/kubernetes/static-pod-resources/configmaps/config/config.yaml"])]
             if component == "kube-apiserver":
                 containers.append(container_spec(ids, "kube-apiserver-check-endpoints", img, port=17697, probe=False,
                                                  args=["--listen", "0.0.0.0:17697", "--namespace", "$(POD_NAMESPACE)"]))
@@ -1494,7 +1513,8 @@ class NamespaceBuilder:
             lease = {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": md, "spec": {
                 "acquireTime": ts(UPGRADE_DONE), "holderIdentity": holder, "leaseDurationSeconds": 137,
                 "leaseTransitions": rng.randint(3, 20),
-                "renewTime": ts(COLLECTED - timedelta(seconds=rng.randint(1, 20))).replace("Z", ".%06dZ" % rng.randint(0, 999999))}}
+                "renewTime": ts(COLLECTED - timedelta(seconds=rng.randint(1, 20))).replace(
+                    "Z", ".%06dZ" % rng.randint(0, 999999))}}
             add_managed(lease, [managed("coordination.k8s.io/v1", app, COLLECTED - timedelta(seconds=30), lease, ("spec",))])
             ns.leases.append(lease)
         app = apps[0]
@@ -1522,7 +1542,9 @@ class NamespaceBuilder:
             "status": {"conditions": [
                 {"lastTransitionTime": ts(UPGRADE_DONE), "message": "recommended size matches current size",
                  "reason": "ReadyForNewScale", "status": "True", "type": "AbleToScale"},
-                {"lastTransitionTime": ts(UPGRADE_DONE), "message": "the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)",
+                {"lastTransitionTime": ts(UPGRADE_DONE),
+                 "message": "the HPA was able to successfully calculate a replica count from cpu resource utilization "
+                            "(percentage of request)",
                  "reason": "ValidMetricFound", "status": "True", "type": "ScalingActive"}],
                 "currentMetrics": [{"resource": {"current": {"averageUtilization": rng.randint(3, 70),
                                                              "averageValue": f"{rng.randint(5, 90)}m"}, "name": "cpu"},
@@ -1533,13 +1555,14 @@ class NamespaceBuilder:
             "apiVersion": "monitoring.coreos.com/v1", "kind": "ServiceMonitor", "metadata": md, "spec": {
                 "endpoints": [{"bearerTokenFile": "/var/run/secrets/kubernetes.io/serviceaccount/token", "interval": "30s",
                                "port": "https", "scheme": "https",
-                               "tlsConfig": {"ca": {}, "caFile": "/etc/prometheus/configmaps/serving-certs-ca-bundle/service-ca.crt",
+                               "tlsConfig": {"ca": {},
+                                             "caFile": "/etc/prometheus/configmaps/serving-certs-ca-bundle/service-ca.crt",
                                              "cert": {}, "serverName": f"{app}.{ns.name}.svc"}}],
                 "jobLabel": "component", "namespaceSelector": {"matchNames": [ns.name]},
                 "selector": {"matchLabels": {"app": app}}}})
-        cfg = "\n".join([f"apiVersion: operator.openshift.io/v1alpha1", "kind: GenericOperatorConfig",
+        cfg = "\n".join(["apiVersion: operator.openshift.io/v1alpha1", "kind: GenericOperatorConfig",
                          "leaderElection:", "  leaseDuration: 137s", f"  namespace: {ns.name}",
-                         "servingInfo:", "  bindAddress: 0.0.0.0:8443", f"  certFile: /var/run/secrets/serving-cert/tls.crt",
+                         "servingInfo:", "  bindAddress: 0.0.0.0:8443", "  certFile: /var/run/secrets/serving-cert/tls.crt",
                          "  cipherSuites:", "  - TLS_AES_128_GCM_SHA256", "  - TLS_AES_256_GCM_SHA384",
                          "  minTLSVersion: VersionTLS12", ""])
         md = obj_meta(ids, f"{app}-config", ns.name, created)
@@ -1570,10 +1593,12 @@ class NamespaceBuilder:
                          "spec": {"containers": [c]}},
             "test": False, "triggers": [{"type": "ConfigChange"}]},
             "status": {"availableReplicas": 1, "conditions": [
-                {"lastTransitionTime": ts(created), "lastUpdateTime": ts(created), "message": "Deployment config has minimum availability.",
+                {"lastTransitionTime": ts(created), "lastUpdateTime": ts(created),
+                 "message": "Deployment config has minimum availability.",
                  "status": "True", "type": "Available"},
                 {"lastTransitionTime": ts(created), "lastUpdateTime": ts(created),
-                 "message": f'replication controller "{app}-2" successfully rolled out', "reason": "NewReplicationControllerAvailable",
+                 "message": f'replication controller "{app}-2" successfully rolled out',
+                 "reason": "NewReplicationControllerAvailable",
                  "status": "True", "type": "Progressing"}],
                 "details": {"causes": [{"type": "ConfigChange"}], "message": "config change"},
                 "latestVersion": 2, "observedGeneration": 4, "readyReplicas": 1, "replicas": 1,
@@ -1582,11 +1607,11 @@ class NamespaceBuilder:
 
     # -- events -----------------------------------------------------------------------
     def events(self, ns: NS, n: int) -> None:
-        ids, rng = self.ids, self.rng
+        rng = self.rng
         pods = [p for p, _, _ in ns.pods]
         if not pods:
             return
-        for i in range(n):
+        for _i in range(n):
             pod = pods[rng.randrange(len(pods))]
             md = pod["metadata"]
             cname = pod["spec"]["containers"][0]["name"]
@@ -1727,22 +1752,32 @@ def operator_status_events(b: NamespaceBuilder, ns: NS, operator: str, deploymen
                 "namespace": ns.name, "uid": deployment_uid}
     msgs = [
         (UPGRADE_START + timedelta(minutes=3),
-         f'Status for clusteroperator/{operator} changed: Progressing changed from False to True ("NodeInstallerProgressing: 1 node is at revision 8; 2 nodes are at revision 9")'),
+         f'Status for clusteroperator/{operator} changed: Progressing changed from False to True '
+         '("NodeInstallerProgressing: 1 node is at revision 8; 2 nodes are at revision 9")'),
         (UPGRADE_START + timedelta(minutes=21),
-         f'Status for clusteroperator/{operator} changed: status.versions changed from [{{"raw-internal" "{OLD_VERSION}"}} {{"etcd" "{OLD_VERSION}"}} {{"operator" "{OLD_VERSION}"}}] to [{{"raw-internal" "{VERSION}"}} {{"etcd" "{VERSION}"}} {{"operator" "{VERSION}"}}]'),
+         f'Status for clusteroperator/{operator} changed: status.versions changed from '
+         f'[{{"raw-internal" "{OLD_VERSION}"}} {{"etcd" "{OLD_VERSION}"}} {{"operator" "{OLD_VERSION}"}}] to '
+         f'[{{"raw-internal" "{VERSION}"}} {{"etcd" "{VERSION}"}} {{"operator" "{VERSION}"}}]'),
         (UPGRADE_DONE - timedelta(minutes=5),
-         f'Status for clusteroperator/{operator} changed: Progressing changed from True to False ("NodeInstallerProgressing: 3 nodes are at revision 9\\nEtcdMembersProgressing: No unstarted etcd members found")'),
+         f'Status for clusteroperator/{operator} changed: Progressing changed from True to False '
+         '("NodeInstallerProgressing: 3 nodes are at revision 9\\nEtcdMembersProgressing: No unstarted etcd members found")'),
         (COLLECTED - timedelta(minutes=45),
-         f'Status for clusteroperator/{operator} changed: Degraded changed from False to True ("NodeControllerDegraded: The master nodes not ready: node \\"{b.nodes[1].name}\\" not ready since {ts(COLLECTED - timedelta(minutes=46))} because NodeStatusUnknown (Kubelet stopped posting node status.)")'),
+         f'Status for clusteroperator/{operator} changed: Degraded changed from False to True '
+         f'("NodeControllerDegraded: The master nodes not ready: node \\"{b.nodes[1].name}\\" not ready since '
+         f'{ts(COLLECTED - timedelta(minutes=46))} because NodeStatusUnknown (Kubelet stopped posting node status.)")'),
         (COLLECTED - timedelta(minutes=12),
-         f'Status for clusteroperator/{operator} changed: Degraded message changed from "NodeControllerDegraded: The master nodes not ready" to "NodeControllerDegraded: All master nodes are ready\\nEtcdMembersDegraded: 2 of 3 members are available, {b.nodes[1].name} is unhealthy"'),
+         f'Status for clusteroperator/{operator} changed: Degraded message changed from '
+         '"NodeControllerDegraded: The master nodes not ready" to '
+         '"NodeControllerDegraded: All master nodes are ready\\nEtcdMembersDegraded: 2 of 3 members are available, '
+         f'{b.nodes[1].name} is unhealthy"'),
     ]
     for t, msg in msgs:
         ns.events.append(b.event(ns.name, involved, "OperatorStatusChanged", msg, "Normal", 1, t, t, comp, ""))
     t = COLLECTED - timedelta(minutes=44)
     ns.events.append(b.event(ns.name, involved, "UnhealthyEtcdMember",
                              f"unhealthy members: {b.nodes[1].name}", "Warning", 87,
-                             t, COLLECTED - timedelta(seconds=40), "openshift-cluster-etcd-operator-etcd-endpoints-controller-etcdendpointscontroller", ""))
+                             t, COLLECTED - timedelta(seconds=40),
+                             "openshift-cluster-etcd-operator-etcd-endpoints-controller-etcdendpointscontroller", ""))
 
 
 # ---------------------------------------------------------------------------
@@ -1763,7 +1798,8 @@ def cluster_operators(ids: Ids) -> list:
         t_ok = ts(UPGRADE_DONE - timedelta(minutes=ids.rng.randint(1, 30)))
         conds = [
             {"lastTransitionTime": ts(COLLECTED - timedelta(minutes=45)) if degraded else t_ok,
-             "message": (f"NodeControllerDegraded: All master nodes are ready\nEtcdMembersDegraded: 2 of 3 members are available, {CLUSTER_ID} is unhealthy"
+             "message": ("NodeControllerDegraded: All master nodes are ready\nEtcdMembersDegraded: "
+                         f"2 of 3 members are available, {CLUSTER_ID} is unhealthy"
                          if degraded else "All is well"),
              "reason": "EtcdMembers_UnhealthyMembers" if degraded else "AsExpected",
              "status": "True" if degraded else "False", "type": "Degraded"},
@@ -1787,7 +1823,8 @@ def cluster_operators(ids: Ids) -> list:
                                {"group": "", "name": f"openshift-{name}-operator", "resource": "namespaces"}],
             "versions": [{"name": "operator", "version": VERSION}, {"name": name, "version": VERSION}]}}
         add_managed(obj, [managed("config.openshift.io/v1", "cluster-version-operator", created, obj, ("metadata", "spec")),
-                          managed("config.openshift.io/v1", f"cluster-{name}-operator", UPGRADE_DONE, obj, ("status",), "status")])
+                          managed("config.openshift.io/v1", f"cluster-{name}-operator", UPGRADE_DONE, obj,
+                                  ("status",), "status")])
         out.append(obj)
     return out
 
@@ -1816,7 +1853,8 @@ def cluster_version(ids: Ids) -> dict:
                 {"lastTransitionTime": ts(INSTALLED + timedelta(minutes=2)), "status": "True", "type": "RetrievedUpdates"},
                 {"lastTransitionTime": ts(INSTALLED + timedelta(minutes=2)), "message": "Capabilities match configured spec",
                  "reason": "AsExpected", "status": "False", "type": "ImplicitlyEnabledCapabilities"},
-                {"lastTransitionTime": ts(UPGRADE_START), "message": f'Payload loaded version="{VERSION}" image="{img_new}" architecture="amd64"',
+                {"lastTransitionTime": ts(UPGRADE_START),
+                 "message": f'Payload loaded version="{VERSION}" image="{img_new}" architecture="amd64"',
                  "reason": "PayloadLoaded", "status": "True", "type": "ReleaseAccepted"},
                 {"lastTransitionTime": ts(INSTALLED + timedelta(minutes=45)), "message": f"Done applying {VERSION}",
                  "status": "True", "type": "Available"},
@@ -1826,7 +1864,10 @@ def cluster_version(ids: Ids) -> dict:
                 {"lastTransitionTime": ts(UPGRADE_DONE),
                  "message": f"Error while reconciling {VERSION}: the cluster operator etcd is degraded",
                  "reason": "ClusterOperatorDegraded", "status": "False", "type": "Progressing"},
-                {"lastTransitionTime": ts(INSTALLED + timedelta(minutes=2)), "message": "Kubernetes 1.31 and therefore OpenShift 4.18 remove several APIs which require admin consideration. Please see the knowledge article https://access.redhat.com/articles/7031404 for details and instructions.",
+                {"lastTransitionTime": ts(INSTALLED + timedelta(minutes=2)),
+                 "message": "Kubernetes 1.31 and therefore OpenShift 4.18 remove several APIs which require admin "
+                            "consideration. Please see the knowledge article https://access.redhat.com/articles/7031404 "
+                            "for details and instructions.",
                  "reason": "AdminAckRequired", "status": "False", "type": "Upgradeable"}],
             "desired": {"channels": ["candidate-4.17", "candidate-4.18", "eus-4.18", "fast-4.17", "stable-4.17"],
                         "image": img_new, "url": "https://access.redhat.com/errata/RHSA-2025:2705", "version": VERSION},
@@ -1837,7 +1878,8 @@ def cluster_version(ids: Ids) -> dict:
                  "startedTime": ts(INSTALLED), "state": "Completed", "verified": False, "version": OLD_VERSION}],
             "observedGeneration": 3, "versionHash": "Yq3lyD0yR9E="}}
     return add_managed(obj, [managed("config.openshift.io/v1", "cluster-bootstrap", created, obj, ("spec",)),
-                             managed("config.openshift.io/v1", "cluster-version-operator", UPGRADE_DONE, obj, ("status",), "status")])
+                             managed("config.openshift.io/v1", "cluster-version-operator", UPGRADE_DONE, obj,
+                                     ("status",), "status")])
 
 
 def infrastructure(ids: Ids) -> dict:
@@ -1937,16 +1979,19 @@ def other_cluster_objects(ids: Ids, nodes: list) -> dict:
                       annotations={"rbac.authorization.kubernetes.io/autoupdate": "true"},
                       labels={"kubernetes.io/bootstrapping": "rbac-defaults"})
         roles.append({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": md, "rules": rules})
-    roles[0]["aggregationRule"] = {"clusterRoleSelectors": [{"matchLabels": {"rbac.authorization.k8s.io/aggregate-to-admin": "true"}}]}
+    roles[0]["aggregationRule"] = {
+        "clusterRoleSelectors": [{"matchLabels": {"rbac.authorization.k8s.io/aggregate-to-admin": "true"}}]}
     res[("rbac.authorization.k8s.io", "clusterroles")] = roles
     csrs = []
     for i, approved in enumerate((True, True, False)):
         created = COLLECTED - timedelta(minutes=50 - i * 20)
         md = obj_meta(ids, f"csr-{ids.suffix(5)}", None, created, generate_name="csr-")
         req = base64.b64encode(("-----BEGIN CERTIFICATE REQUEST-----\n" + base64.b64encode(
-            bytes(ids.rng.getrandbits(8) for _ in range(300))).decode() + "\n-----END CERTIFICATE REQUEST-----\n").encode()).decode()
+            bytes(ids.rng.getrandbits(8) for _ in range(300))).decode()
+            + "\n-----END CERTIFICATE REQUEST-----\n").encode()).decode()
         csr = {"apiVersion": "certificates.k8s.io/v1", "kind": "CertificateSigningRequest", "metadata": md, "spec": {
-            "groups": ["system:serviceaccounts:openshift-machine-config-operator", "system:serviceaccounts", "system:authenticated"],
+            "groups": ["system:serviceaccounts:openshift-machine-config-operator", "system:serviceaccounts",
+                       "system:authenticated"],
             "request": req, "signerName": "kubernetes.io/kube-apiserver-client-kubelet",
             "uid": ids.uid(), "usages": ["digital signature", "client auth"],
             "username": "system:serviceaccount:openshift-machine-config-operator:node-bootstrapper"}, "status": {}}
@@ -1964,7 +2009,8 @@ def other_cluster_objects(ids: Ids, nodes: list) -> dict:
         "apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingWebhookConfiguration", "metadata": md,
         "webhooks": [{"admissionReviewVersions": ["v1"], "clientConfig": {
             "caBundle": base64.b64encode(_fake_pem(ids, 1).encode()).decode(),
-            "service": {"name": "multus-admission-controller", "namespace": "openshift-multus", "path": "/validate", "port": 443}},
+            "service": {"name": "multus-admission-controller", "namespace": "openshift-multus", "path": "/validate",
+                        "port": 443}},
             "failurePolicy": "Ignore", "matchPolicy": "Equivalent", "name": "multus-validating-config.k8s.io",
             "namespaceSelector": {}, "objectSelector": {},
             "rules": [{"apiGroups": ["k8s.cni.cncf.io"], "apiVersions": ["v1"], "operations": ["CREATE", "UPDATE"],
@@ -1987,9 +2033,12 @@ def other_cluster_objects(ids: Ids, nodes: list) -> dict:
             "status": {"certExpirys": [{"bundle": "KubeAPIServerServingCAData", "expiry": ts(INSTALLED + timedelta(days=3650)),
                                         "subject": "CN=admin-kubeconfig-signer,OU=openshift"}],
                        "conditions": [
-                           {"lastTransitionTime": ts(UPGRADE_DONE), "message": "", "reason": "", "status": "False", "type": "RenderDegraded"},
-                           {"lastTransitionTime": ts(UPGRADE_DONE), "message": "", "reason": "", "status": "False", "type": "NodeDegraded"},
-                           {"lastTransitionTime": ts(UPGRADE_DONE), "message": "", "reason": "", "status": "False", "type": "Degraded"},
+                           {"lastTransitionTime": ts(UPGRADE_DONE), "message": "", "reason": "", "status": "False",
+                            "type": "RenderDegraded"},
+                           {"lastTransitionTime": ts(UPGRADE_DONE), "message": "", "reason": "", "status": "False",
+                            "type": "NodeDegraded"},
+                           {"lastTransitionTime": ts(UPGRADE_DONE), "message": "", "reason": "", "status": "False",
+                            "type": "Degraded"},
                            {"lastTransitionTime": ts(COLLECTED - timedelta(minutes=40)),
                             "message": "" if updating else f"All nodes are updated with {rendered}", "reason": "",
                             "status": "False" if updating else "True", "type": "Updated"},
@@ -2009,7 +2058,8 @@ def other_cluster_objects(ids: Ids, nodes: list) -> dict:
 
 
 def pv_object(ids: Ids, name: str, pvc: dict, zone: str) -> dict:
-    md = obj_meta(ids, name, None, datetime.fromisoformat(pvc["metadata"]["creationTimestamp"].replace("Z", "+00:00")) + timedelta(seconds=4),
+    md = obj_meta(ids, name, None,
+                  datetime.fromisoformat(pvc["metadata"]["creationTimestamp"].replace("Z", "+00:00")) + timedelta(seconds=4),
                   annotations={"pv.kubernetes.io/provisioned-by": "ebs.csi.aws.com",
                                "volume.kubernetes.io/provisioner-deletion-secret-name": "",
                                "volume.kubernetes.io/provisioner-deletion-secret-namespace": ""})
@@ -2396,7 +2446,8 @@ def _second_image_dir(w: Writer, ids: Ids, b: NamespaceBuilder, log_lines: int, 
 
 def _broken(w: Writer, img: str, rng: random.Random) -> None:
     contents = {
-        BROKEN_RELPATHS[0]: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [unclosed\n  namespace: demo-apps\ndata:\n\tkey: value\n",
+        BROKEN_RELPATHS[0]: ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [unclosed\n  namespace: demo-apps\n"
+                             "data:\n\tkey: value\n"),
         BROKEN_RELPATHS[1]: bytes(rng.getrandbits(8) for _ in range(2048)),
         BROKEN_RELPATHS[2]: b"",
         BROKEN_RELPATHS[3]: "just a placeholder string, not an object\n",
@@ -2417,7 +2468,8 @@ def _event_filter_html(events: list) -> str:
             ev.get("reason", ""), ev["count"], _html_escape(ev["message"])))
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Events</title>\n</head>\n<body>\n"
             "<table id=\"events\">\n<thead><tr><th>Time</th><th>Namespace</th><th>Type</th><th>Object</th><th>Reason</th>"
-            "<th>Count</th><th>Message</th></tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n</body>\n</html>\n")
+            "<th>Count</th><th>Message</th></tr></thead>\n<tbody>\n" + "\n".join(rows)
+            + "\n</tbody>\n</table>\n</body>\n</html>\n")
 
 
 def _html_escape(s: str) -> str:

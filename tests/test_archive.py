@@ -23,8 +23,8 @@ from typing import Any
 
 import pytest
 
-from staticapi import archive as A
-from staticapi.archive import Materialized, SourceError, materialize, source_name
+from staticapi.source import archive as A
+from staticapi.source.archive import Materialized, SourceError, materialize, source_name
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO.parent / "shared" / "samples"

@@ -8,10 +8,11 @@ from pathlib import Path
 import orjson
 import pytest
 
-from staticapi import events, negotiate, registry, reviews
-from staticapi.api import ApiPath, decode_continue, parse_path
-from staticapi.layout import parse_go_time, scan
-from staticapi.status import StatusError
+from staticapi.kube import events, negotiate, registry
+from staticapi.kube.status import StatusError
+from staticapi.serve import reviews
+from staticapi.serve.api import ApiPath, decode_continue, parse_path
+from staticapi.source.layout import parse_go_time, scan
 
 
 @pytest.mark.parametrize("path,want", [
@@ -39,7 +40,7 @@ def test_parse_path(path, want):
 
 
 def test_continue_token_roundtrip_and_garbage():
-    from staticapi.api import _continue_token
+    from staticapi.serve.api import _continue_token
 
     tok = _continue_token(42, "ns", "name")
     assert decode_continue(tok) == (42, ("ns", "name"))
@@ -133,7 +134,7 @@ def test_layout_and_merge(tmp_path):
     assert lay.collection_time == datetime(2024, 1, 2, 3, 9, 5, tzinfo=timezone.utc)
     rels = [f.rel for f in lay.files]
     assert not any(r.endswith(".log") for r in rels)
-    from staticapi.cluster import load_store
+    from staticapi.serve.cluster import load_store
 
     store = load_store("t", tmp_path / "mg")
     pods = store.tables[("", "pods")]
@@ -175,7 +176,7 @@ def test_review_protobuf_decoding():
 
 
 def _identity(obj: dict) -> tuple:
-    from staticapi.ingest import split_api_version
+    from staticapi.source.ingest import split_api_version
 
     g, v = split_api_version(obj["apiVersion"])
     m = obj["metadata"]
@@ -185,8 +186,8 @@ def _identity(obj: dict) -> tuple:
 def test_quick_identity_agrees_with_parsing():
     """The metadata byte scan that lets List twins skip parsing must never misread a file."""
     from conftest import FIXTURE, SAMPLES
-    from staticapi.ingest import quick_identity
-    from staticapi.parse import ParseError, reference_load
+    from staticapi.source.ingest import quick_identity
+    from staticapi.source.parse import ParseError, reference_load
 
     files = sorted(FIXTURE.rglob("*.yaml"))
     if SAMPLES.is_dir():
@@ -199,8 +200,8 @@ def test_quick_identity_agrees_with_parsing():
             continue
         try:
             docs = reference_load(data)
-        except ParseError:
-            raise AssertionError(f"{f}: quick scan accepted an unparsable file")
+        except ParseError as e:
+            raise AssertionError(f"{f}: quick scan accepted an unparsable file") from e
         assert len(docs) == 1, f
         assert q == _identity(docs[0]), f
         seen += 1
@@ -208,9 +209,9 @@ def test_quick_identity_agrees_with_parsing():
 
 
 def _records_by_reference(path: Path, data: bytes) -> list[tuple]:
-    from staticapi import ingest
-    from staticapi.layout import ObjectFile
-    from staticapi.parse import reference_load
+    from staticapi.source import ingest
+    from staticapi.source.layout import ObjectFile
+    from staticapi.source.parse import reference_load
 
     f = ObjectFile(str(path), path.name, len(data), 0, None, None, None)
     res = ingest.FileResult(rel=f.rel)
@@ -240,9 +241,9 @@ def test_stored_json_is_what_the_parsed_object_dumps_to(tmp_path):
     """The parser's own JSON of a document or of each List item (parse.load_documents_json) is
     stored as is: it must equal what the reference reading of the file dumps to."""
     from conftest import FIXTURE, SAMPLES
-    from staticapi import ingest
-    from staticapi.layout import ObjectFile
-    from staticapi.parse import ParseError
+    from staticapi.source import ingest
+    from staticapi.source.layout import ObjectFile
+    from staticapi.source.parse import ParseError
 
     files = sorted(FIXTURE.rglob("*.yaml"))
     if SAMPLES.is_dir():
@@ -271,13 +272,13 @@ def test_stored_json_is_what_the_parsed_object_dumps_to(tmp_path):
     b"apiVersion: v1\nkind: Pod\nmetadata: {name: a, uid: u, resourceVersion: '1'}\n",
 ])
 def test_quick_identity_declines_unusual_files(text):
-    from staticapi.ingest import quick_identity
+    from staticapi.source.ingest import quick_identity
 
     assert quick_identity(text) is None
 
 
 def test_read_file_whatever_the_size_the_scan_saw(tmp_path):
-    from staticapi.ingest import read_file
+    from staticapi.source.ingest import read_file
 
     p = tmp_path / "f.yaml"
     body = b"kind: Pod\n" * 1000
@@ -319,8 +320,8 @@ def test_process_files_batches_small_files_without_changing_a_result():
     import random
 
     from conftest import FIXTURE, SAMPLES
-    from staticapi import ingest
-    from staticapi.layout import ObjectFile
+    from staticapi.source import ingest
+    from staticapi.source.layout import ObjectFile
 
     paths = sorted(FIXTURE.rglob("*.yaml"))
     if SAMPLES.is_dir():

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from staticapi.crdprinter import (
+from staticapi.kube.crdprinter import (
     CREATION_TIMESTAMP_DESCRIPTION,
     NAME_COLUMN_DESCRIPTION,
     bundled_crd_schema,
@@ -23,7 +23,7 @@ from staticapi.crdprinter import (
     crd_row_cells,
     crd_schemas_from_object,
 )
-from staticapi.jsonpath import compile_template
+from staticapi.kube.jsonpath import compile_template
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
 OKD = SAMPLES / "resourcewatch-okd-3nodes"
@@ -264,7 +264,7 @@ def first(items, pred, key):
 @pytest.mark.skipif(not OKD.is_dir(), reason="../shared/samples not present")
 @pytest.mark.parametrize("sample", ["resourcewatch-okd-3nodes", "resourcewatch-okd-sno"])
 def test_real_clusteroperators(sample):
-    from staticapi.duration import translate_timestamp_since
+    from staticapi.kube.duration import translate_timestamp_since
 
     objs = load_dir(SAMPLES / sample / "cluster-scoped-resources" / "config.openshift.io" / "clusteroperators")
     assert len(objs) == 33
@@ -314,7 +314,7 @@ def test_real_clusterversion():
     assert cells[1] == next(h["version"] for h in cv["status"]["history"] if h["state"] == "Completed")
     assert cells[2] == next(c["status"] for c in conds if c["type"] == "Available")
     assert cells[3] == prog["status"]
-    from staticapi.duration import translate_timestamp_since
+    from staticapi.kube.duration import translate_timestamp_since
 
     assert cells[4] == translate_timestamp_since(prog["lastTransitionTime"], NOW)
     assert cells[5] == (prog["message"] if "message" in prog else None)

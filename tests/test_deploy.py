@@ -42,14 +42,14 @@ import signal
 import subprocess
 import sys
 import time
-import tomllib
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
+import tomllib
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
@@ -115,7 +115,7 @@ def env_pairs(args: str) -> dict[str, str]:
     return dict(w.split("=", 1) for w in words)
 
 
-@lru_cache(maxsize=None)
+@cache
 def dockerfile() -> tuple[Instruction, ...]:
     return tuple(parse_dockerfile(DOCKERFILE.read_text()))
 
@@ -263,7 +263,7 @@ def test_pip_installs_the_project_itself():
     # Every runtime dependency comes from pyproject via the project's metadata.
     deps = project.get("dependencies", [])
     assert deps, "pyproject.toml lists no runtime dependencies"
-    names = {re.split(r"[<>=!~;\[ ]", d, 1)[0].lower().replace("_", "-") for d in deps}
+    names = {re.split(r"[<>=!~;\[ ]", d, maxsplit=1)[0].lower().replace("_", "-") for d in deps}
     for name in names:  # none of them is installed separately (that list could drift)
         assert not re.search(rf"pip install[^&;]*\s{re.escape(name)}\b", run.args, re.I), name
 
@@ -359,7 +359,7 @@ def _clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-@lru_cache(maxsize=None)
+@cache
 def serve_help() -> str:
     r = subprocess.run([sys.executable, "-m", "staticapi.cli", "serve", "--help"], capture_output=True,
                        text=True, timeout=60, env=_clean_env(), cwd=REPO)
@@ -562,7 +562,7 @@ def openapi_file(api_version: str) -> Path:
     return OPENAPI_DIR / f"api__{api_version}_openapi.json.gz"
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_components(path: Path) -> dict:
     with gzip.open(path) as f:
         return json.load(f)["components"]["schemas"]
@@ -577,7 +577,7 @@ class Validator:
     errors: list[str] = field(default_factory=list)
 
     @classmethod
-    def for_object(cls, obj: dict, allow_null: bool = False) -> tuple["Validator", str]:
+    def for_object(cls, obj: dict, allow_null: bool = False) -> tuple[Validator, str]:
         api_version, kind = obj.get("apiVersion"), obj.get("kind")
         if not isinstance(api_version, str) or not isinstance(kind, str):
             raise LookupError("apiVersion and kind must be strings")
@@ -731,7 +731,7 @@ def validate(obj, allow_null: bool = False) -> list[str]:
 # Manifest tests
 # ---------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def _load_manifest(path: Path) -> tuple:
     return tuple(d for d in yaml.safe_load_all(path.read_text()) if d is not None)
 

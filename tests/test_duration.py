@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from staticapi.duration import (
+from staticapi.kube.duration import (
     docker_human_duration,
     go_duration_string,
     human_duration,

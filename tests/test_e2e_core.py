@@ -232,7 +232,7 @@ def test_okd_python_client(okd):
 @needs_samples
 def test_okd_byte_faithful(okd_server):
     """Every archived object is served exactly as archived (YAML -> JSON)."""
-    from staticapi.parse import reference_load
+    from staticapi.source.parse import reference_load
 
     checked = 0
     for path in sorted(OKD.rglob("*.yaml")):

@@ -98,7 +98,8 @@ APP_PLAIN = (["rotated-0 line 0\n", "rotated-0 line 1\n", "rotated-0 line 2\n", 
 APP_STAMPED = ([line.split(" stdout F ")[0] + " " + line.split(" stdout F ")[1] for line in ROT0]
                + ["2024-05-01T11:00:00.100000000Z partial-joined\n",
                   "2024-05-01T11:00:01.000000000Z rotated-1 line 1\n"] + CURRENT)
-KAS_LOG = "I0501 11:00:00.000000       1 server.go:150] Version: v1.33.1\nI0501 11:00:01.000000       1 secure_serving.go:213] Serving securely\n"
+KAS_LOG = ("I0501 11:00:00.000000       1 server.go:150] Version: v1.33.1\n"
+           "I0501 11:00:01.000000       1 secure_serving.go:213] Serving securely\n")
 KAS_PREV_LOG = "E0501 10:00:00.000000       1 run.go:72] error: etcd unavailable\n"
 KONN_LOG = "I0501 11:00:00.000000       1 main.go:1] konnectivity agent up\n"
 

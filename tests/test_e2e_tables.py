@@ -36,7 +36,7 @@ import subprocess
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -208,7 +208,7 @@ def expected_co_cells(co: dict, now: datetime) -> dict[str, Any]:
 # ===================================================================== expected columns
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pkg_json(name: str) -> Any:
     return json.loads(resources.files("staticapi").joinpath("data", *name.split("/")).read_text())
 
@@ -220,7 +220,7 @@ def printer_columns(group: str, kind: str) -> list[dict] | None:
     return _pkg_json("printer-columns.json")["groups"].get(group, {}).get(kind)
 
 
-@lru_cache(maxsize=None)
+@cache
 def kube_builtin() -> frozenset[tuple[str, str]]:
     core = _pkg_json("discovery/kubernetes-api-v1.json")
     out = {("", r["name"]) for r in core["resources"] if "/" not in r["name"]}
@@ -230,7 +230,7 @@ def kube_builtin() -> frozenset[tuple[str, str]]:
     return frozenset(out)
 
 
-@lru_cache(maxsize=None)
+@cache
 def openshift_apiserver() -> frozenset[tuple[str, str]]:
     out = set()
     for g in _pkg_json("discovery/openshift-apiserver-aggregated-v2.json")["items"]:
@@ -239,7 +239,7 @@ def openshift_apiserver() -> frozenset[tuple[str, str]]:
     return frozenset(out)
 
 
-@lru_cache(maxsize=None)
+@cache
 def bundled_crds() -> dict[tuple[str, str], dict]:
     summary = _pkg_json("crds/crd-summary.json")
     files = summary["_source"].get("files", {})
@@ -628,7 +628,7 @@ _TS_KEYS = re.compile(rb'^\s*-?\s*(creationTimestamp|lastTimestamp|eventTime|dep
 _ANY_TS = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
 
 
-@lru_cache(maxsize=None)
+@cache
 def okd_newest() -> tuple[datetime, datetime]:
     """(newest creation/event timestamp, newest RFC3339 timestamp of any field) in the OKD archive."""
     newest_obj, newest_any = b"", b""  # seconds precision: "YYYY-MM-DDTHH:MM:SS" sorts chronologically

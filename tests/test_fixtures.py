@@ -53,7 +53,7 @@ def all_files(root: Path) -> dict:
     return {p.relative_to(root).as_posix(): p for p in root.rglob("*") if p.is_file()}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def fixture_objects() -> tuple:
     return tuple(iter_objects(FIXTURE))
 

@@ -32,7 +32,8 @@ import zlib
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from conftest import FIXTURE, OKD, REPO, start_server
 

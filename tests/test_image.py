@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from staticapi import cluster, image, ingest, layout
-from staticapi.store import apply_files, compact
+from staticapi.serve import cluster
+from staticapi.source import ingest, layout
+from staticapi.store import image
+from staticapi.store.store import apply_files, compact
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "must-gather"
 
@@ -162,7 +164,7 @@ def test_cluster_with_live_reload_writes_a_complete_image(mg: Path, tmp_path: Pa
     watcher is a stand-in that is ready at once: the real one runs in the e2e servers.)"""
     import asyncio
 
-    from staticapi import reload
+    from staticapi.serve import reload
 
     class ReadyWatcher:
         def __init__(self, name, roots, debounce_ms=200):
@@ -205,7 +207,7 @@ def test_compressing_workers_build_the_same_store(mg: Path, tmp_path: Path, monk
     """With parse workers (large archives), each object is compressed in its worker with a dictionary
     trained on a sample parsed first; the store, its index cache and its image serve the same objects
     as a build without workers, and the dictionary is the one the store and the image keep."""
-    from staticapi import codec
+    from staticapi.source import codec
 
     lay = layout.scan(mg)
     plain = cluster.build("t", lay)
@@ -225,7 +227,7 @@ def test_compressing_workers_build_the_same_store(mg: Path, tmp_path: Path, monk
     indexcache_save = store.pending.index
     ingest_results = indexcache_save[2]
     assert any(codec.is_compressed(r.raw) for res in ingest_results for r in res.records)
-    from staticapi import indexcache
+    from staticapi.store import indexcache
 
     indexcache.save(*indexcache_save, store.zdict)
     again = cluster.load_store("t", mg, cache_dir=cache)
@@ -240,7 +242,7 @@ def test_compressing_workers_build_the_same_store(mg: Path, tmp_path: Path, monk
 def test_parse_files_yields_every_file_in_order_with_its_sample(monkeypatch) -> None:
     """The dictionary's sample is parsed first but yielded in its place; a given dictionary is used
     as is (no sample)."""
-    from staticapi import codec
+    from staticapi.source import codec
 
     lay = layout.scan(FIXTURE)
     monkeypatch.setattr(ingest, "PARALLEL_THRESHOLD", 0)
@@ -281,7 +283,7 @@ def test_forked_parse_workers_end_with_their_parent(tmp_path: Path) -> None:
     script.write_text(
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from staticapi import ingest, layout\n"
+        "from staticapi.source import ingest, layout\n"
         "ingest.POOL_START_METHOD = 'fork'\n"
         "ingest.PARALLEL_THRESHOLD = 0\n"
         "ingest.BATCH_BYTES = 1\n"

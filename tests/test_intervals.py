@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from staticapi.intervals import (
+from staticapi.insight.intervals import (
     IntervalCache,
     derive_intervals,
     filter_intervals,
@@ -367,7 +367,8 @@ ITEMS = [
     normalize_interval({"level": "Info", "source": "KubeEvent", "locator": {"type": "KubeEvent", "keys": {"namespace": "a"}},
                         "message": {"reason": "Pulled", "humanMessage": "pulled image"},
                         "from": "2024-01-01T00:00:00Z", "to": "2024-01-01T00:01:00Z"}),
-    normalize_interval({"level": "Error", "source": "PodState", "locator": {"type": "Pod", "keys": {"namespace": "b", "pod": "x"}},
+    normalize_interval({"level": "Error", "source": "PodState",
+                        "locator": {"type": "Pod", "keys": {"namespace": "b", "pod": "x"}},
                         "message": {"reason": "ContainerExit", "humanMessage": "boom"}, "display": True,
                         "from": "2024-01-01T01:00:00Z", "to": "2024-01-01T01:00:00Z"}),
 ]

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from staticapi.jsonpath import (
+from staticapi.kube.jsonpath import (
     JSONPathError,
     compile_path,
     compile_template,
@@ -365,7 +365,7 @@ def test_empty_array_does_not_stop_following_inputs(data, template, expect):
 
 def flatten(node) -> list[str]:
     """collectNode of parser_test.go, with a compact description per node."""
-    from staticapi import jsonpath as jp
+    from staticapi.kube import jsonpath as jp
 
     out = []
 
@@ -627,7 +627,7 @@ FILTER_PATHS = [
 
 
 def _without_fast_path(expr: str):
-    from staticapi import jsonpath as jp
+    from staticapi.kube import jsonpath as jp
 
     p = jp._compile("{" + expr + "}")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from staticapi.logs import (
+from staticapi.serve.logs import (
     LogError,
     LogIndex,
     LogOptions,
@@ -129,7 +129,8 @@ def test_bad_since_time():
         (
             {"tailLines": "-1"},
             'PodLogOptions "web-1" is invalid: tailLines: Invalid value: -1: must be greater than or equal to 0',
-            [{"reason": "FieldValueInvalid", "message": "Invalid value: -1: must be greater than or equal to 0", "field": "tailLines"}],
+            [{"reason": "FieldValueInvalid", "message": "Invalid value: -1: must be greater than or equal to 0",
+              "field": "tailLines"}],
         ),
         (
             {"limitBytes": "0"},
@@ -144,7 +145,8 @@ def test_bad_since_time():
         (
             {"sinceSeconds": "5", "sinceTime": "2024-01-01T00:00:00Z"},
             'PodLogOptions "web-1" is invalid: : Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified',
-            [{"reason": "FieldValueForbidden", "message": "Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified"}],
+            [{"reason": "FieldValueForbidden",
+              "message": "Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified"}],
         ),
     ],
 )
@@ -555,7 +557,8 @@ def test_sample_omc_rotated():
     assert [f.name for f in files] == ["1.log.20231102-061208", "current.log"]
     out = body(files).decode().splitlines()
     assert out[0].endswith("My Rotated LogMsg") and out[0].startswith("I1102 06:12:07.604158")
-    assert [line.split("]")[1].strip() for line in out[1:]] == ["My Info LogMessage", "My Warning LogMessage", "My Error LogMessage"]
+    assert [line.split("]")[1].strip() for line in out[1:]] == [
+        "My Info LogMessage", "My Warning LogMessage", "My Error LogMessage"]
     assert body(files, timestamps=True).splitlines()[0].startswith(b"2023-11-02T06:12:07.604163885Z I1102")
     assert body(files, tail_lines=1).endswith(b"My Error LogMessage\n")
 

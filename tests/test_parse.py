@@ -15,8 +15,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from staticapi import parse
-from staticapi.parse import MAX_DEPTH, ParseError, load_documents, load_documents_json, reference_load
+from staticapi.source import parse
+from staticapi.source.parse import MAX_DEPTH, ParseError, load_documents, load_documents_json, reference_load
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 
@@ -95,13 +95,15 @@ RISKY = [
     "a: &x 1\nb: *x\n", "a: &x [1, 2]\nb: *x\n", "a: *x\n", "&a a: b\n", "? a\n: b\n",
     "? [a, b]\n: c\n", "[a, b]: c\n", "{a: 1}: c\n", ": x\n", "~: x\n", "null: x\n",
     "a: @x\n", "a: `x\n", "a: %x\n", "{a:1}\n", '{"a":1}\n', '{"a":0777}\n', "[a:b]\n",
-    "{a: http://x}\n", "{k: |\n  x}\n", "{a: [1], b: >\n  x}\n", "[a,\n  |\n  x]\n", "[a,\n :x]\n", "[http://x, b]\n", "k: [1,2,]\n", "k: {a: 1,}\n", "k: [a, b\n",
+    "{a: http://x}\n", "{k: |\n  x}\n", "{a: [1], b: >\n  x}\n", "[a,\n  |\n  x]\n", "[a,\n :x]\n", "[http://x, b]\n",
+    "k: [1,2,]\n", "k: {a: 1,}\n", "k: [a, b\n",
     "a: ::1\n", "a: :x\n", "a: -\n", "- - - x\n", "-\n", "- \n",
     # document markers and directives
     "---\na: 1\n", "--- \na: 1\n", "--- # c\na: 1\n", "--- a\n", "--- !!str x\n", "---\n---\n",
     "a: 1\n---\n", "a: 1\n---\nb: 2\n", "a: 1\n...\n", "a: 1\n...\n---\nb: 2\n",
     "# c\n---\na: 1\n", "a: |\n  x\n---\nb: 1\n", "a: \"x\n---\ny\"\n", "a: x\n---\n  y\n",
-    "--- |\nx\n---\ny\n", "a: 1\n---  # c\n- b\n", "a: 1\n---\n...\n", "%YAML 1.1\n---\na: 1\n", "%TAG ! tag:example.com,2000:\n---\na: !x 1\n",
+    "--- |\nx\n---\ny\n", "a: 1\n---  # c\n- b\n", "a: 1\n---\n...\n", "%YAML 1.1\n---\na: 1\n",
+    "%TAG ! tag:example.com,2000:\n---\na: !x 1\n",
     "--- >\n  folded\n", "---", "--- # c", "----\na: 1\n", "---a: 1\n", "---\n%a\n", "---\n...\n",
     "---\na: '%'\nb: x...\n", "null\n", "--- null\n", "~\n", "''\n", "x\n", "42\n", "[]\n", "{}\n",
     # scalars: block styles, folding, escapes

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from staticapi.printers import columns_for, has_printer, printed_kinds, row_cells, table_rows
+from staticapi.kube.printers import columns_for, has_printer, printed_kinds, row_cells, table_rows
 
 NOW = datetime(2023, 3, 8, 14, 0, 0, tzinfo=timezone.utc)
 
@@ -492,7 +492,8 @@ CASES = [
      ["obj", "*/5 * * * *", "<none>", "False", 1, "3m", "5m", "a,b", "ia,ib", "<none>"]),
     ("autoscaling", "HorizontalPodAutoscaler",
      o(spec={"scaleTargetRef": {"kind": "Deployment", "name": "web"}, "minReplicas": 2, "maxReplicas": 5,
-             "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 80}}},
+             "metrics": [{"type": "Resource",
+                          "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 80}}},
                          {"type": "Pods", "pods": {"target": {"averageValue": "1k"}}},
                          {"type": "External", "external": {"target": {"value": "10"}}}]},
        status={"currentReplicas": 3, "currentMetrics": [
@@ -589,7 +590,9 @@ CASES = [
      ["obj", "workload-low", 9000, "ByUser", "5m", "False"]),
     ("flowcontrol.apiserver.k8s.io", "PriorityLevelConfiguration",
      o(spec={"type": "Limited", "limited": {"nominalConcurrencyShares": 100,
-                                            "limitResponse": {"type": "Queue", "queuing": {"queues": 128, "handSize": 6, "queueLengthLimit": 50}}}}),
+                                            "limitResponse": {
+                                                "type": "Queue",
+                                                "queuing": {"queues": 128, "handSize": 6, "queueLengthLimit": 50}}}}),
      ["obj", "Limited", 100, 128, 6, 50, "5m"]),
     ("flowcontrol.apiserver.k8s.io", "PriorityLevelConfiguration", o(spec={"type": "Exempt", "exempt": {}}),
      ["obj", "Exempt", "<none>", "<none>", "<none>", "<none>", "5m"]),
@@ -638,7 +641,8 @@ OS_CASES = [
      ["obj", "h ... 1 more", "", "a(75%),b(25%)", "<all>", "", "None"]),
     ("route.openshift.io", "Route",
      o(spec={"host": "h", "to": {"name": "a"}, "port": {"targetPort": 8080}, "tls": {"insecureEdgeTerminationPolicy": "Allow"}},
-       status={"ingress": [{"host": "h", "conditions": [{"type": "Admitted", "status": "False", "reason": "HostAlreadyClaimed"}]}]}),
+       status={"ingress": [{"host": "h",
+                            "conditions": [{"type": "Admitted", "status": "False", "reason": "HostAlreadyClaimed"}]}]}),
      ["obj", "HostAlreadyClaimed", "", "a", "8080", "default/Allow", "None"]),
     ("route.openshift.io", "Route", o(spec={"host": "h", "to": {"name": "a"}}, status={"ingress": []}),
      ["obj", "Pending", "", "a", "<all>", "", "None"]),
@@ -695,8 +699,9 @@ OS_CASES = [
      o(spec={"replicas": 2, "test": True,
              "template": {"spec": {"containers": [{"name": "a"}, {"name": "b"}]}},
              "triggers": [{"type": "ConfigChange"},
-                          {"type": "ImageChange", "imageChangeParams": {"automatic": True, "containerNames": ["z", "a"],
-                                                                        "from": {"kind": "ImageStreamTag", "name": "app:latest"}}},
+                          {"type": "ImageChange",
+                           "imageChangeParams": {"automatic": True, "containerNames": ["z", "a"],
+                                                 "from": {"kind": "ImageStreamTag", "name": "app:latest"}}},
                           {"type": "ImageChange", "imageChangeParams": {"automatic": False, "containerNames": ["a"],
                                                                         "from": {"kind": "ImageStreamTag", "name": "x:1"}}}]},
        status={"latestVersion": 7, "updatedReplicas": 2}),
@@ -854,7 +859,7 @@ def test_samples_pods_with_init_containers_finished():
 @needs_samples
 def test_samples_nodes():
     n = 0
-    for f, node_obj in _load("cluster-scoped-resources/core/nodes/*.yaml"):
+    for _f, node_obj in _load("cluster-scoped-resources/core/nodes/*.yaml"):
         c = row_cells("", "Node", node_obj, NOW)
         ready = [x for x in node_obj["status"]["conditions"] if x["type"] == "Ready"][0]
         status = "Ready" if ready["status"] == "True" else "NotReady"
@@ -876,7 +881,7 @@ def test_samples_nodes():
 @needs_samples
 def test_samples_events_k8s_io():
     n = 0
-    for f, ev in _load("namespaces/openshift-dns/events.k8s.io/events/*.yaml"):
+    for _f, ev in _load("namespaces/openshift-dns/events.k8s.io/events/*.yaml"):
         c = row_cells("events.k8s.io", "Event", ev, NOW)
         reg = ev["regarding"]
         assert c[1] == ev["type"] and c[2] == ev["reason"]

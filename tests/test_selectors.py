@@ -11,7 +11,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from staticapi.selectors import (
+from staticapi.kube.selectors import (
     FieldSelector,
     LabelSelector,
     SelectorError,

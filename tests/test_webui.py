@@ -26,8 +26,8 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from staticapi.intervals import IntervalCache, format_time
-from staticapi.webui import INTERVAL_CACHE_KEY, setup_routes
+from staticapi.insight.intervals import IntervalCache, format_time
+from staticapi.web.timeline import INTERVAL_CACHE_KEY, setup_routes
 
 CT = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
 
@@ -438,7 +438,7 @@ needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium not insta
 
 def _mixed_items() -> list[dict]:
     """Derived intervals of the fake view plus a generated CI-like set, so every group shows."""
-    from staticapi.intervals import derive_intervals, sort_intervals
+    from staticapi.insight.intervals import derive_intervals, sort_intervals
     return sort_intervals(derive_intervals(FakeView()) + generate_intervals(3000))
 
 

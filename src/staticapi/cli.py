@@ -14,15 +14,15 @@ import ipaddress
 import logging
 import os
 import re
-import secrets
 import signal
 import sys
 from pathlib import Path
 
 from aiohttp import web
 
-from . import __version__, kubeconfig
-from .cluster import Cluster
+from . import __version__
+from .serve import kubeconfig
+from .serve.cluster import Cluster
 from .server import ServerOptions, create_app
 
 log = logging.getLogger("staticapi")
@@ -96,7 +96,7 @@ def _unique(names: list[str]) -> list[str]:
 
 def resolve_sources(sources: list[str], cache_dir: Path | None) -> list[tuple[str, Path, str, list, bool]]:
     """[(name, directory, source, problems, from_archive)] for every SOURCE."""
-    from . import archive
+    from .source import archive
 
     cache = cache_dir or archive.default_cache_dir()
     mats = []
@@ -118,7 +118,7 @@ def _download_progress(what: str, done: int, total: int | None) -> None:
 
 
 async def serve(args: argparse.Namespace) -> int:
-    from . import archive
+    from .source import archive
 
     sources = args.sources or ([os.environ["STATICAPI_SOURCE"]] if os.environ.get("STATICAPI_SOURCE") else [])
     if not sources:
@@ -149,7 +149,7 @@ async def serve(args: argparse.Namespace) -> int:
     cache = args.cache_dir or archive.default_cache_dir()
     tls = None
     if args.cert or args.tls or args.token:
-        from . import tlsutil  # cryptography: imported only when TLS may be served
+        from .serve import tlsutil  # cryptography: imported only when TLS may be served
     if args.cert:
         tls = tlsutil.user_material(args.cert, args.key)
     elif args.tls or (args.token and not args.no_tls):
@@ -207,7 +207,7 @@ async def serve(args: argparse.Namespace) -> int:
     async def trim_memory():
         # Large list responses are built and freed; glibc keeps the freed heap
         # unless asked, which reads as RSS growth under load.
-        from .cluster import malloc_trim, malloc_tune
+        from .serve.cluster import malloc_trim, malloc_tune
 
         malloc_tune()
 
@@ -218,7 +218,7 @@ async def serve(args: argparse.Namespace) -> int:
     trimmer = asyncio.create_task(trim_memory())
     await stop.wait()
     log.info("shutting down")
-    from .cluster import stop_indexing
+    from .serve.cluster import stop_indexing
 
     stop_indexing()  # a first index still running ends now, not when done (asyncio.run waits for it)
     ann.cancel()

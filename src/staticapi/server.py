@@ -16,15 +16,19 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from . import api, metrics as metricsmod, openapi, reviews, webui
-from .cluster import Cluster
-from .status import StatusError, method_not_allowed, path_not_found, service_unavailable, status_body, unauthorized
+from .insight.context import ClusterInsight, Insights
+from .kube.status import StatusError, method_not_allowed, path_not_found, status_body, unauthorized
+from .serve import api, openapi, reviews
+from .serve import metrics as metricsmod
+from .serve.cluster import Cluster
+from .web import timeline as webui
 
 log = logging.getLogger("staticapi.server")
 
 CLUSTERS = web.AppKey("clusters", dict)
 OPTIONS = web.AppKey("options", object)
 METRICS = web.AppKey("metrics", metricsmod.Metrics)
+INSIGHTS = web.AppKey("insights", Insights)
 
 READ_METHODS = ("GET", "HEAD")
 
@@ -71,7 +75,7 @@ async def status_errors(request: web.Request, handler):
             return web.Response(body=status_body(e.status, reason, msg, {}), status=e.status,
                                 headers={"Content-Type": "application/json"})
         raise
-    except (ConnectionResetError, web.HTTPException):
+    except ConnectionResetError:
         raise
     except Exception:  # never a traceback in a response body
         log.error("internal error on %s %s\n%s", request.method, request.path_qs, traceback.format_exc())
@@ -177,36 +181,9 @@ async def readyz_all(request: web.Request) -> web.Response:
     return web.Response(text="indexing", status=503)
 
 
-class IntervalView:
-    """What intervals.py needs of a cluster (its ClusterView protocol)."""
-
-    def __init__(self, cluster: Cluster, store, extra_files: list):
-        self.name = cluster.name
-        self.collection_time = store.now
-        # interval files may sit anywhere in the archive, not only below the must-gather roots
-        self.roots = [store.layout.source_dir] if store.layout else []
-        self.extra_interval_files = extra_files
-        self._store = store
-
-    def objects(self, group: str, resource: str):
-        return self._store.objects(group, resource)
-
-
-def _interval_view(request: web.Request) -> IntervalView:
-    clusters: dict[str, Cluster] = request.app[CLUSTERS]
-    name = request.match_info.get("cluster")
-    c = clusters.get(name) if name else next(iter(clusters.values()))
-    if c is None:
-        raise path_not_found()
-    if not c.ready.is_set() or c.store is None:
-        raise service_unavailable(f"cluster {c.name} is still indexing" if not c.ready.is_set()
-                                  else f"cluster {c.name} failed to index: {c.error}")
-    view = getattr(c.store, "_interval_view", None)
-    if view is None or view._store is not c.store:
-        first = next(iter(clusters.values())) is c
-        view = IntervalView(c, c.store, request.app[OPTIONS].interval_files if first else [])
-        c.store._interval_view = view  # type: ignore[attr-defined]
-    return view
+def _interval_view(request: web.Request) -> ClusterInsight:
+    insights = request.app[INSIGHTS]
+    return insights.get(insights.cluster(request.match_info.get("cluster")))
 
 
 def create_app(clusters: list[Cluster], options: ServerOptions | None = None) -> web.Application:
@@ -216,10 +193,11 @@ def create_app(clusters: list[Cluster], options: ServerOptions | None = None) ->
     app[METRICS] = metricsmod.Metrics(lambda: app[CLUSTERS])
     app.router.add_get("/readyz", readyz_all)
     app.router.add_get("/metrics", lambda request: request.app[METRICS].render())
+    insights = app[INSIGHTS] = Insights(app[CLUSTERS], app[OPTIONS].interval_files)
     cache = webui.setup_routes(app, _interval_view, prefix="/clusters/{cluster}")
     webui.setup_routes(app, _interval_view, prefix="", cache=cache)
+    insights.on_renew.append(cache.invalidate)
     for c in clusters:
-        c.on_change.append(lambda cl=c: cache.invalidate(cl.store._interval_view)
-                           if getattr(cl.store, "_interval_view", None) else None)
+        c.on_change.append(lambda cl=c: insights.invalidate(cl))
     app.router.add_route("*", "/{tail:.*}", dispatch)
     return app

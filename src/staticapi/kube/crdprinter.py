@@ -47,7 +47,7 @@ from datetime import datetime, timedelta, timezone
 from importlib import resources
 from typing import Any
 
-from staticapi.jsonpath import CompiledPath, JSONPathError, _Byte, compile_template, format_value
+from .jsonpath import CompiledPath, JSONPathError, _Byte, compile_template, format_value
 
 __all__ = [
     "NAME_COLUMN_DESCRIPTION",
@@ -258,7 +258,7 @@ def _human_readable_date(value: str, now: datetime) -> str:
     # metatable.ConvertToHumanReadableDateType
     if ts is None or ts == _GO_ZERO_TIME:
         return "<unknown>"
-    from staticapi.duration import human_duration_ns  # imported at call time on purpose
+    from .duration import human_duration_ns  # imported at call time on purpose
 
     if now.tzinfo is None:
         now = now.replace(tzinfo=timezone.utc)

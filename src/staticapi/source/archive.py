@@ -57,10 +57,11 @@ import urllib.parse
 import urllib.request
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import IO, Callable
+from typing import IO
 
 try:  # a declared dependency, but keep the module importable without it
     import zstandard
@@ -398,7 +399,7 @@ def _sniff(path: Path) -> tuple[str, str | None] | None:
     return None
 
 
-def _read_exact(reader: "_DecompressReader", n: int) -> bytes:
+def _read_exact(reader: _DecompressReader, n: int) -> bytes:
     out = bytearray()
     while len(out) < n:
         chunk = reader.read(n - len(out))
@@ -690,7 +691,7 @@ class _Context:
             ex.unpack_tar(archive, comp, on_raw)
         self.unpack_nested(ex, depth)
 
-    def unpack_nested(self, ex: "_Extractor", depth: int) -> None:
+    def unpack_nested(self, ex: _Extractor, depth: int) -> None:
         for rel in sorted(ex.candidates):
             path = Path(ex.root_str) / rel
             try:
@@ -1215,14 +1216,15 @@ class _Extractor:
                 caps = self.ctx.caps
                 base = self._zip_base_bytes
 
-                def check(written: int, _cs: int = max(csize, 1), _d: bool = descriptor) -> None:
-                    if caps.max_ratio <= 0:
+                def check(written: int, _cs: int = max(csize, 1), _d: bool = descriptor,
+                          _caps=caps, _base: int = base) -> None:
+                    if _caps.max_ratio <= 0:
                         return
-                    if not _d and written > RATIO_GRACE_BYTES and written > caps.max_ratio * _cs:
-                        raise _Stop(f"compression ratio above {caps.max_ratio}:1; looks like a zip bomb")
-                    so_far = self.ctx.bytes - base
-                    if so_far > RATIO_GRACE_BYTES and so_far > caps.max_ratio * size:
-                        raise _Stop(f"compression ratio above {caps.max_ratio}:1 for the whole zip; "
+                    if not _d and written > RATIO_GRACE_BYTES and written > _caps.max_ratio * _cs:
+                        raise _Stop(f"compression ratio above {_caps.max_ratio}:1; looks like a zip bomb")
+                    so_far = self.ctx.bytes - _base
+                    if so_far > RATIO_GRACE_BYTES and so_far > _caps.max_ratio * size:
+                        raise _Stop(f"compression ratio above {_caps.max_ratio}:1 for the whole zip; "
                                     "looks like a zip bomb")
 
                 try:

@@ -88,10 +88,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import gc
 import json
 import math
-import functools
 import re
 import struct
 from collections.abc import Iterator

@@ -47,7 +47,7 @@ from typing import Any, BinaryIO
 
 import orjson
 
-from .status import StatusError
+from ..kube.status import StatusError
 
 __all__ = [
     "LogError",

@@ -17,17 +17,17 @@ from __future__ import annotations
 
 import gzip
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import orjson
 from aiohttp import web
 
-from .intervals import ClusterView, IntervalCache, filter_intervals, format_time
+from ..insight.intervals import ClusterView, IntervalCache, filter_intervals, format_time
 
 log = logging.getLogger(__name__)
 
-WEB_DIR = Path(__file__).with_name("web")
+WEB_DIR = Path(__file__).with_name("static")
 
 INTERVAL_CACHE_KEY: web.AppKey[IntervalCache] = web.AppKey("staticapi_interval_cache", IntervalCache)
 

@@ -16,15 +16,16 @@ and cached on its store entry.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import orjson
 
-from . import crdprinter
-from .registry import Resource
-from .status import bad_request
-from .store import Entry
+from ..kube import crdprinter
+from ..kube.registry import Resource
+from ..kube.status import bad_request
+from ..store.store import Entry
 
 INCLUDE_VALUES = ("Metadata", "Object", "None")
 
@@ -67,7 +68,7 @@ class TableConverter:
             cols = crdprinter.crd_columns(pcs)
             self._cells = lambda obj, now, _p=pcs: crdprinter.crd_row_cells(_p, obj, now)
         else:
-            from . import printers  # the built-in printers: imported on the first Table
+            from ..kube import printers  # the built-in printers: imported on the first Table
 
             cols = printers.columns_for(resource.group, resource.kind)
             if cols is not None:

@@ -32,9 +32,10 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from datetime import datetime, timezone
 from importlib import resources
-from typing import Any, Callable
+from typing import Any
 
 from .duration import (
     docker_human_duration,
@@ -177,7 +178,8 @@ def _bool_str(value: Any) -> str:
 
 
 # Go strings.TrimSpace uses unicode.IsSpace; Python's str.strip() also strips \x1c-\x1f.
-_GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_GO_SPACE = ("\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+             "\u2028\u2029\u202f\u205f\u3000")
 
 
 def _trim_space(s: str) -> str:

@@ -40,16 +40,17 @@ import os
 import stat
 import struct
 import zlib
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 import orjson
 import zstandard
 
-from . import codec, registry as regmod
+from ..kube import registry as regmod
+from ..source import codec
+from ..source.layout import Layout
 from .indexcache import source_key
-from .layout import Layout
 from .store import ClusterStore, Entry, Problem, ResourceObjects
 
 log = logging.getLogger("staticapi.image")
@@ -69,7 +70,7 @@ def code_id() -> str:
     """Changes whenever this package's code does (an image built by other code is not used). Taken
     once: the code that runs is the code this process imported."""
     h = hashlib.blake2b(digest_size=12)
-    pkg = Path(__file__).parent
+    pkg = Path(__file__).resolve().parents[1]  # the whole staticapi package
     for p in sorted(pkg.rglob("*")):
         if p.suffix in (".py", ".json", ".gz") and p.is_file():
             st = p.stat()

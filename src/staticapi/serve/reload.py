@@ -15,10 +15,12 @@ import os
 import threading
 from pathlib import Path
 
-from watchfiles import Change as FsChange, watch
+from watchfiles import Change as FsChange
+from watchfiles import watch
 
-from . import ingest, layout as layoutmod
-from .store import apply_files
+from ..source import ingest
+from ..source import layout as layoutmod
+from ..store.store import apply_files
 
 log = logging.getLogger("staticapi.reload")
 

@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from .status import bad_request
+from ..kube.status import bad_request
 
 ALLOWED_VERBS = {"get", "list", "watch"}
 USER = "system:admin"

@@ -18,14 +18,14 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import orjson
 from aiohttp import web
 
-from .status import status_body
-from .store import Change, Entry
+from ..kube.status import status_body
+from ..store.store import Change, Entry
 
 BOOKMARK_INTERVAL = 60.0
 HISTORY = 10_000  # change events retained for resuming watches

@@ -16,17 +16,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import orjson
 from aiohttp import web
 
-from . import negotiate, registry as regmod, selectors
+from ..kube import negotiate, selectors
+from ..kube import registry as regmod
+from ..kube.registry import Resource
+from ..kube.status import bad_request, expired, not_acceptable, not_found, path_not_found
+from ..store.store import ClusterStore, Entry
 from .cluster import Cluster
-from .registry import Resource
-from .status import bad_request, expired, not_acceptable, not_found, path_not_found
-from .store import ClusterStore, Entry
 from .tables import TableConverter, check_include
 from .watch import serve_watch
 

@@ -20,6 +20,7 @@ Writes go to a temp file renamed into place.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import logging
 import os
@@ -29,11 +30,9 @@ from pathlib import Path
 import orjson
 import zstandard
 
-import base64
-
-from . import codec
-from .ingest import FileResult, Record
-from .layout import Layout
+from ..source import codec
+from ..source.ingest import FileResult, Record
+from ..source.layout import Layout
 
 log = logging.getLogger("staticapi.indexcache")
 

@@ -13,19 +13,21 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
-from . import image, indexcache, ingest, layout as layoutmod
-from .store import ClusterStore, build_store, compact
+from ..source import ingest
+from ..source import layout as layoutmod
+from ..store import image, indexcache
+from ..store.store import ClusterStore, build_store, compact
 from .watch import WatchHub
 
 log = logging.getLogger("staticapi.cluster")
 
 
 def _crd_helpers():
-    from . import crdprinter
+    from ..kube import crdprinter
 
     return crdprinter.bundled_crds(), crdprinter.crd_record_from_object
 
@@ -380,7 +382,7 @@ class Cluster:
     async def wait(self) -> ClusterStore:
         await self.ready.wait()
         if self.store is None:
-            from .status import service_unavailable
+            from ..kube.status import service_unavailable
 
             raise service_unavailable(f"cluster {self.name} failed to index: {self.error}")
         return self.store

@@ -18,16 +18,18 @@ from __future__ import annotations
 import bisect
 import logging
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 import orjson
 
-from . import codec, registry as regmod
-from .ingest import FileResult, Record, dumps
-from .layout import Layout
-from .registry import Registry, Resource
+from ..kube import registry as regmod
+from ..kube.registry import Registry, Resource
+from ..source import codec
+from ..source.ingest import FileResult, Record, dumps
+from ..source.layout import Layout
 
 log = logging.getLogger("staticapi.store")
 
@@ -57,7 +59,7 @@ class Entry:
         self.cache: dict[str, Any] | None = None  # fields / table rows, computed lazily
 
     @classmethod
-    def of(cls, rec: Record, intern: bool = True) -> "Entry":
+    def of(cls, rec: Record, intern: bool = True) -> Entry:
         # Namespaces, kinds, versions and label keys/values repeat across 100k+
         # objects: interned, each string is kept once. (Not for a store that only
         # becomes an image: its string table dedupes them; cluster.child_index.)
@@ -187,7 +189,7 @@ class ClusterStore:
     sources: dict = field(default_factory=dict)  # (resource key, ns, name) -> [rel, ...]
     file_keys: dict = field(default_factory=dict)  # rel -> [(resource key, ns, name), ...]
     present: dict = field(default_factory=dict)
-    tracking_loader: Callable[["ClusterStore"], None] | None = None  # fills sources/file_keys on first use (image.py)
+    tracking_loader: Callable[[ClusterStore], None] | None = None  # fills sources/file_keys on first use (image.py)
     archive_crds: list = field(default_factory=list)
     bundled_crds: list = field(default_factory=list)
     crd_record: Callable[[dict], dict | None] | None = None
@@ -360,10 +362,7 @@ def _merge(t: ResourceObjects, e: Entry, store: ClusterStore) -> None:
         if old.converted:
             t.put(e)
         return
-    if e.rv > old.rv:
-        winner, loser = e, old
-    else:
-        winner, loser = old, e
+    winner = e if e.rv > old.rv else old
     if winner is e:
         t.put(e)
     if old.uid and e.uid and old.uid == e.uid and old.rv == e.rv:
@@ -377,7 +376,7 @@ def _merge(t: ResourceObjects, e: Entry, store: ClusterStore) -> None:
 
 
 def _synthetic(kind: str, api_version: str, obj: dict, rel: str) -> Record:
-    from .ingest import split_api_version
+    from ..source.ingest import split_api_version
 
     g, v = split_api_version(api_version)
     meta = obj["metadata"]

@@ -10,7 +10,7 @@ they never go stale after a live reload.
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest

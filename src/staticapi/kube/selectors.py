@@ -57,8 +57,8 @@ Upstream sources followed (kubernetes v1.33 unless stated), re-implemented, not 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any, Callable, NamedTuple
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, NamedTuple
 
 __all__ = [
     "SelectorError",
@@ -352,7 +352,7 @@ class _LabelParser:
                 except _ReqError as e:
                     raise SelectorError("unable to parse requirement: %s" % e.args[0]) from None
                 reqs.append(r)
-                t, l = self.consume(True)
+                t, t_lit = self.consume(True)
                 if t == _T_EOS:
                     return reqs
                 if t == _T_COMMA:
@@ -360,7 +360,7 @@ class _LabelParser:
                     if t2 != _T_ID and t2 != _T_NOT:
                         raise SelectorError("found '%s', expected: identifier after ','" % l2)
                 else:
-                    raise SelectorError("found '%s', expected: ',' or 'end of string'" % l)
+                    raise SelectorError("found '%s', expected: ',' or 'end of string'" % t_lit)
             elif tok == _T_EOS:
                 return reqs
             else:

@@ -20,14 +20,15 @@ import gc
 import json
 import os
 import re
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 import orjson
 
+from ..kube import events as ev
 from . import codec
-from . import events as ev
 from .layout import ObjectFile
 from .parse import SMALL_FILE, ParseError, batchable, load_documents_json, load_single_documents
 
@@ -308,15 +309,15 @@ def _records_into(res: FileResult, f: ObjectFile, docs: list, newest: bool) -> N
             res.records.append(rec)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _path_kinds() -> dict[tuple[str, str], tuple[str, str]]:
-    from . import registry
+    from ..kube import registry
 
     out: dict[tuple[str, str], tuple[str, str]] = {}
     for r in registry.builtin_resources() + registry.openshift_resources():
         out.setdefault((r.group, r.plural), (r.kind, r.group_version))
     try:
-        from . import crdprinter
+        from ..kube import crdprinter
 
         for c in crdprinter.bundled_crds():
             vs = [v["name"] for v in c.get("versions", []) if v.get("storage")] or [c["versions"][0]["name"]]
@@ -470,7 +471,7 @@ POOL_START_METHOD = "forkserver"
 # workers need this module; the indexing child (cluster.child_index) needs cluster.py, and
 # multiprocessing re-runs the server's main module (cli.py: aiohttp...) in every child it
 # starts (spawn.prepare), which then finds those imports done (0.5 s less per child).
-FORKSERVER_PRELOAD = ["staticapi.ingest", "staticapi.cluster", "staticapi.cli"]
+FORKSERVER_PRELOAD = ["staticapi.source.ingest", "staticapi.serve.cluster", "staticapi.cli"]
 
 
 def pool_context():

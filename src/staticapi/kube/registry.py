@@ -19,10 +19,11 @@ v2beta1), chosen from the Accept header the way kube-apiserver does
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from importlib import resources as ires
-from typing import Any, Iterable
+from typing import Any
 
 READ_VERBS = ("get", "list", "watch")
 # Resources answered by POST although the server is read-only (issue: auth can-i / whoami).
@@ -78,7 +79,7 @@ def _data(name: str) -> Any:
     return json.loads(ires.files("staticapi").joinpath("data", *name.split("/")).read_text())
 
 
-@lru_cache(maxsize=None)
+@cache
 def builtin_resources() -> tuple[Resource, ...]:
     """kube-apiserver v1.33 resources, from the packaged golden discovery documents."""
     out: list[Resource] = []
@@ -108,7 +109,7 @@ def builtin_resources() -> tuple[Resource, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=None)
+@cache
 def openshift_resources() -> tuple[Resource, ...]:
     """openshift-apiserver's aggregated APIs (route, build, image, project, ...)."""
     res = list(_from_aggregated(_data("discovery/openshift-apiserver-aggregated-v2.json"), "openshift"))

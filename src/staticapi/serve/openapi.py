@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources as ires
 from typing import Any
 
 import orjson
 
-from .store import ClusterStore
+from ..store.store import ClusterStore
 
 
 def _builtin_name(gv_path: str) -> str:
@@ -33,7 +33,7 @@ def _builtin_name(gv_path: str) -> str:
     return gv_path.replace("/", "__") + "_openapi.json.gz"
 
 
-@lru_cache(maxsize=None)
+@cache
 def builtin_paths() -> frozenset[str]:
     d = ires.files("staticapi").joinpath("data", "openapi-v3")
     out = set()
@@ -72,7 +72,7 @@ def _crd_schemas(store: ClusterStore) -> dict[tuple[str, str], dict[str, dict]]:
                 continue
             _put(out, group, v["name"], kind, schema)
     try:
-        from . import crdprinter
+        from ..kube import crdprinter
     except ImportError:  # pragma: no cover
         return out
     for r in store.registry.resources.values():

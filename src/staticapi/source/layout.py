@@ -17,10 +17,10 @@ import os
 import re
 import stat
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable
 
 ROOT_MARKERS = ("cluster-scoped-resources", "namespaces")
 OBJECT_SUFFIXES = (".yaml", ".yml", ".json")
@@ -57,7 +57,7 @@ class Layout:
     extra_files: dict[str, tuple[int, int]] = field(default_factory=dict)
     # loaded from a store image instead of scanned: files is empty, this has [rel, size, mtime]
     file_stamps: list | None = None
-    size_watch: "_SizeWatch | None" = field(default=None, repr=False, compare=False)  # during scan() only
+    size_watch: _SizeWatch | None = field(default=None, repr=False, compare=False)  # during scan() only
 
     def __getstate__(self) -> dict:
         """Pickled for the indexing child (cluster.py): 40k+ ObjectFiles go as a few columns, several
