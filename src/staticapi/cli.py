@@ -13,7 +13,6 @@ import asyncio
 import ipaddress
 import logging
 import os
-import re
 import signal
 import sys
 from pathlib import Path
@@ -22,7 +21,7 @@ from aiohttp import web
 
 from . import __version__
 from .serve import kubeconfig
-from .serve.cluster import Cluster
+from .serve.cluster import Cluster, resolve_sources
 from .server import ServerOptions, create_app
 
 log = logging.getLogger("staticapi")
@@ -83,34 +82,6 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _unique(names: list[str]) -> list[str]:
-    out: list[str] = []
-    for n in names:
-        n = re.sub(r"[^A-Za-z0-9._-]+", "-", n).strip("-") or "cluster"
-        cand, i = n, 2
-        while cand in out:
-            cand, i = f"{n}-{i}", i + 1
-        out.append(cand)
-    return out
-
-
-def resolve_sources(sources: list[str], cache_dir: Path | None) -> list[tuple[str, Path, str, list, bool]]:
-    """[(name, directory, source, problems, from_archive)] for every SOURCE."""
-    from .source import archive
-
-    cache = cache_dir or archive.default_cache_dir()
-    mats = []
-    for src in sources:
-        m = archive.materialize(src, cache, progress=_download_progress)
-        for p in m.problems:
-            log.warning("%s: refused %s: %s", src, p.path, p.reason)
-        if m.truncated:
-            log.warning("%s: archive is truncated; serving what could be read", src)
-        mats.append(m)
-    names = _unique([m.name for m in mats])
-    return [(n, m.path, m.source, m.problems, m.from_archive) for n, m in zip(names, mats)]
-
-
 def _download_progress(what: str, done: int, total: int | None) -> None:
     if sys.stderr.isatty():
         t = f"/{total / 1e6:.0f}" if total else ""
@@ -130,7 +101,7 @@ async def serve(args: argparse.Namespace) -> int:
         log.warning("SERVING WITHOUT AUTHENTICATION on %s: anyone who reaches this port can read the archive",
                     args.host)
     try:
-        resolved = await asyncio.to_thread(resolve_sources, sources, args.cache_dir)
+        resolved = await asyncio.to_thread(resolve_sources, sources, args.cache_dir, _download_progress)
     except archive.SourceError as e:
         print(f"staticapi: {e}", file=sys.stderr)
         return 2

@@ -154,3 +154,26 @@ class Insights:
         with self._lock:
             ins = self._by_name.get(cluster.name)
         return ins if ins is not None and ins.store is cluster.store else None
+
+
+async def open_sources(sources: list[str], cache_dir: Path | None = None, *,
+                       index_cache: bool = True) -> list[ClusterInsight]:
+    """Load each SOURCE (directory, archive, URL) without a server, for the CLI verbs
+    (`staticapi triage | search | diff`). The index cache and store image are used and written as
+    by `serve`, so a second run on the same must-gather starts from its image.
+
+    Raises ``SourceError`` for a SOURCE that cannot be read and ``RuntimeError`` when indexing
+    fails."""
+    from ..serve.cluster import resolve_sources
+    from ..source import archive
+
+    cache = cache_dir or archive.default_cache_dir()
+    resolved = await asyncio.to_thread(resolve_sources, sources, cache)
+    clusters = [Cluster(name=n, directory=d, source=s, extra_problems=list(p),
+                        cache_dir=cache if index_cache else None)
+                for n, d, s, p, _from_archive in resolved]
+    await asyncio.gather(*(c.load() for c in clusters))
+    failed = [f"{c.name}: {c.error}" for c in clusters if c.store is None]
+    if failed:
+        raise RuntimeError("indexing failed: " + "; ".join(failed))
+    return [ClusterInsight(c, c.store) for c in clusters]

@@ -11,6 +11,7 @@ import asyncio
 import gc
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -386,3 +387,34 @@ class Cluster:
 
             raise service_unavailable(f"cluster {self.name} failed to index: {self.error}")
         return self.store
+
+
+def _unique(names: list[str]) -> list[str]:
+    out: list[str] = []
+    for n in names:
+        n = re.sub(r"[^A-Za-z0-9._-]+", "-", n).strip("-") or "cluster"
+        cand, i = n, 2
+        while cand in out:
+            cand, i = f"{n}-{i}", i + 1
+        out.append(cand)
+    return out
+
+
+def resolve_sources(sources: list[str], cache_dir: Path | None,
+                    progress: Callable[[str, int, int | None], None] | None = None,
+                    ) -> list[tuple[str, Path, str, list, bool]]:
+    """[(name, directory, source, problems, from_archive)] for every SOURCE: archives and URLs are
+    unpacked into the cache dir; names are made unique (they become kubeconfig contexts)."""
+    from ..source import archive
+
+    cache = cache_dir or archive.default_cache_dir()
+    mats = []
+    for src in sources:
+        m = archive.materialize(src, cache, progress=progress)
+        for p in m.problems:
+            log.warning("%s: refused %s: %s", src, p.path, p.reason)
+        if m.truncated:
+            log.warning("%s: archive is truncated; serving what could be read", src)
+        mats.append(m)
+    names = _unique([m.name for m in mats])
+    return [(n, m.path, m.source, m.problems, m.from_archive) for n, m in zip(names, mats)]
