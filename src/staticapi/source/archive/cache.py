@@ -14,8 +14,13 @@ from dataclasses import asdict
 from pathlib import Path
 
 from .common import CACHE_FORMAT, Materialized, Problem, Progress, SourceError, _Caps
-from .extract import _Context
+from .extract import Reader, _Context
 from .streams import _sniff
+from .untar import unpack_tar
+from .unzip import unpack_zip
+
+#: The reader of each format _sniff reports.
+READERS: dict[str, Reader] = {"tar": unpack_tar, "zip": unpack_zip}
 
 
 def _cache_key(identity: str, caps: _Caps) -> str:
@@ -90,7 +95,7 @@ def _materialize_archive(
     tree = tmp / "tree"
     tree.mkdir(parents=True)
     try:
-        ctx = _Context(caps, progress, archive.stat().st_size)
+        ctx = _Context(caps, progress, archive.stat().st_size, READERS)
         ctx.run(archive, kind, tree)
         if ctx.regular_files == 0:
             first = "; ".join(f"{p.path}: {p.reason}" for p in ctx.problems[:3])

@@ -10,7 +10,7 @@ import posixpath
 import stat
 import tarfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -34,10 +34,14 @@ from .common import (
     _ZipMemberError,
 )
 from .streams import _sniff, zstandard
-from .untar import unpack_tar
-from .unzip import unpack_zip
 
 # --------------------------------------------------------------------------- extraction
+
+
+#: A format reader (``untar.unpack_tar``, ``unzip.unpack_zip``): writes the members of one
+#: archive through the extractor.  ``cache.READERS`` maps the sniffed format to its reader and
+#: is handed to ``_Context``, so the readers import this module and not the other way round.
+Reader = Callable[["_Extractor", Path, "str | None", "Callable[[int], None] | None"], None]
 
 
 @dataclass
@@ -52,7 +56,9 @@ class _Link:
 class _Context:
     """State shared by every (nested) archive of one materialize call."""
 
-    def __init__(self, caps: _Caps, progress: Progress | None, total_raw: int) -> None:
+    def __init__(self, caps: _Caps, progress: Progress | None, total_raw: int,
+                 readers: Mapping[str, Reader]) -> None:
+        self.readers = readers
         self.caps = caps
         self.progress = progress
         self.total_raw = total_raw
@@ -111,10 +117,7 @@ class _Context:
         ex = _Extractor(self, root, label)
         on_raw = self.on_raw if top else None
         fmt, comp = kind
-        if fmt == "zip":
-            unpack_zip(ex, archive, on_raw)
-        else:
-            unpack_tar(ex, archive, comp, on_raw)
+        self.readers[fmt](ex, archive, comp, on_raw)
         self.unpack_nested(ex, depth)
 
     def unpack_nested(self, ex: _Extractor, depth: int) -> None:

@@ -9,13 +9,10 @@ import tarfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .common import _BadMember, _fix_utf8, _Stop, _Truncated
+from .extract import _Extractor
 from .streams import _CountingReader, _DecompressReader, zstandard
-
-if TYPE_CHECKING:
-    from .extract import _Extractor
 
 
 def unpack_tar(ex: _Extractor, archive: Path, comp: str | None, on_raw: Callable[[int], None] | None) -> None:

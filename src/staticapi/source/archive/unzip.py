@@ -27,19 +27,17 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 from .common import _CHUNK, _RAW_CHUNK, RATIO_GRACE_BYTES, _BadMember, _fix_utf8, _Stop, _Truncated, _ZipMemberError
-
-if TYPE_CHECKING:
-    from .extract import _Extractor
-
+from .extract import _Extractor
 
 #: Longest symlink target read from a zip member.
 MAX_ZIP_LINK = 4096
 
 
-def unpack_zip(ex: _Extractor, archive: Path, on_raw: Callable[[int], None] | None) -> None:
+def unpack_zip(ex: _Extractor, archive: Path, comp: str | None, on_raw: Callable[[int], None] | None) -> None:
+    """The zip's members through ``ex`` (``comp`` is always None: zip compresses each member)."""
     size = max(os.path.getsize(archive), 1)
     try:
         zf = zipfile.ZipFile(archive)
