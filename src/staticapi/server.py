@@ -18,7 +18,7 @@ from aiohttp import web
 
 from .insight.context import ClusterInsight, Insights
 from .kube.status import StatusError, method_not_allowed, path_not_found, status_body, unauthorized
-from .serve import api, nodelogs, openapi, reviews
+from .serve import api, nodelogs, openapi, openapiv2, reviews
 from .serve import metrics as metricsmod
 from .serve.cluster import Cluster
 from .web import timeline as webui
@@ -130,6 +130,8 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
         return api.json_response(store.version_info)
     if path.startswith("/openapi/v3"):
         return await serve_openapi(request, cluster, path)
+    if path in ("/openapi/v2", "/openapi/v2/"):
+        return await openapiv2.handle(request, cluster)
     if ap is None:
         raise path_not_found()
     if ap.kind == "object":
