@@ -28,13 +28,14 @@ import gzip
 import os
 import re
 import zlib
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 BLOCK = 64 * 1024
+SCAN_BLOCK = 4 << 20
 MAX_LINE = 1 << 20  # a longer "line" is cut: hostile files must not make us buffer gigabytes
 
 MONTHS = {m.encode(): i for i, m in enumerate(
@@ -42,7 +43,7 @@ MONTHS = {m.encode(): i for i, m in enumerate(
 
 # journalctl's short / short-precise prefix: "Mon DD HH:MM:SS[.ffffff] HOST ". The day is
 # zero-padded by journald ("%b %d") and space-padded by classic syslog; both are accepted.
-_PREFIX = re.compile(rb"([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? (\S+) ")
+_PREFIX = re.compile(rb"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? (\S+) ")
 _SERVICE_FILE = re.compile(r"(.+)_service\.log(\.gz)?")
 _ROLE_DIRS = ("masters", "workers")
 
@@ -142,7 +143,10 @@ class Prefix:
 
 def parse_prefix(line: bytes) -> Prefix | None:
     """The journal prefix of a line, or None for a continuation/comment line."""
-    m = _PREFIX.match(line)
+    return _prefix_of(_PREFIX.match(line))
+
+
+def _prefix_of(m: re.Match | None) -> Prefix | None:
     if m is None:
         return None
     month = MONTHS.get(m.group(1))
@@ -170,18 +174,32 @@ def entry_time(p: Prefix, ref: datetime | None) -> datetime | None:
         return None
 
 
-@dataclass
 class Entry:
-    """One journal entry: its first line (with the prefix) and any continuation lines."""
+    """One journal entry: its first line (with the prefix) and any continuation lines. The
+    prefix is decoded only when asked for (most entries are only checked for their host)."""
 
-    lines: list[bytes]
-    prefix: Prefix | None
+    __slots__ = ("lines", "_m", "_prefix")
+
+    def __init__(self, lines: list[bytes], m: re.Match | None = None):
+        self.lines = lines
+        self._m = m
+        self._prefix: Prefix | None | bool = False
+
+    @property
+    def host(self) -> bytes | None:
+        return self._m.group(7) if self._m is not None else None
+
+    @property
+    def prefix(self) -> Prefix | None:
+        if self._prefix is False:
+            self._prefix = _prefix_of(self._m)
+        return self._prefix  # type: ignore[return-value]
 
     def message(self) -> bytes:
         first = self.lines[0]
-        if self.prefix is None:
+        if self._m is None:
             return b"\n".join(self.lines)
-        rest = first[self.prefix.message_at:]
+        rest = first[self._m.end():]
         colon = rest.find(b": ")
         msg = rest[colon + 2:] if colon >= 0 else rest
         return b"\n".join([msg, *self.lines[1:]])
@@ -221,14 +239,15 @@ def entries(lines: Iterable[bytes]) -> Iterator[Entry]:
     """Group lines into entries: a line without a journal prefix continues the entry before
     it (journalctl indents multi-line messages); leading prefix-less lines are their own entry."""
     cur: Entry | None = None
+    match = _PREFIX.match
     for ln in lines:
-        p = parse_prefix(ln)
-        if p is None and cur is not None:
+        m = match(ln)
+        if m is None and cur is not None:
             cur.lines.append(ln)
             continue
         if cur is not None:
             yield cur
-        cur = Entry([ln], p)
+        cur = Entry([ln], m)
     if cur is not None:
         yield cur
 
@@ -238,23 +257,43 @@ def host_filter(node: str | None) -> Callable[[Entry], bool]:
     ``-- No entries --`` / ``-- Logs begin at`` comments) belong to nobody in a shared file."""
     if node is None:
         return lambda e: True
-    return lambda e: e.prefix is not None and node_matches(node, e.prefix.host)
+    full, short = node.encode(), short_host(node).encode()
+
+    def keep(e: Entry) -> bool:
+        h = e.host
+        return h is not None and (h == short or h == full or h.split(b".", 1)[0] == short)
+
+    return keep
 
 
 def scan(f: NodeLogFile) -> ScanResult:
-    """One streamed pass: entries per host; a truncated/corrupt gzip gives ``error``."""
+    """One streamed pass: entries per host; a truncated/corrupt gzip gives ``error``. The hosts
+    are found with one multi-line regex search per block (lines are not split in Python)."""
     res = ScanResult()
-    hosts = res.hosts
+    counts: Counter[bytes] = Counter()
     try:
-        for ln in file_lines(f):
-            p = parse_prefix(ln)
-            if p is not None:
-                hosts[p.host] = hosts.get(p.host, 0) + 1
+        opener = gzip.open if f.compressed else open
+        with opener(f.path, "rb") as fh:
+            rest = b""
+            while chunk := fh.read(SCAN_BLOCK):
+                buf = rest + chunk
+                cut = buf.rfind(b"\n") + 1
+                if cut == 0 and len(buf) > MAX_LINE:
+                    cut = len(buf)  # no newline in a long stretch: scan it as is, never grow
+                counts.update(_HOSTS.findall(buf, 0, cut))
+                rest = buf[cut:]
+            counts.update(_HOSTS.findall(rest))
+        res.hosts = {h.decode("utf-8", "replace"): n for h, n in counts.items()}
     except (EOFError, zlib.error, gzip.BadGzipFile) as e:
         res.error = f"truncated or corrupt gzip: {e}"
     except OSError as e:
         res.error = f"unreadable: {e}"
     return res
+
+
+# every journal-prefixed line of a block, its host field captured (same shape as _PREFIX)
+_HOSTS = re.compile(rb"^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})? (\S+) ",
+                    re.M)
 
 
 def read_entries(f: NodeLogFile, keep: Callable[[Entry], bool]) -> Iterator[Entry]:
@@ -274,12 +313,13 @@ def tail_entries(f: NodeLogFile, keep: Callable[[Entry], bool], n: int) -> list[
         return list(deque(read_entries(f, keep), maxlen=n))
     out: list[Entry] = []
     pending: list[bytes] = []  # continuation lines seen (backwards) before their first line
+    match = _PREFIX.match
     for ln in _reverse_lines(f.path):
-        p = parse_prefix(ln)
-        if p is None:
+        m = match(ln)
+        if m is None:
             pending.append(ln)
             continue
-        e = Entry([ln, *reversed(pending)], p)
+        e = Entry([ln, *reversed(pending)], m)
         pending = []
         if keep(e):
             out.append(e)
@@ -287,7 +327,7 @@ def tail_entries(f: NodeLogFile, keep: Callable[[Entry], bool], n: int) -> list[
                 break
     else:
         if pending:  # prefix-less lines at the very start of the file
-            e = Entry(list(reversed(pending)), None)
+            e = Entry(list(reversed(pending)))
             if keep(e):
                 out.append(e)
     out.reverse()
