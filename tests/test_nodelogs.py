@@ -149,20 +149,38 @@ def test_upstream_query_validation_messages():
 
 
 def test_journal_times():
+    # openshift/kubernetes kubelet_server_journal.go validJournalDateRange
     assert q.parse_journal_time("-7d", NOW) == NOW.replace(day=13)
-    assert q.parse_journal_time("-30min", NOW).minute == 10
+    assert q.parse_journal_time("+1h", NOW).hour == 8 and q.parse_journal_time("30m", NOW).minute == 10
     assert q.parse_journal_time("2025-03-20 06:00:00", NOW).hour == 6
-    assert q.parse_journal_time("2025-03-20", NOW).hour == 0
-    assert q.parse_journal_time("yesterday", NOW).day == 19
-    assert q.parse_journal_time("2025-03-20T06:00:00.5+01:00", NOW).hour == 5
-    assert q.parse_journal_time("soon", NOW) is None
+    assert q.parse_journal_time("2025-03-20 06:00:00.5", NOW).microsecond == 500000
+    for bad in ("-30min", "2025-03-20", "yesterday", "2025-03-20T06:00:00Z", "-7"):
+        assert q.parse_journal_time(bad, NOW) is None, bad
+
+
+def test_journal_parameters():
+    # what oc adm node-logs -u kubelet --tail=3 --grep=pleg --case-sensitive=false --since=-1h -o cat sends
     nlq, errs = q.parse_journal({"unit": ["kubelet"], "query": ["kubelet"], "tail": ["3"], "tailLines": ["3"],
                                  "grep": ["pleg"], "pattern": ["pleg"], "case-sensitive": ["false"],
                                  "since": ["-1h"], "output": ["cat"]}, NOW)
     assert not errs and nlq.services == ["kubelet"] and nlq.tail == 3 and not nlq.case_sensitive
-    assert nlq.output == "cat" and nlq.since.hour == 6
-    _, errs = q.parse_journal({"unit": ["a b"], "boot": ["-101"], "output": ["xml"]}, NOW)
-    assert len(errs) == 3
+    assert nlq.output == "cat" and nlq.since.hour == 6 and nlq.pattern == "pleg"
+    assert q.parse_journal({"tail": ["999999"]}, NOW)[0].tail == 100000  # clamped, not refused
+    assert q.parse_journal({"tail": ["x"]}, NOW)[0].tail is None
+    assert q.parse_journal({}, NOW)[0].output == "short-precise"
+    cases = {
+        "since": ("soon", "parameter 'since' is invalid: date must be a relative time of the form "
+                          "'(+|-)[0-9]+(s|m|h|d)' or a date in 'YYYY-MM-DD HH:MM:SS' form"),
+        "output": ("xml", "parameter 'output' is invalid: only the following values are allowed: short-precise, "
+                          "json, short, short-unix, short-iso, short-iso-precise, cat, "),
+        "unit": ("a;b", "parameter 'unit' is invalid: input contains unsupported characters"),
+        "boot": ("-101", "parameter 'boot' is invalid: integer must be in range [-100, 0]"),
+        "grep": ("a|b", "parameter 'grep' is invalid: input contains unsupported characters"),
+    }
+    for key, (value, msg) in cases.items():
+        assert q.parse_journal({key: [value]}, NOW) == (None, [msg]), key
+    assert q.parse_journal({"boot": ["x"]}, NOW)[1] == [
+        'parameter \'boot\' is invalid: strconv.Atoi: parsing "x": invalid syntax']
 
 
 def test_formats():
@@ -172,6 +190,7 @@ def test_formats():
     assert serve.format_entry(e, "cat", NOW) == b"I0320 hello\n   more\n"
     assert serve.format_entry(e, "short-unix", NOW).startswith(b"1742454062.123456 h1 kubenswrapper[42]:")
     assert serve.format_entry(e, "short-iso", NOW).startswith(b"2025-03-20T07:01:02+00:00 h1 ")
+    assert serve.format_entry(e, "short-iso-precise", NOW).startswith(b"2025-03-20T07:01:02.123456+00:00 h1 ")
     doc = json.loads(serve.format_entry(e, "json", NOW))
     assert doc["_HOSTNAME"] == "h1" and doc["_PID"] == "42" and doc["SYSLOG_IDENTIFIER"] == "kubenswrapper"
     assert doc["__REALTIME_TIMESTAMP"] == "1742454062123456"
@@ -251,12 +270,12 @@ def test_oc_adm_node_logs_requests(fixture_server):
     # --path=/ lists the files; every name is an href oc turns into a line
     status, body, _ = fixture_server.get(f"/api/v1/nodes/{MASTER}/proxy/logs/")
     assert status == 200 and body.startswith("<pre>\n")
-    status, body, _ = fixture_server.get(f"/api/v1/nodes/{MASTER}/proxy/logs/journal?since=yesterday&output=cat")
+    status, body, _ = fixture_server.get(f"/api/v1/nodes/{MASTER}/proxy/logs/journal?since=-1d&output=cat")
     assert status == 200 and body and not body.startswith("Mar ")
     status, body, _ = fixture_server.get(f"/api/v1/nodes/{MASTER}/proxy/logs/journal?boot=-1")
     assert status == 200 and "No such boot ID" in body
     status, body, _ = fixture_server.get(f"/api/v1/nodes/{MASTER}/proxy/logs/journal?since=soon")
-    assert status == 400 and 'since="soon"' in body
+    assert status == 400 and body.startswith("parameter 'since' is invalid: date must be a relative time")
 
 
 @needs_samples

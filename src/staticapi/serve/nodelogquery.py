@@ -10,10 +10,11 @@ Two request shapes reach ``/api/v1/nodes/<node>/proxy/logs/``:
   as plain text (``http.Error`` with ``errs.ToAggregate().Error()``); a query on a path other
   than ``/`` answers 406 ``path not allowed in query mode``.
 * OpenShift's journal endpoint ``/logs/journal`` that ``oc adm node-logs`` calls
-  (openshift/oc ``pkg/cli/admin/node/logs.go`` RunLogs): ``unit`` (repeated), ``since``,
-  ``until`` (journalctl times: ``-7d``, ``2024-01-02 15:04:05``, ``today`` ...), ``tail``,
-  ``grep`` + ``case-sensitive``, ``boot``, ``output`` (short, short-precise, cat, json,
-  short-unix, short-iso). ``oc`` sends ``query``/``pattern``/``tailLines`` alongside for
+  (openshift/oc ``pkg/cli/admin/node/logs.go`` RunLogs; the handler is openshift/kubernetes
+  ``pkg/kubelet/kubelet_server_journal.go`` newJournalArgsFromURL): ``unit`` (repeated),
+  ``since``/``until`` (``-7d`` or ``2024-01-02 15:04:05``), ``tail``, ``grep`` +
+  ``case-sensitive``, ``boot``, ``output`` (short-precise, json, short, short-unix, short-iso,
+  short-iso-precise, cat). ``oc`` sends ``query``/``pattern``/``tailLines`` alongside for
   kubelets without the journal endpoint; they are ignored on this path.
 
 Everything here is pure and returns error strings in Go's ``field.Error`` wording.
@@ -33,7 +34,6 @@ MAX_SERVICE_LENGTH = 256  # maxServiceLength
 MAX_SERVICES = 4  # maxServices
 # reServiceNameUnsafeCharacters
 _UNSAFE = re.compile(r"[^a-zA-Z\-_0-9@]+")
-OUTPUTS = ("short-precise", "short", "short-iso", "short-unix", "cat", "json")
 
 
 @dataclass
@@ -211,74 +211,96 @@ def compile_pattern(pattern: str, case_sensitive: bool = True):
 
 
 # ------------------------------------------------------------------ OpenShift /logs/journal
+# openshift/kubernetes pkg/kubelet/kubelet_server_journal.go (the OpenShift carry behind
+# /logs/journal): newJournalArgsFromURL and its helpers. The first bad parameter answers 400
+# "parameter '<name>' is invalid: <reason>"; ``tail`` and ``timeout`` are clamped, never errors.
 
-_RELATIVE = re.compile(r"([+-]?)(\d{1,9})\s*(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hour|hours"
-                       r"|d|day|days|w|week|weeks)?")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-_ABSOLUTE = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S")
+# reRelativeDate
+_RELATIVE = re.compile(r"([+-])?(\d+)(s|m|h|d)")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# reUnsafeCharacters (units and grep patterns)
+_UNSAFE_JOURNAL = re.compile(r"[^a-zA-Z\-_.0-9\s@]+")
+JOURNAL_OUTPUTS = ("short-precise", "json", "short", "short-unix", "short-iso", "short-iso-precise", "cat", "")
+_MAX_PARAMETER_LENGTH = 100
+_MAX_TOTAL_LENGTH = 1000
 
 
 def parse_journal_time(text: str, now: datetime) -> datetime | None:
-    """A journalctl ``--since``/``--until`` value (systemd.time(7)), in UTC as the kubelet runs
-    journalctl with ``--utc``: relative (``-7d``, ``+1h``, ``-30min``), ``now``, ``today``,
-    ``yesterday``, ``tomorrow``, absolute ``YYYY-MM-DD[ HH:MM[:SS]]`` or RFC3339."""
-    t = text.strip()
-    day = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    named = {"now": now, "today": day, "yesterday": day - timedelta(days=1), "tomorrow": day + timedelta(days=1)}
-    if t in named:
-        return named[t]
-    m = _RELATIVE.fullmatch(t)
-    if m and (m.group(1) or m.group(3)):
-        secs = int(m.group(2)) * _UNIT_SECONDS[(m.group(3) or "s")[0]]
-        return now - timedelta(seconds=secs) if m.group(1) == "-" else now + timedelta(seconds=secs)
-    if (r := parse_rfc3339(t)) is not None:
-        return r
-    for fmt in _ABSOLUTE:
-        try:
-            return datetime.strptime(t, fmt).replace(tzinfo=timezone.utc)
-        except ValueError:
-            continue
+    """``validJournalDateRange``: ``(+|-)N(s|m|h|d)`` (journalctl reads it relative to now; here
+    the collection time) or ``YYYY-MM-DD HH:MM:SS[.ffffff]`` (UTC: journalctl runs with
+    ``--utc``). None when invalid."""
+    m = _RELATIVE.fullmatch(text)
+    if m:
+        delta = timedelta(seconds=int(m.group(2)) * _UNIT_SECONDS[m.group(3)])
+        return now - delta if m.group(1) == "-" else now + delta
+    dm = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?", text)
+    if dm is None:
+        return None
+    try:
+        micro = int((dm.group(7) or "0").ljust(6, "0"))
+        return datetime(*(int(x) for x in dm.groups()[:6]), micro, tzinfo=timezone.utc)  # type: ignore[misc]
+    except ValueError:
+        return None
+
+
+def _safe(s: str) -> str | None:
+    """``safeString``: the error, or None."""
+    if len(s) > _MAX_PARAMETER_LENGTH:
+        return f"input is too long, max length is {_MAX_PARAMETER_LENGTH}"
+    if _UNSAFE_JOURNAL.search(s):
+        return "input contains unsupported characters"
     return None
 
 
+def _bounded(text: str, lo: int, hi: int, default: int) -> int:
+    """``boundedIntegerOrDefault``."""
+    n = _atoi(text)
+    n = default if n is None else n
+    return max(lo, min(hi, n))
+
+
 def parse_journal(query: Mapping[str, Sequence[str]], now: datetime) -> tuple[NodeLogQuery | None, list[str]]:
-    """OpenShift's ``/logs/journal`` parameters -> a query (or 400 error messages)."""
-    errs: list[str] = []
+    """OpenShift's ``/logs/journal`` parameters -> a query, or the one 400 message."""
     nlq = NodeLogQuery()
-    for u in query.get("unit", ()):
-        if (d := service_name_error(u)) is not None:
-            errs.append(f"unit={goquote(u)}: {d}")
-        elif u.strip():
-            nlq.services.append(u)
     for key in ("since", "until"):
         v = _first(query, key)
         if v:
             t = parse_journal_time(v, now)
             if t is None:
-                errs.append(f"{key}={goquote(v)}: must be a relative time (-2d, +1h) or an absolute date "
-                            "(2006-01-02 15:04:05)")
-            else:
-                setattr(nlq, key, t)
-    for key, attr in (("tail", "tail"), ("boot", "boot")):
-        v = _first(query, key)
-        if v:
-            n = _atoi(v)
-            if n is None:
-                errs.append(f"{key}={goquote(v)}: {_atoi_error(v)}")
-            else:
-                setattr(nlq, attr, n)
-    if nlq.tail is not None and not 0 <= nlq.tail <= MAX_TAIL_LINES:
-        errs.append(f"tail={nlq.tail}: must be between 0 and {MAX_TAIL_LINES}, inclusive")
-    if nlq.boot is not None and not -100 <= nlq.boot <= 0:
-        errs.append(f"boot={nlq.boot}: must be between -100 and 0")  # oc: --boot accepts values [-100, 0]
-    nlq.case_sensitive = _first(query, "case-sensitive").lower() not in ("false", "0", "f")
-    nlq.pattern = _first(query, "grep")
-    if nlq.pattern and (perr := pattern_error(nlq.pattern, nlq.case_sensitive)):
-        errs.append(f"grep={goquote(nlq.pattern)}: {perr}")
+                return None, [f"parameter '{key}' is invalid: date must be a relative time of the form "
+                              "'(+|-)[0-9]+(s|m|h|d)' or a date in 'YYYY-MM-DD HH:MM:SS' form"]
+            setattr(nlq, key, t)
     out = _first(query, "output")
-    if out:
-        if out not in OUTPUTS:
-            errs.append(f"output={goquote(out)}: must be one of {', '.join(OUTPUTS)}")
-        else:
-            nlq.output = out
-    return (None, errs) if errs else (nlq, [])
+    if out not in JOURNAL_OUTPUTS:
+        return None, ["parameter 'output' is invalid: only the following values are allowed: "
+                      + ", ".join(JOURNAL_OUTPUTS)]
+    nlq.output = out or "short-precise"
+    total = 0
+    for u in query.get("unit", ()):
+        err = _safe(u)
+        total += len(u)
+        if err is None and total > _MAX_TOTAL_LENGTH:
+            err = f"total input length across all values must be less than {_MAX_TOTAL_LENGTH}"
+        if err:
+            return None, [f"parameter 'unit' is invalid: {err}"]
+        if u:
+            nlq.services.append(u)
+    b = _first(query, "boot")
+    if b:
+        n = _atoi(b)
+        if n is None:
+            return None, [f"parameter 'boot' is invalid: {_atoi_error(b)}"]
+        if not -100 <= n <= 0:
+            return None, ["parameter 'boot' is invalid: integer must be in range [-100, 0]"]
+        nlq.boot = n
+    pattern = _first(query, "grep")
+    if (err := _safe(pattern)) is not None:
+        return None, [f"parameter 'grep' is invalid: {err}"]
+    tail = _bounded(_first(query, "tail"), 0, MAX_TAIL_LINES, 0)
+    nlq.tail = tail if tail > 0 else None
+    cs = _first(query, "case-sensitive")
+    nlq.case_sensitive = cs in ("", "1", "true")
+    nlq.pattern = pattern
+    if pattern and (perr := pattern_error(pattern, nlq.case_sensitive)):
+        return None, [f"parameter 'grep' is invalid: {perr}"]
+    return nlq, []

@@ -157,8 +157,10 @@ def format_entry(e: Entry, output: str, ref: datetime | None) -> bytes:
     after_time = first[p.time_end:]
     if output == "short":
         return b"\n".join([first[:15] + after_time, *e.lines[1:]]) + b"\n"
-    if output == "short-iso":
-        return b"\n".join([t.strftime("%Y-%m-%dT%H:%M:%S+00:00").encode() + after_time, *e.lines[1:]]) + b"\n"
+    if output in ("short-iso", "short-iso-precise"):
+        frac = f".{t.microsecond:06d}" if output == "short-iso-precise" else ""
+        stamp = t.strftime("%Y-%m-%dT%H:%M:%S").encode() + frac.encode() + b"+00:00"
+        return b"\n".join([stamp + after_time, *e.lines[1:]]) + b"\n"
     if output == "short-unix":
         us = int((t - _EPOCH).total_seconds() * 1_000_000)
         stamp = f"{us // 1_000_000}.{us % 1_000_000:06d}".encode()
@@ -269,11 +271,11 @@ def _node_objects(store: ClusterStore) -> set[str]:
 async def handle(request: web.Request, cluster: Cluster, node: str, rest: str) -> web.StreamResponse:
     """Answer ``/api/v1/nodes/<node>/proxy/<rest>`` (only ``logs`` is served)."""
     store = await cluster.wait()
-    if rest != "logs" and not rest.startswith("logs/"):
-        raise path_not_found()
     idx = await index_for(store)
     if node not in _node_objects(store) and not idx.knows(node):
-        raise not_found("nodes", "", node)
+        raise not_found("nodes", "", node)  # the apiserver looks the node up before proxying
+    if rest != "logs" and not rest.startswith("logs/"):
+        raise path_not_found()  # other kubelet endpoints (stats, metrics, pods) were not gathered
     sub = rest[len("logs/"):] if rest.startswith("logs/") else ""
     query = {k: request.query.getall(k) for k in request.query}
     if sub in ("journal", "journal/"):
