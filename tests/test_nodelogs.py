@@ -295,3 +295,40 @@ def test_node_gather_sample_and_node_without_logs(kubectl_bin, tmp_path):
         assert _raw(srv, "/api/v1/nodes/infd-vrf-418t2-2lnlk-master-0/proxy/logs/") == "<pre>\n</pre>\n"
     finally:
         srv.stop()
+
+
+def test_hostile_node_log_files(tmp_path):
+    """Junk, a symlink, a directory with a log name, a fake gzip, an endless line: nothing
+    crashes, nothing outside the tree is read, bad gzip is reported."""
+    mg = tmp_path / "mg"
+    masters = mg / "host_service_logs" / "masters"
+    masters.mkdir(parents=True)
+    (masters / "kubelet_service.log").write_bytes(b"\x00\xff junk \x00\n" * 100 + b"x" * 300_000)
+    (masters / "crio_service.log").symlink_to("/etc/passwd")
+    (masters / "dir_service.log").mkdir()
+    n1 = mg / "nodes" / "n1"
+    n1.mkdir(parents=True)
+    (n1 / "n1_logs_kubelet.gz").write_bytes(b"Mar 20 07:00:00.000001 n1 kubelet[1]: not gzip\n")
+    (n1 / "n1_logs_crio").write_bytes(b"Mar 20 07:00:00.000001 n1 crio[1]: plain\n")
+    idx = serve.NodeLogIndex([mg], NOW)
+    assert {f.relpath for f in idx.files} == {"host_service_logs/masters/kubelet_service.log",
+                                              "nodes/n1/n1_logs_kubelet.gz", "nodes/n1/n1_logs_crio"}
+    assert [p for p, _ in idx.problems()] == ["nodes/n1/n1_logs_kubelet.gz"]
+    assert [f.service for f in idx.for_node("n1")] == ["crio"]
+    body = b"".join(serve.journal_chunks(idx, "n1", q.NodeLogQuery(services=["kubelet"], tail=5)))
+    assert body.startswith(b"-- No entries: this must-gather holds no kubelet log for node n1")
+    body = b"".join(serve.journal_chunks(idx, "n1", q.NodeLogQuery(tail=5)))
+    assert body == b"Mar 20 07:00:00.000001 n1 crio[1]: plain\n"
+    role = next(f for f in idx.files if f.node is None)
+    assert src.scan(role).hosts == {} and src.tail_entries(role, src.host_filter("n1"), 10) == []
+
+
+def test_python_client_and_cluster_prefix(fixture_server):
+    from kubernetes import client, config
+
+    api = client.CoreV1Api(config.new_client_from_config(str(fixture_server.kubeconfig)))
+    out = api.connect_get_node_proxy_with_path(MASTER, "logs/", path2="", _preload_content=False).data.decode()
+    assert 'href="kubelet_service.log"' in out
+    status, body, _ = fixture_server.get(
+        f"/clusters/must-gather/api/v1/nodes/{MASTER}/proxy/logs/?query=crio&tailLines=1")
+    assert status == 200 and body.count("\n") == 1 and " ip-10-0-17-148 crio[" in body
