@@ -176,3 +176,14 @@ def test_kubectl_explain_through_v2(fixture_server):
     assert "KIND:     Deployment" in out and "replicas <integer>" in out
     out = fixture_server.kubectl("explain", "--output=plaintext-openapiv2", "widgets").stdout
     assert "KIND:     Widget" in out and "VERSION:  example.com/v1" in out
+
+
+def test_okd_document_with_crds(okd_server):
+    """A real OKD archive: archive and bundled CRD schemas convert to models kube-openapi accepts."""
+    status, doc, _ = okd_server.get("/openapi/v2")
+    assert status == 200
+    check_models(doc)
+    kinds = {g["kind"] for s in doc["definitions"].values() for g in s.get("x-kubernetes-group-version-kind", [])}
+    assert {"ClusterOperator", "ClusterVersion", "Pod"} <= kinds
+    out = okd_server.kubectl("explain", "--output=plaintext-openapiv2", "clusteroperators.status.conditions").stdout
+    assert "KIND:     ClusterOperator" in out and "FIELDS:" in out
