@@ -332,3 +332,16 @@ def test_python_client_and_cluster_prefix(fixture_server):
     status, body, _ = fixture_server.get(
         f"/clusters/must-gather/api/v1/nodes/{MASTER}/proxy/logs/?query=crio&tailLines=1")
     assert status == 200 and body.count("\n") == 1 and " ip-10-0-17-148 crio[" in body
+
+
+def test_role_labels_spare_the_scan():
+    """A master (by its node-role labels) reads the masters' files from the end, no host scan."""
+    assert src.role_dirs({"node-role.kubernetes.io/master": ""}) == {"masters"}
+    assert src.role_dirs({"node-role.kubernetes.io/control-plane": "", "node-role.kubernetes.io/worker": ""}) == {
+        "masters", "workers"}
+    assert src.role_dirs({"kubernetes.io/os": "linux"}) is None
+    idx = serve.NodeLogIndex([IMG], NOW)
+    body = b"".join(serve.journal_chunks(idx, MASTER, q.NodeLogQuery(services=["kubelet"], tail=3), {"masters"}))
+    assert body.count(b"\n") >= 3 and b" ip-10-0-17-148 " in body
+    assert not any(f.node is None for f in idx._scans)
+    assert [f.service for f in idx.for_node(NOTREADY, {"workers"})] == ["kubelet"]

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import html
+import threading
 import weakref
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
@@ -55,40 +56,44 @@ def match(path: str) -> tuple[str, str] | None:
 
 
 class NodeLogIndex:
-    """The node log files of one store and what one scan of each found (hosts, bad gzip)."""
+    """The node log files of one store. Gzip files are read through once (a truncated one is
+    reported and left out); a plain role file is scanned for its hosts only when a node's role
+    labels cannot say whether it holds that node's lines, so a tail reads only the end."""
 
     def __init__(self, roots: Iterable, collection_time: datetime | None):
         self.collection_time = collection_time
-        self.scans: dict[NodeLogFile, src.ScanResult] = {}
         self.files = src.discover(roots)
-        for f in self.files:
-            # per-node plain files need no pass; role files (hosts) and gzip (truncation) do
-            if f.node is None or f.compressed:
-                self.scans[f] = src.scan(f)
-        self.usable = [f for f in self.files if f not in self.scans or self.scans[f].error is None]
+        self._scans: dict[NodeLogFile, src.ScanResult] = {f: src.scan(f) for f in self.files if f.compressed}
+        self._lock = threading.Lock()
+        self.usable = [f for f in self.files if f not in self._scans or self._scans[f].error is None]
 
     def problems(self) -> list[tuple[str, str]]:
-        return [(f.relpath, r.error) for f, r in self.scans.items() if r.error]
+        return [(f.relpath, r.error) for f, r in self._scans.items() if r.error]
 
-    def names(self) -> set[str]:
-        """Nodes (or short hostnames) that have gathered logs."""
-        out = {f.node for f in self.usable if f.node}
-        for f in self.usable:
-            if f.node is None:
-                out.update(self.scans[f].hosts)
-        return out
+    def hosts(self, f: NodeLogFile) -> dict[str, int]:
+        """Entries per host of a role file (scanned once, in the calling worker thread)."""
+        with self._lock:
+            if f not in self._scans:
+                self._scans[f] = src.scan(f)
+            return self._scans[f].hosts
 
     def knows(self, node: str) -> bool:
-        return any(src.node_matches(node, n) for n in self.names())
+        """Whether any gathered file holds lines of ``node`` (may scan role files)."""
+        if any(f.node is not None and src.node_matches(node, f.node) for f in self.usable):
+            return True
+        return any(src.node_matches(node, h) for f in self.usable if f.node is None for h in self.hosts(f))
 
-    def for_node(self, node: str) -> list[NodeLogFile]:
-        """Usable files with lines of ``node``; one file per service (host_service_logs first)."""
+    def for_node(self, node: str, roles: set[str] | None = None) -> list[NodeLogFile]:
+        """Usable files with lines of ``node``, one per service (host_service_logs first). Role
+        files are picked by the node's role dirs when known, else by a scan of their hosts."""
         out: dict[str, NodeLogFile] = {}
         for f in self.usable:
             if f.node is not None:
                 has = src.node_matches(node, f.node)
+            elif roles is not None:
+                has = f.role in roles
             else:
-                has = any(src.node_matches(node, h) for h in self.scans[f].hosts)
+                has = any(src.node_matches(node, h) for h in self.hosts(f))
             if has and f.service not in out:
                 out[f.service] = f
         return sorted(out.values(), key=lambda f: f.service)
@@ -177,9 +182,10 @@ def format_entry(e: Entry, output: str, ref: datetime | None) -> bytes:
     return orjson.dumps(doc) + b"\n"
 
 
-def journal_chunks(idx: NodeLogIndex, node: str, nlq: q.NodeLogQuery) -> Iterator[bytes]:
+def journal_chunks(idx: NodeLogIndex, node: str, nlq: q.NodeLogQuery,
+                   roles: set[str] | None = None) -> Iterator[bytes]:
     """The body of a journal query for ``node``, in chunks of about 64 KiB."""
-    have = idx.for_node(node)
+    have = idx.for_node(node, roles)
     if not have:
         yield f"-- No entries: this must-gather holds no service logs for node {node} --\n".encode()
         return
@@ -263,19 +269,24 @@ async def _stream(request: web.Request, chunks: Iterator[bytes]) -> web.StreamRe
     return resp
 
 
-def _node_objects(store: ClusterStore) -> set[str]:
+def _node_labels(store: ClusterStore, node: str) -> dict | None:
+    """The labels of the Node object, {} when it has none, None when there is no such object."""
     t = store.tables.get(("", "nodes"))
-    return {name for (_ns, name) in t.objects} if t is not None else set()
+    e = t.objects.get(("", node)) if t is not None else None
+    return None if e is None else (e.labels or {})
 
 
 async def handle(request: web.Request, cluster: Cluster, node: str, rest: str) -> web.StreamResponse:
     """Answer ``/api/v1/nodes/<node>/proxy/<rest>`` (only ``logs`` is served)."""
     store = await cluster.wait()
     idx = await index_for(store)
-    if node not in _node_objects(store) and not idx.knows(node):
+    loop = asyncio.get_running_loop()
+    labels = _node_labels(store, node)
+    if labels is None and not await loop.run_in_executor(None, idx.knows, node):
         raise not_found("nodes", "", node)  # the apiserver looks the node up before proxying
     if rest != "logs" and not rest.startswith("logs/"):
         raise path_not_found()  # other kubelet endpoints (stats, metrics, pods) were not gathered
+    roles = src.role_dirs(labels)
     sub = rest[len("logs/"):] if rest.startswith("logs/") else ""
     query = {k: request.query.getall(k) for k in request.query}
     if sub in ("journal", "journal/"):
@@ -283,11 +294,11 @@ async def handle(request: web.Request, cluster: Cluster, node: str, rest: str) -
         if errs:
             return _text(400, q.aggregate(errs))
         assert nlq is not None
-        return await _stream(request, journal_chunks(idx, node, nlq))
+        return await _stream(request, journal_chunks(idx, node, nlq, roles))
     nlq, errs = q.parse_upstream(query)
     if errs:
         return _text(400, q.aggregate(errs))
-    files = idx.for_node(node)
+    files = await loop.run_in_executor(None, idx.for_node, node, roles)
     if nlq is not None:
         if sub not in ("", "/"):
             return _text(406, "path not allowed in query mode")
@@ -298,7 +309,7 @@ async def handle(request: web.Request, cluster: Cluster, node: str, rest: str) -
         if errs:
             return _text(406, q.aggregate(errs))
         if nlq.services:
-            return await _stream(request, journal_chunks(idx, node, nlq))
+            return await _stream(request, journal_chunks(idx, node, nlq, roles))
         sub = nlq.files[0].lstrip("/\\")
     if sub in ("", "/"):
         return web.Response(body=listing(files), headers={"Content-Type": "text/html; charset=utf-8"})

@@ -45,7 +45,12 @@ MONTHS = {m.encode(): i for i, m in enumerate(
 # zero-padded by journald ("%b %d") and space-padded by classic syslog; both are accepted.
 _PREFIX = re.compile(rb"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? (\S+) ")
 _SERVICE_FILE = re.compile(r"(.+)_service\.log(\.gz)?")
-_ROLE_DIRS = ("masters", "workers")
+# gather_service_logs collects `--role=master` into masters/ and `--role=worker` into workers/;
+# `oc adm node-logs --role=R` selects the nodes with the label node-role.kubernetes.io/R.
+ROLE_DIR_LABELS = {
+    "masters": ("node-role.kubernetes.io/master", "node-role.kubernetes.io/control-plane"),
+    "workers": ("node-role.kubernetes.io/worker",),
+}
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ class NodeLogFile:
     service: str
     node: str | None  # None: a role file that interleaves the lines of several hosts
     compressed: bool
+    role: str | None = None  # the role dir (masters, workers) of a role file
 
     @property
     def name(self) -> str:
@@ -81,12 +87,12 @@ def discover(roots: Iterable[Path]) -> list[NodeLogFile]:
         root = Path(root)
         hsl = root / "host_service_logs"
         for d in _subdirs(hsl):
-            node = None if d.name in _ROLE_DIRS else d.name
+            role = d.name if d.name in ROLE_DIR_LABELS else None
             for f in _files(d):
                 m = _SERVICE_FILE.fullmatch(f.name)
                 if m:
-                    out.append(NodeLogFile(f, f"host_service_logs/{d.name}/{f.name}", m.group(1), node,
-                                           m.group(2) is not None))
+                    out.append(NodeLogFile(f, f"host_service_logs/{d.name}/{f.name}", m.group(1),
+                                           None if role else d.name, m.group(2) is not None, role))
         for d in _subdirs(root / "nodes"):
             prefix = f"{d.name}_logs_"
             for f in _files(d):
@@ -113,6 +119,14 @@ def _files(d: Path) -> list[Path]:
             return sorted(Path(e.path) for e in it if e.is_file(follow_symlinks=False))
     except OSError:
         return []
+
+
+def role_dirs(labels: dict | None) -> set[str] | None:
+    """The role dirs whose files hold a node's lines, from its labels; None when it has no role
+    label (then only a scan of the files can tell)."""
+    labels = labels or {}
+    dirs = {d for d, keys in ROLE_DIR_LABELS.items() if any(k in labels for k in keys)}
+    return dirs or None
 
 
 def short_host(name: str) -> str:
