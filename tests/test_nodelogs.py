@@ -345,3 +345,41 @@ def test_role_labels_spare_the_scan():
     assert body.count(b"\n") >= 3 and b" ip-10-0-17-148 " in body
     assert not any(f.node is None for f in idx._scans)
     assert [f.service for f in idx.for_node(NOTREADY, {"workers"})] == ["kubelet"]
+
+
+def test_tail_reads_only_the_end(tmp_path, monkeypatch):
+    """tailLines on a plain 6 MB role file reads a few blocks from its end, not the file."""
+    path = tmp_path / "kubelet_service.log"
+    with open(path, "w") as fh:
+        for i in range(60000):
+            fh.write(f"Mar 20 07:{i // 1000 % 60:02d}:{i % 60:02d}.{i:06d} {'ab'[i % 2]} kubelet[1]: line {i} "
+                     + "x" * 60 + "\n")
+    read = []
+
+    class Counting:
+        def __init__(self, *a, **k):
+            self.f = open(*a, **k)  # noqa: SIM115
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.f.close()
+
+        def seek(self, *a):
+            return self.f.seek(*a)
+
+        def tell(self):
+            return self.f.tell()
+
+        def read(self, n=-1):
+            data = self.f.read(n)
+            read.append(len(data))
+            return data
+
+    monkeypatch.setattr(src, "open", Counting, raising=False)
+    f = src.NodeLogFile(path, "x", "kubelet", None, False, "masters")
+    got = src.tail_entries(f, src.host_filter("b"), 100)
+    numbers = [int(e.lines[0].split(b" line ")[1].split(b" ")[0]) for e in got]
+    assert numbers == list(range(59801, 60000, 2))  # host "b" has the odd lines
+    assert sum(read) <= 4 * src.BLOCK < path.stat().st_size // 10
