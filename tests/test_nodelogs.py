@@ -272,6 +272,8 @@ def test_oc_adm_node_logs_requests(fixture_server):
     assert status == 200 and body.startswith("<pre>\n")
     status, body, _ = fixture_server.get(f"/api/v1/nodes/{MASTER}/proxy/logs/journal?since=-1d&output=cat")
     assert status == 200 and body and not body.startswith("Mar ")
+    status, body, _ = fixture_server.get(f"/api/v1/nodes/{MASTER}/proxy/logs/journal?unit=crio.service&tail=2")
+    assert status == 200 and body.count("\n") == 2 and body.count(" crio[") == 2
     status, body, _ = fixture_server.get(f"/api/v1/nodes/{MASTER}/proxy/logs/journal?boot=-1")
     assert status == 200 and "No such boot ID" in body
     status, body, _ = fixture_server.get(f"/api/v1/nodes/{MASTER}/proxy/logs/journal?since=soon")

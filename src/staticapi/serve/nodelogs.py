@@ -27,7 +27,7 @@ import html
 import threading
 import weakref
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 
 import orjson
@@ -42,6 +42,7 @@ from .cluster import Cluster
 
 PROXY_PREFIX = "/api/v1/nodes/"
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MICRO = timedelta(microseconds=1)
 NO_ENTRIES = b"-- No entries --\n"
 
 
@@ -167,14 +168,14 @@ def format_entry(e: Entry, output: str, ref: datetime | None) -> bytes:
         stamp = t.strftime("%Y-%m-%dT%H:%M:%S").encode() + frac.encode() + b"+00:00"
         return b"\n".join([stamp + after_time, *e.lines[1:]]) + b"\n"
     if output == "short-unix":
-        us = int((t - _EPOCH).total_seconds() * 1_000_000)
+        us = (t - _EPOCH) // _MICRO
         stamp = f"{us // 1_000_000}.{us % 1_000_000:06d}".encode()
         return b"\n".join([stamp + after_time, *e.lines[1:]]) + b"\n"
     # json: the journal fields this line carries
     rest = first[p.message_at:]
     ident, _, _ = rest.partition(b": ")
     name, _, pid = ident.partition(b"[")
-    doc = {"__REALTIME_TIMESTAMP": str(int((t - _EPOCH).total_seconds() * 1_000_000)),
+    doc = {"__REALTIME_TIMESTAMP": str((t - _EPOCH) // _MICRO),
            "_HOSTNAME": p.host, "SYSLOG_IDENTIFIER": name.decode("utf-8", "replace"),
            "MESSAGE": e.message().decode("utf-8", "replace")}
     if pid.endswith(b"]"):
@@ -190,8 +191,10 @@ def journal_chunks(idx: NodeLogIndex, node: str, nlq: q.NodeLogQuery,
         yield f"-- No entries: this must-gather holds no service logs for node {node} --\n".encode()
         return
     if nlq.services:
-        files = [f for f in have if f.service in nlq.services]
-        missing = [s for s in nlq.services if s not in {f.service for f in files}]
+        # journalctl -u takes "kubelet" and "kubelet.service" alike
+        wanted = [s.removesuffix(".service") for s in nlq.services]
+        files = [f for f in have if f.service in wanted]
+        missing = [s for s in wanted if s not in {f.service for f in files}]
         if not files:
             gathered = ", ".join(f.service for f in have)
             yield (f"-- No entries: this must-gather holds no {', '.join(missing)} log for node {node} "
