@@ -46,6 +46,7 @@ import argparse
 import base64
 import functools
 import gzip
+import heapq
 import json
 import random
 import re
@@ -2392,6 +2393,7 @@ def generate(out: Path, *, namespaces: int = 6, pods_per_ns: int = 5, events_per
     w.write("event-filter.html", html)
     w.write(f"{img}/event-filter.html", html)
 
+    host_service_logs(w, img, nodes, seed, broken=broken_files)
     if layout_variants:
         _second_image_dir(w, ids, b, log_lines, seed)
     if broken_files:
@@ -2442,6 +2444,153 @@ def _second_image_dir(w: Writer, ids: Ids, b: NamespaceBuilder, log_lines: int, 
           "rules": [{"apiGroups": [""], "resources": ["services", "endpoints", "pods"], "verbs": ["get", "list", "watch"]}]}
     w.write(f"{img}/cluster-scoped-resources/rbac.authorization.k8s.io/clusterroles/{md['name']}.yaml", dump(cr))
     w.kind("ClusterRole")
+
+
+# ---------------------------------------------------------------------------
+# node service logs (host_service_logs/ and node-gather nodes/)
+# ---------------------------------------------------------------------------
+
+# Relative to the first image dir: node log files the server must skip and report.
+BAD_NODE_LOG_RELPATHS = ("nodes/ip-10-0-23-89.us-east-2.compute.internal/"
+                         "ip-10-0-23-89.us-east-2.compute.internal_logs_crio.gz",)
+_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+_KUBELET_JOURNAL = [
+    ('kubelet.go:2456', '"SyncLoop (probe)" probe="readiness" status="ready" pod="{ns}/{pod}"'),
+    ('kubelet.go:2470', '"SyncLoop UPDATE" source="api" pods=["{ns}/{pod}"]'),
+    ('prober.go:107', '"Probe failed" probeType="Readiness" pod="{ns}/{pod}" podUID="{uid}" '
+                      'containerName="{c}" probeResult="failure" output="Get \\"https://10.128.0.{ip}:8443/healthz\\": '
+                      'dial tcp 10.128.0.{ip}:8443: connect: connection refused"'),
+    ('kuberuntime_manager.go:1056', '"Creating container in pod" containerType="container" container="&Container{{Name:{c},}}" '
+                                    'pod="{ns}/{pod}"'),
+    ('reconciler_common.go:218', '"operationExecutor.MountVolume started for volume \\"kube-api-access-{rnd}\\" '
+                                 '(UniqueName: \\"kubernetes.io/projected/{uid}-kube-api-access-{rnd}\\") pod \\"{pod}\\" '
+                                 '(UID: \\"{uid}\\") " pod="{ns}/{pod}"'),
+    ('log.go:25', '"Finished parsing log file" path="/var/log/pods/{ns}_{pod}_{uid}/{c}/0.log"'),
+    ('pod_workers.go:1301', '"Error syncing pod, skipping" err="failed to \\"StartContainer\\" for \\"{c}\\" with '
+                            'CrashLoopBackOff: \\"back-off 5m0s restarting failed container={c} pod={pod}_{ns}({uid})\\"" '
+                            'pod="{ns}/{pod}" podUID="{uid}"'),
+    ('kubelet_node_status.go:682', '"Recording event message for node" node="{node}" event="NodeHasSufficientMemory"'),
+]
+_CRIO_JOURNAL = [
+    'level=info msg="Checking image status: quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:{hex}" '
+    'id={id} name=/runtime.v1.ImageService/ImageStatus',
+    'level=info msg="Image status: &ImageStatusResponse{{Image:&Image{{Id:{hex}...}}}}" id={id} '
+    'name=/runtime.v1.ImageService/ImageStatus',
+    'level=info msg="Created container {cid}: {ns}/{pod}/{c}" id={id} name=/runtime.v1.RuntimeService/CreateContainer',
+    'level=info msg="Started container" PID={pid} containerID={cid} description={ns}/{pod}/{c} id={id} '
+    'name=/runtime.v1.RuntimeService/StartContainer sandboxID={hex12}',
+    'level=info msg="Stopping container: {cid} (timeout: 30s)" id={id} name=/runtime.v1.RuntimeService/StopContainer',
+    'level=warning msg="Found defunct process with PID {pid} (haproxy)"',
+]
+_NM_JOURNAL = [
+    '<info>  [{epoch}] device (br-ex): carrier: link connected',
+    '<info>  [{epoch}] dhcp4 (br-ex): state changed new lease, address={ip}',
+    '<info>  [{epoch}] device (genev_sys_6081): state change: unavailable -> disconnected (reason \'none\', '
+    'sys-iface-state: \'external\')',
+    '<info>  [{epoch}] manager: (ovn-k8s-mp0): new Generic device (/org/freedesktop/NetworkManager/Devices/{n})',
+    '<warn>  [{epoch}] dhcp4 (br-ex): request timed out',
+]
+
+
+def journal_prefix(t: datetime, host: str) -> str:
+    """journalctl --utc -o short-precise: ``Mar 20 07:31:02.123456 host``."""
+    return f"{_MONTH_ABBR[t.month - 1]} {t.day:02d} {t:%H:%M:%S}.{t.microsecond:06d} {host}"
+
+
+def _journal_entries(rng: random.Random, service: str, node: Node, start: datetime, end: datetime,
+                     n: int, pods: list) -> list:
+    """(time, text) entries of one service on one node, in time order; text may span lines."""
+    host = node.name.split(".")[0]
+    pid = {"kubelet": 2391, "crio": 2298, "NetworkManager": 1180}[service] + rng.randint(0, 90)
+    span = (end - start).total_seconds()
+    times = sorted(start + timedelta(seconds=rng.random() * span) for _ in range(n))
+    out = []
+    for i, t in enumerate(times):
+        ns, pod, c = rng.choice(pods)
+        uid = f"{rng.getrandbits(32):08x}-{rng.getrandbits(16):04x}-4{rng.getrandbits(12):03x}-" \
+              f"a{rng.getrandbits(12):03x}-{rng.getrandbits(48):012x}"
+        pre = journal_prefix(t, host)
+        if service == "kubelet":
+            src, msg = rng.choice(_KUBELET_JOURNAL)
+            msg = msg.format(ns=ns, pod=pod, c=c, uid=uid, ip=rng.randint(2, 250), rnd=f"{rng.getrandbits(20):05x}",
+                             node=node.name)
+            level = "E" if "Error" in msg or "failed" in msg else "I"
+            k = t - timedelta(microseconds=rng.randint(20, 90))
+            text = f"{pre} kubenswrapper[{pid}]: {level}{t:%m%d} {k:%H:%M:%S}.{k.microsecond:06d} {pid:7d} {src}] {msg}"
+            if i == n // 2:  # a multi-line entry: journalctl indents the continuation lines
+                text = (f"{pre} kubenswrapper[{pid}]: E{t:%m%d} {k:%H:%M:%S}.{k.microsecond:06d} {pid:7d} "
+                        f"runtime.go:79] Observed a panic: \"invalid memory address or nil pointer dereference\"\n"
+                        + " " * (len(pre) + len(f" kubenswrapper[{pid}]: ")) + "goroutine 412 [running]:\n"
+                        + " " * (len(pre) + len(f" kubenswrapper[{pid}]: "))
+                        + "k8s.io/apimachinery/pkg/util/runtime.logPanic({0x3a5c8e0, 0x6b7d130})")
+        elif service == "crio":
+            msg = rng.choice(_CRIO_JOURNAL).format(
+                hex=f"{rng.getrandbits(64):016x}{rng.getrandbits(64):016x}", id=uid, cid=f"{rng.getrandbits(64):016x}",
+                ns=ns, pod=pod, c=c, pid=rng.randint(3000, 90000), hex12=f"{rng.getrandbits(48):012x}")
+            text = f'{pre} crio[{pid}]: time="{t:%Y-%m-%d %H:%M:%S}.{t.microsecond:06d}{rng.randint(100, 999)}Z" {msg}'
+        else:
+            msg = rng.choice(_NM_JOURNAL).format(epoch=f"{t.timestamp():.4f}", ip=node.ip, n=rng.randint(4, 40))
+            text = f"{pre} NetworkManager[{pid}]: {msg}"
+        out.append((t, text))
+    if service == "kubelet":  # the upgrade restarted every kubelet
+        stop = UPGRADE_START + timedelta(minutes=30 + 9 * int(node.ip.split(".")[2]) % 40, microseconds=rng.randint(0, 999999))
+        out += [(stop, f"{journal_prefix(stop, host)} systemd[1]: Stopping Kubernetes Kubelet..."),
+                (stop + timedelta(seconds=2), f"{journal_prefix(stop + timedelta(seconds=2), host)} systemd[1]: "
+                 "kubelet.service: Deactivated successfully."),
+                (stop + timedelta(seconds=9), f"{journal_prefix(stop + timedelta(seconds=9), host)} systemd[1]: "
+                 "Started Kubernetes Kubelet.")]
+        out.sort(key=lambda e: e[0])
+    return out
+
+
+def _oc_unified(per_host: list) -> str:
+    """``oc adm node-logs --role=master -u svc`` output: each node's journal (in time order)
+    interleaved by always taking the lexically smallest next line (oc's NewMergeReader)."""
+    streams = [[ln for _, text in entries for ln in text.split("\n")] for entries in per_host]
+    # heapq.merge keyed by the line is that algorithm for inputs that are each in order
+    return "".join(ln + "\n" for ln in heapq.merge(*streams))
+
+
+def host_service_logs(w: Writer, img: str, nodes: list, seed: int, *, broken: bool) -> None:
+    """``host_service_logs/masters/{kubelet,crio,NetworkManager}_service.log`` as
+    openshift/must-gather ``gather_service_logs`` writes them (all masters in one file), plus
+    node-gather ``nodes/<node>/<node>_logs_<svc>.gz`` for the workers (one gzip, and with
+    ``broken`` one truncated gzip, BAD_NODE_LOG_RELPATHS)."""
+    rng = random.Random(seed ^ 0x4E4F4445)
+    pods = [("openshift-etcd", "etcd-{node}", "etcd"), ("openshift-kube-apiserver", "kube-apiserver-{node}", "kube-apiserver"),
+            ("openshift-monitoring", "prometheus-k8s-0", "prometheus"), ("demo-apps", "worker-7d9f8b6c5-x2x4q", "worker"),
+            ("openshift-ingress", "router-default-6b8c9d7f5-9qk2w", "router")]
+    since = COLLECTED - timedelta(days=2, hours=23)  # --since=-7d: everything since the install
+    masters = [n for n in nodes if n.role == "master"]
+    for service, count in (("kubelet", 28), ("crio", 16), ("NetworkManager", 8)):
+        per_host = []
+        for n in masters:
+            mine = [(ns, p.format(node=n.name), c) for ns, p, c in pods]
+            per_host.append(_journal_entries(rng, service, n, since, COLLECTED - timedelta(seconds=40), count, mine))
+        w.write(f"{img}/host_service_logs/masters/{service}_service.log", _oc_unified(per_host))
+    workers = [n for n in nodes if n.role == "worker"]
+    for n in workers:
+        end = COLLECTED - timedelta(minutes=47) if not n.ready else COLLECTED - timedelta(seconds=30)
+        mine = [(ns, p.format(node=n.name), c) for ns, p, c in pods[2:]]
+        entries = _journal_entries(rng, "kubelet", n, since, end, 20, mine)
+        if not n.ready:
+            host = n.name.split(".")[0]
+            t = end - timedelta(seconds=5)
+            entries.append((t, f"{journal_prefix(t, host)} kubenswrapper[2402]: E{t:%m%d} {t:%H:%M:%S}.{t.microsecond:06d}"
+                               "    2402 kubelet.go:2391] \"Skipping pod synchronization\" err=\"PLEG is not healthy: "
+                               "pleg was last seen active 3m12.400913829s ago; threshold is 3m0s\""))
+        text = "".join(text + "\n" for _, text in entries).encode()
+        w.write(f"{img}/nodes/{n.name}/{n.name}_logs_kubelet.gz", gzip.compress(text, mtime=0))
+    if broken:
+        n = next(n for n in workers if n.cordoned)
+        entries = _journal_entries(rng, "crio", n, since, COLLECTED, 12, [(ns, p, c) for ns, p, c in pods[2:]])
+        # stored (level 0) deflate blocks: the same bytes with any zlib build, so the fixture test
+        # can compare this file byte for byte although it cannot be decompressed
+        data = gzip.compress("".join(text + "\n" for _, text in entries).encode(), compresslevel=0, mtime=0)
+        rel = f"nodes/{n.name}/{n.name}_logs_crio.gz"
+        assert rel in BAD_NODE_LOG_RELPATHS
+        w.write(f"{img}/{rel}", data[: len(data) * 2 // 3])  # cut mid-stream: a truncated gzip
 
 
 def _broken(w: Writer, img: str, rng: random.Random) -> None:

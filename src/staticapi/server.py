@@ -18,7 +18,7 @@ from aiohttp import web
 
 from .insight.context import ClusterInsight, Insights
 from .kube.status import StatusError, method_not_allowed, path_not_found, status_body, unauthorized
-from .serve import api, openapi, reviews
+from .serve import api, nodelogs, openapi, openapiv2, reviews
 from .serve import metrics as metricsmod
 from .serve.cluster import Cluster
 from .web import timeline as webui
@@ -123,11 +123,15 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
         if request.method == "POST" and ap is not None and reviews.is_review(ap):
             return await reviews.handle(request, cluster, ap)
         raise method_not_allowed()
+    if (node_proxy := nodelogs.match(path)) is not None:
+        return await nodelogs.handle(request, cluster, *node_proxy)
     if path in ("/version", "/version/"):
         store = await cluster.wait()
         return api.json_response(store.version_info)
     if path.startswith("/openapi/v3"):
         return await serve_openapi(request, cluster, path)
+    if path in ("/openapi/v2", "/openapi/v2/"):
+        return await openapiv2.handle(request, cluster)
     if ap is None:
         raise path_not_found()
     if ap.kind == "object":
@@ -153,6 +157,7 @@ async def skipped_page(cluster: Cluster) -> web.Response:
     store = await cluster.wait()
     items = [{"path": p.path, "reason": p.reason, "stage": "unpack"} for p in cluster.extra_problems]
     items += [{"path": p.path, "reason": p.reason, "stage": "index"} for p in store.problems]
+    items += [{"path": p, "reason": r, "stage": "nodelogs"} for p, r in (await nodelogs.index_for(store)).problems()]
     return api.json_response({"kind": "SkippedList", "apiVersion": "staticapi/v1", "items": items})
 
 
