@@ -494,7 +494,7 @@ def apply_files(store: ClusterStore, results: list[FileResult], removed: set[str
     if store.tracking_loader is not None:
         store.tracking_loader(store)
         store.tracking_loader = None
-    touched = {r.rel for r in results} | set(removed)
+    touched = {r.rel for r in results} | _with_descendants(store, removed)
     affected: set = set()
     for rel in touched:
         for key in store.file_keys.pop(rel, []):
@@ -560,6 +560,23 @@ def apply_files(store: ClusterStore, results: list[FileResult], removed: set[str
     if changes:
         store.generation += 1
     return changes
+
+
+def _with_descendants(store: ClusterStore, removed: set[str]) -> set[str]:
+    """Removed paths plus every known file below them: a directory moved out of the tree is reported
+    (by inotify) as one path, not as the files it held."""
+    dirs = [r for r in removed if r not in store.file_keys]
+    if not dirs:
+        return set(removed)
+    known = sorted(set(store.file_keys) | {p.path for p in store.problems})
+    out = set(removed)
+    for d in dirs:
+        prefix = d.rstrip("/") + "/"
+        i = bisect.bisect_left(known, prefix)
+        while i < len(known) and known[i].startswith(prefix):
+            out.add(known[i])
+            i += 1
+    return out
 
 
 def _same_but_rv(a: bytes, b: bytes) -> bool:
