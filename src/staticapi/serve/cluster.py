@@ -324,6 +324,9 @@ class Cluster:
             self.store = await asyncio.to_thread(load_store, self.name, self.directory, progress,
                                                  self.live_reload, self.cache_dir)
             self.store.wall_clock = self.wall_clock
+            # at every start (a warm one from the store image too); the cli prints their number
+            for p in self.store.problems:
+                log.debug("%s: skipped %s: %s", self.name, p.path, p.reason)
             # history starts at the indexed state: older resourceVersions are 410 Expired
             # (cacher watch_cache.go getAllEventsSinceLocked)
             self.hub.oldest_rv = self.store.rv
@@ -412,7 +415,7 @@ def resolve_sources(sources: list[str], cache_dir: Path | None,
     for src in sources:
         m = archive.materialize(src, cache, progress=progress)
         for p in m.problems:
-            log.warning("%s: refused %s: %s", src, p.path, p.reason)
+            log.debug("%s: refused %s: %s", src, p.path, p.reason)  # counted in the start summary (cli)
         if m.truncated:
             log.warning("%s: archive is truncated; serving what could be read", src)
         mats.append(m)

@@ -263,8 +263,6 @@ def build_store(
         if res.newest > newest:
             newest = res.newest
     store.bytes_read = layout.total_bytes
-    for p in store.problems:
-        log.warning("skipped %s: %s", p.path, p.reason)
 
     seen: set[tuple] = set()
     for rec in records:
