@@ -73,6 +73,7 @@ def load_store(name: str, directory: Path, progress: Callable[[int, int], None] 
                  "%d skipped; %s", name, store.count(), store.files_read,
                  store.bytes_read / 1e6, store.files_read, dt, len(store.problems), how)
         store.index_seconds = dt  # type: ignore[attr-defined]
+        _log_collection_time(name, store)
         return store
     store = build(name, lay, progress=progress, track=track, cache_dir=cache_dir, img=img,
                   crd_helpers=(bundled, crd_record))
@@ -80,7 +81,17 @@ def load_store(name: str, directory: Path, progress: Callable[[int, int], None] 
     if pending.twins and pending.twin_bytes <= TWIN_SYNC_BYTES:
         verify_twins(store)  # small archives: before ready, so conflicts are in the log at once
     store.index_seconds = time.monotonic() - t0  # type: ignore[attr-defined]
+    _log_collection_time(name, store)
     return store
+
+
+def _log_collection_time(name: str, store: ClusterStore) -> None:
+    """Ages are measured from the collection time: say at every start where it came from."""
+    if store.collection_time is None:
+        log.info("%s: collection time: %s", name, store.collection_source or "none found: ages from the wall clock")
+    else:
+        log.info("%s: collection time %s, %s", name, store.collection_time.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                 store.collection_source or "from the store image")
 
 
 def build(name: str, lay: layoutmod.Layout, *, progress: Callable[[int, int], None] | None = None,
