@@ -28,10 +28,16 @@ log = logging.getLogger("staticapi")
 
 
 def bundled_fixture() -> Path:
+    """The demo must-gather served with no SOURCE: package data in an installed package (setup.py
+    copies fixtures/must-gather into the wheel), the repo's fixtures/ in an editable install."""
     env = os.environ.get("STATICAPI_FIXTURE")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "fixtures" / "must-gather"
+    here = Path(__file__).resolve().parent
+    packaged = here / "data" / "demo" / "must-gather"
+    if packaged.is_dir():
+        return packaged
+    return here.parents[1] / "fixtures" / "must-gather"
 
 
 def parser() -> argparse.ArgumentParser:
