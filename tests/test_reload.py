@@ -92,6 +92,11 @@ def test_directory_moved_in_and_out(kubectl_bin, tmp_path):
         _next(events, ("ADDED", "new-pod"))
         assert srv.kubectl("get", "pod", "new-pod", "-n", "demo", "-o", "name").stdout == "pod/new-pod\n"
         assert srv.kubectl("logs", "new-pod", "-n", "demo").stdout == "moved in\n"
+        # the moved-in directory is watched from then on: an edit inside it is seen
+        f = pods / "new-pod" / "new-pod.yaml"
+        f.write_text(f.read_text().replace("node-1", "node-2"))
+        assert kl.wait_for(lambda line: line.split()[:2] == ["MODIFIED", "new-pod"], 15), kl.seen
+        _next(events, ("MODIFIED", "new-pod"))
 
         # a directory from outside the tree moved in (a namespace delivered whole)
         outside = tmp_path / "outside" / "other"
