@@ -35,6 +35,9 @@ def test_first_run_reports_skipped_files_in_one_line(tmp_path):
             ready = _wait_line(srv, "ready: ")
             _, body, _ = srv.get("/staticapi/v1/skipped")
             paths = [i["path"] for i in body["items"]]
+            # the URL in the line answers the same list
+            url = ready.split("reasons: ", 1)[1].split(",", 1)[0]
+            assert url.startswith(srv.url) and srv.get(url[len(srv.url):])[1] == body, url
             time.sleep(0.3)  # anything logged right after the ready line
         finally:
             srv.stop()
@@ -43,9 +46,6 @@ def test_first_run_reports_skipped_files_in_one_line(tmp_path):
         n = len(paths)
         assert f", {n} skipped files (not served; reasons: {srv.url}/clusters/" in ready, (run, ready)
         assert ready.rstrip().endswith("/staticapi/v1/skipped, or run with -v)"), ready
-        # the reasons are where the line says
-        url = ready.split("reasons: ", 1)[1].split(",", 1)[0]
-        assert url.endswith("/staticapi/v1/skipped")
         assert [ln for ln in out.splitlines() if "skipped" in ln.lower() and not ln.startswith("INFO ")] \
             == [ready.rstrip().replace(str(tmp_path), "TMP")], run
         assert "WARNING" not in out, (run, out)
