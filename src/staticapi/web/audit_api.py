@@ -5,7 +5,7 @@ Why this module exists: "who changed this object and when" had no tool but grep 
 files. This serves what :mod:`staticapi.insight.audit` indexes:
 
 * ``GET {prefix}/staticapi/v1/audit`` -> the matching audit events as JSON lines
-  (``application/x-ndjson``), in time order across all files, streamed. Query: verb, user, stage
+  (``application/x-ndjson``; ``text/plain`` for a browser), in time order across all files, streamed. Query: verb, user, stage
   (comma-separated), resource (``pods``, ``pods/log``, ``deployments.apps``), group, namespace,
   name, from/to (RFC3339), code (``404``, ``4xx``, ``failed``), limit. Bad values -> 400 Status.
 * ``GET {prefix}/staticapi/v1/audit/history?resource=&group=&namespace=&name=`` -> the object's
@@ -67,7 +67,9 @@ def setup_routes(app: web.Application, get_insight: Callable[[web.Request], Clus
         except ValueError as e:
             raise bad_request(str(e)) from None
         idx = await audit.load(ci)
-        resp = web.StreamResponse(headers={"Content-Type": "application/x-ndjson; charset=utf-8",
+        # a browser (the page's form) gets the same lines as text/plain, shown instead of downloaded
+        ctype = "text/plain" if "text/html" in request.headers.get("Accept", "") else "application/x-ndjson"
+        resp = web.StreamResponse(headers={"Content-Type": f"{ctype}; charset=utf-8",
                                            "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
         await resp.prepare(request)
         it = audit.stream(idx, aq)
