@@ -254,3 +254,20 @@ async def test_fixture_endpoints(aiohttp_client, tmp_path):
     assert iv["items"] and {i["source"] for i in iv["items"]} == {"Audit"}
     assert any(i["message"]["reason"] == "delete" and i["locator"]["keys"]["resource"] == "pods"
                for i in iv["items"])
+
+
+def test_time_window_follows_request_received(tmp_path):
+    """Files are in completion order; a long watch received inside the window but completed after
+    it is still found, and reading stops an hour (MAX_REQUEST_SECONDS) past the window."""
+    root = tmp_path / "r"
+    d = root / "audit_logs" / "kube-apiserver"
+    d.mkdir(parents=True)
+    a = ev("2025-03-20T06:00:00.000000Z", "get", "u", "pods", "n", "a")
+    w = dict(ev("2025-03-20T06:01:00.000000Z", "watch", "u", "pods", "n"), stageTimestamp="2025-03-20T06:40:00.000000Z")
+    b = ev("2025-03-20T08:00:00.000000Z", "get", "u", "pods", "n", "b")
+    late = ev("2025-03-20T06:01:30.000000Z", "get", "u", "pods", "n", "never-read")  # after the stop: not read
+    (d / "m-audit.log").write_bytes(lines([a, w, b, late]))
+    view = View(root, tmp_path)
+    got = q(view, **{"from": "2025-03-20T06:00:30Z", "to": "2025-03-20T06:02:00Z"})
+    assert [e["verb"] for e in got] == ["watch"]
+    assert len(q(view)) == 4

@@ -132,3 +132,18 @@ async def test_fixture(aiohttp_client, tmp_path):
     page = await r.text()
     assert r.status == 200 and "script-src 'self'" in r.headers["Content-Security-Policy"]
     assert "unixs://10.0.91.37:0" in page and "n/a (artefact)" in page and "unhealthy" in page
+
+
+def test_quota_from_operator_config(tmp_path):
+    view = tree(tmp_path, endpoint_status=[status(0, db=7 << 30, in_use=7 << 30)])
+    # no etcd operator config (this View has no objects): OpenShift's default 8 GiB, 7 GiB is 88% of it
+    assert [(f.rule, f.severity) for f in etcd.findings(view)] == [("etcd-db-near-quota", "warning")]
+
+    class WithConfig(View):
+        def objects(self, group, resource):
+            assert (group, resource) == ("operator.openshift.io", "etcds")
+            return [{"metadata": {"name": "cluster"}, "spec": {"backendQuotaGiB": 16}}]
+
+    view16 = WithConfig(view.must_gather_roots[0], view.roots[0])
+    assert etcd.quota_bytes(view16) == 16 << 30
+    assert [(f.rule, f.severity) for f in etcd.findings(view16)] == []  # 7 of 16 GiB is fine

@@ -27,7 +27,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -483,9 +483,42 @@ def _file_matches(af: AuditFile, aq: AuditQuery) -> bool:
     return True
 
 
+_RECEIVED = b'"requestReceivedTimestamp":"'
+_STAGE = b'"stageTimestamp":"'
+# kube-apiserver writes an event when its request completes, so a file is in stageTimestamp order,
+# and a request (a watch: up to --min-request-timeout 1800 s, doubled by its jitter) was received
+# at most this long before it completed. Once stageTimestamp passes `to` by this much, the rest of
+# a file cannot match.
+MAX_REQUEST_SECONDS = 3600
+
+
+def _field_time(line: bytes, key: bytes) -> str:
+    """A timestamp field read straight from the raw line (Go's JSON has no spaces), normalised;
+    "" when absent (the caller then decodes the line)."""
+    i = line.find(key)
+    if i < 0:
+        return ""
+    i += len(key)
+    j = line.find(b'"', i, i + 40)
+    return norm_time(line[i:j].decode("ascii", "replace")) if j > 0 else ""
+
+
+def _shift(ts: str, seconds: int) -> str:
+    dt = parse_time(ts)
+    return (dt + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.%fZ") if dt else ""
+
+
 def _file_stream(af: AuditFile, aq: AuditQuery, needles: list[bytes]) -> Iterator[tuple[str, int, bytes]]:
-    seq = 0
-    for line in _raw_lines(af):
+    """(stageTimestamp, line number, line) of the file's matching events, in file order."""
+    stop_after = _shift(aq.until, MAX_REQUEST_SECONDS) if aq.until else ""
+    for seq, line in enumerate(_raw_lines(af)):
+        if aq.since or aq.until:
+            stage = _field_time(line, _STAGE)
+            if stop_after and stage and stage > stop_after:
+                break
+            received = _field_time(line, _RECEIVED)
+            if received and ((aq.since and received < aq.since) or (aq.until and received > aq.until)):
+                continue
         if needles and not all(n in line for n in needles):
             continue
         try:
@@ -494,8 +527,7 @@ def _file_stream(af: AuditFile, aq: AuditQuery, needles: list[bytes]) -> Iterato
             continue
         if not isinstance(ev, dict) or not aq.matches(ev):
             continue
-        seq += 1
-        yield norm_time(ev.get("requestReceivedTimestamp") or ev.get("stageTimestamp")), seq, line
+        yield norm_time(ev.get("stageTimestamp") or ev.get("requestReceivedTimestamp")), seq, line
 
 
 def _raw_lines(af: AuditFile) -> Iterator[bytes]:
@@ -511,8 +543,8 @@ def _raw_lines(af: AuditFile) -> Iterator[bytes]:
 
 
 def stream(idx: AuditIndex, aq: AuditQuery) -> Iterator[bytes]:
-    """The matching events' JSON lines (each ending in ``\\n``), in time order across every
-    file (a k-way merge of the per-file streams; each file is in time order)."""
+    """The matching events' JSON lines (each ending in ``\\n``) in the order the apiservers wrote
+    them: a k-way merge of the per-file streams by ``stageTimestamp`` (each file is in that order)."""
     needles = aq.needles()
     streams = [_file_stream(af, aq, needles) for af in idx.files if _file_matches(af, aq)]
     n = 0

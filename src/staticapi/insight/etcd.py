@@ -256,7 +256,21 @@ def gib(n: int | None) -> str:
     return f"{(n or 0) / (1 << 30):.2f} GiB"
 
 
-def findings_of(ed: EtcdData) -> list[Finding]:
+def quota_bytes(view: Any) -> int:
+    """The backend quota: ``etcds.operator.openshift.io/cluster`` ``spec.backendQuotaGiB`` when set
+    (OpenShift 4.16+, cluster-etcd-operator), else :data:`QUOTA_BYTES`."""
+    try:
+        for o in view.objects("operator.openshift.io", "etcds") or ():
+            if (o.get("metadata") or {}).get("name") == "cluster":
+                gib_ = (o.get("spec") or {}).get("backendQuotaGiB")
+                if isinstance(gib_, int) and not isinstance(gib_, bool) and 0 < gib_ <= 1024:
+                    return gib_ << 30
+    except (AttributeError, KeyError, LookupError, TypeError):
+        pass
+    return QUOTA_BYTES
+
+
+def findings_of(ed: EtcdData, quota: int = QUOTA_BYTES) -> list[Finding]:
     out: list[Finding] = []
     by_host = {m.host: m for m in ed.members if m.host}
     by_id = {m.id: m for m in ed.members}
@@ -290,12 +304,12 @@ def findings_of(ed: EtcdData) -> list[Finding]:
                                title=f"etcd endpoint {e.endpoint} ({name}) reports errors",
                                evidence=list(e.errors), key=f"etcd-endpoint-errors:{name}"))
         if e.db_size:
-            ratio = e.db_size / QUOTA_BYTES
+            ratio = e.db_size / quota
             if ratio >= QUOTA_WARN:
                 out.append(Finding(rule="etcd-db-near-quota", severity="critical" if ratio >= QUOTA_CRIT else "warning",
                                    object=_pod(m.name if m else ""),
                                    title=f"etcd database of {name} is {gib(e.db_size)}, {ratio:.0%} of the "
-                                         f"{gib(QUOTA_BYTES)} quota",
+                                         f"{gib(quota)} quota",
                                    evidence=[f"in use: {gib(e.db_in_use)}; at the quota etcd raises NOSPACE and "
                                              "refuses writes"], key=f"etcd-db-near-quota:{name}"))
             if e.db_in_use is not None and e.db_size >= FRAGMENTED_MIN_BYTES and e.db_in_use / e.db_size < FRAGMENTED_RATIO:
@@ -319,4 +333,4 @@ def findings_of(ed: EtcdData) -> list[Finding]:
 def findings(ci: Any) -> list[Finding]:
     """Triage findings from etcd_info (blocking the first time; ``await load(ci)`` first from a
     handler)."""
-    return findings_of(data_sync(ci))
+    return findings_of(data_sync(ci), quota_bytes(ci))

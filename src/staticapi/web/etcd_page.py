@@ -22,18 +22,22 @@ def setup_routes(app: web.Application, get_insight: Callable[[web.Request], Clus
     prefix = prefix.rstrip("/")
 
     async def api_handler(request: web.Request) -> web.Response:
-        ed = await etcd.load(get_insight(request))
+        ci = get_insight(request)
+        ed = await etcd.load(ci)
+        quota = etcd.quota_bytes(ci)
         return json_response({"kind": "EtcdInfo", "apiVersion": "staticapi/v1", "present": ed.present,
                               "clusterID": ed.cluster_id, "members": [asdict(m) for m in ed.members],
                               "endpoints": [asdict(e) for e in ed.endpoints], "alarms": ed.alarms, "notes": ed.notes,
-                              "findings": [f.to_dict() for f in etcd.findings_of(ed)], "files": ed.files,
+                              "quotaBytes": quota,
+                              "findings": [f.to_dict() for f in etcd.findings_of(ed, quota)], "files": ed.files,
                               "skipped": [{"path": p, "reason": r} for p, r in ed.problems]})
 
     async def page_handler(request: web.Request) -> web.Response:
         ci = get_insight(request)
         ed = await etcd.load(ci)
-        return render("etcd.html", **page_context(request, ci, "etcd"), ed=ed, findings=etcd.findings_of(ed),
-                      gib=etcd.gib, quota=etcd.QUOTA_BYTES)
+        quota = etcd.quota_bytes(ci)
+        return render("etcd.html", **page_context(request, ci, "etcd"), ed=ed, findings=etcd.findings_of(ed, quota),
+                      gib=etcd.gib, quota=quota, default_quota=quota == etcd.QUOTA_BYTES)
 
     app.router.add_get(f"{prefix}/staticapi/v1/etcd", api_handler)
     app.router.add_get(f"{prefix}/ui/etcd", page_handler)
