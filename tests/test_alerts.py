@@ -171,3 +171,20 @@ async def test_fixture(aiohttp_client, tmp_path):
     assert "KubeJobFailed" not in await (await client.get("/ui/alerts", params={"state": "firing"})).text()
     iv = await (await client.get("/staticapi/v1/intervals", params={"source": "Alert"})).json()
     assert {i["locator"]["keys"]["alert"] for i in iv["items"]} >= {"KubePodCrashLooping", "KubeNodeNotReady"}
+
+
+def test_hostile_answers_never_crash(tmp_path):
+    weird = {"status": "success", "data": {"groups": [
+        5, {"name": ["x"], "rules": 7}, {"name": "g", "rules": [
+            None, {"name": "R", "alerts": 3, "duration": "abc", "labels": [1]},
+            {"name": "A", "type": "alerting", "state": "firing", "alerts": [
+                {"labels": {"alertname": "A", "severity": {"x": 1}, "pod": 5}, "annotations": None,
+                 "state": "firing", "activeAt": 12345},
+                {"labels": "nope", "state": "pending"}, "str"]}]}]}}
+    view = make_tree(tmp_path, {"monitoring/alerts.json": weird})
+    ad = alerts.build(view)
+    # the alert without labels still belongs to its rule A
+    assert sorted((a.name, a.state) for a in ad.alerts) == [("A", "firing"), ("A", "pending")]
+    assert {r.name for r in ad.rules} == {"R", "A"} and len(alerts.findings(view)) == 2
+    items = alerts.intervals(view, END)  # unreadable activeAt: from the collection time
+    assert {(i["from"], i["to"]) for i in items} == {("2025-03-20T08:00:00Z", "2025-03-20T08:00:00Z")}

@@ -271,3 +271,25 @@ def test_time_window_follows_request_received(tmp_path):
     got = q(view, **{"from": "2025-03-20T06:00:30Z", "to": "2025-03-20T06:02:00Z"})
     assert [e["verb"] for e in got] == ["watch"]
     assert len(q(view)) == 4
+
+
+def test_hostile_events_never_crash(tmp_path):
+    root = tmp_path / "r"
+    d = root / "audit_logs" / "kube-apiserver"
+    d.mkdir(parents=True)
+    weird = [
+        {"verb": {"x": 1}, "user": "not-a-dict", "objectRef": ["list"], "responseStatus": {"code": "500"}},
+        {"verb": "delete", "objectRef": {"resource": 5, "name": None, "namespace": []}, "sourceIPs": [{"a": 1}],
+         "requestReceivedTimestamp": 12, "stageTimestamp": "not a time", "responseStatus": []},
+        {"verb": "patch", "stage": "ResponseComplete", "objectRef": {"resource": "pods", "name": "p\u202e<x>"},
+         "user": {"username": ["u"]}, "responseStatus": {"code": 503}, "requestReceivedTimestamp": "2025-13-45T99:99:99Z"},
+        [1, 2], "string", 7, None,
+    ]
+    (d / "m-audit.log").write_bytes(b"\n".join(orjson.dumps(w) for w in weird) + b"\n\x00\xff\xfe garbage\n")
+    (d / "z-audit.log.gz").write_bytes(b"\x1f\x8b\x08\x00 not really gzip")
+    view = View(root, tmp_path)
+    idx = audit.build_index(view)
+    assert idx.events == 3 and len(idx.problems) == 2  # 5 bad lines in one file, one unreadable gzip
+    assert audit.failures_of(idx)[0]["code"] == 503
+    assert audit.intervals(view, END) == []  # no usable time: no interval, no crash
+    assert len(q(view, code="5xx")) == 1 and q(view, **{"from": "2025-01-01T00:00:00Z"}) == []

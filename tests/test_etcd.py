@@ -147,3 +147,14 @@ def test_quota_from_operator_config(tmp_path):
     view16 = WithConfig(view.must_gather_roots[0], view.roots[0])
     assert etcd.quota_bytes(view16) == 16 << 30
     assert [(f.rule, f.severity) for f in etcd.findings(view16)] == []  # 7 of 16 GiB is fine
+
+
+def test_hostile_answers_never_crash(tmp_path):
+    view = tree(tmp_path, member_list={"header": [], "members": 5},
+                endpoint_health=[None, {"endpoint": ["x"], "health": "yes"}, {"endpoint": "https://h:2379", "took": 5}],
+                endpoint_status=[{"Endpoint": "https://h:2379", "Status": {"dbSize": "big", "leader": True,
+                                                                          "errors": "e"}}],
+                alarm_list={"alarms": 9})
+    ed = etcd.build(view)
+    assert ed.members == [] and ed.alarms == [] and len(ed.endpoints) == 2
+    assert isinstance(etcd.findings(view), list)

@@ -112,6 +112,10 @@ class AlertData:
     alerts: list[Alert] = field(default_factory=list)  # active (firing, pending), one per name + labels
 
 
+def _list(v: Any) -> list:
+    return v if isinstance(v, list) else []
+
+
 def _dict(v: Any) -> dict:
     return {str(k): v2 if isinstance(v2, str) else str(v2) for k, v2 in v.items()} if isinstance(v, dict) else {}
 
@@ -146,7 +150,7 @@ def parse_answer(doc: Any, file: str) -> tuple[list[Rule], list[Alert], str | No
             if not isinstance(g, dict):
                 continue
             gname = str(g.get("name") or "")
-            for r in g.get("rules") or ():
+            for r in _list(g.get("rules")):
                 if not isinstance(r, dict) or not r.get("name"):
                     continue
                 rtype = str(r.get("type") or ("alerting" if "alerts" in r or "state" in r else "recording"))
@@ -158,7 +162,7 @@ def parse_answer(doc: Any, file: str) -> tuple[list[Rule], list[Alert], str | No
                             query=str(r.get("query") or ""), duration=duration, labels=_dict(r.get("labels")),
                             annotations=_dict(r.get("annotations")), state=str(r.get("state") or ""),
                             health=str(r.get("health") or ""), last_error=str(r.get("lastError") or ""))
-                for a in r.get("alerts") or ():
+                for a in _list(r.get("alerts")):
                     al = _alert(a, file, rule.name)
                     if al is not None:
                         rule.alerts.append(al)

@@ -120,6 +120,10 @@ def _int(v: Any) -> int | None:
     return v if isinstance(v, int) and not isinstance(v, bool) else None
 
 
+def _list(v: Any) -> list:
+    return v if isinstance(v, list) else []
+
+
 def _strs(v: Any) -> list[str]:
     return [str(x) for x in v] if isinstance(v, list) else []
 
@@ -154,7 +158,7 @@ def parse(docs: dict[str, Any], problems: list | None = None) -> EtcdData:
     if isinstance(ml, dict):
         hdr = ml.get("header") if isinstance(ml.get("header"), dict) else {}
         ed.cluster_id = _id(hdr.get("cluster_id"))
-        for m in ml.get("members") or ():
+        for m in _list(ml.get("members")):
             if isinstance(m, dict):
                 ed.members.append(Member(id=_id(m.get("ID")), name=str(m.get("name") or ""),
                                          peer_urls=_strs(m.get("peerURLs")), client_urls=_strs(m.get("clientURLs")),
@@ -196,7 +200,7 @@ def parse(docs: dict[str, Any], problems: list | None = None) -> EtcdData:
     ed.endpoints = sorted(by_ep.values(), key=lambda e: (e.artefact, e.endpoint))
     al = docs.get("alarm_list")
     names = {m.id: m.name for m in ed.members}
-    for a in (al.get("alarms") or ()) if isinstance(al, dict) else ():
+    for a in _list(al.get("alarms")) if isinstance(al, dict) else ():
         if not isinstance(a, dict):
             continue
         kind = a.get("alarm")
