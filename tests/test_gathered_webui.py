@@ -62,6 +62,12 @@ def test_pages(fixture_server):
             assert page.locator("table.etcd-members tbody tr").count() == 3
             assert page.locator("tr.artefact").count() == 3
             assert "unhealthy" in page.locator("ul.findings").inner_text()
+            # the timeline has both sources and draws Watchdog (severity none) as info (the legend
+            # lists the colours in use)
+            page.goto(f"{base}/ui/intervals")
+            page.wait_for_function("document.getElementById('legend').innerText.includes('alert info')", timeout=15000)
+            sources = page.locator("#sources").inner_text()
+            assert "Audit" in sources and "Alert" in sources
             assert problems == []
         finally:
             browser.close()
