@@ -16,7 +16,7 @@ import orjson
 import pytest
 
 from staticapi import server
-from staticapi.insight import audit
+from staticapi.insight import audit, audit_query
 from staticapi.insight.context import open_sources
 from staticapi.web.render import render
 
@@ -136,7 +136,7 @@ def test_failures(tree):
 
 def q(tree, **query) -> list[dict]:
     idx = audit.index_sync(tree)
-    return [json.loads(x) for x in audit.stream(idx, audit.parse_query(query))]
+    return [json.loads(x) for x in audit_query.stream(idx, audit_query.parse_query(query))]
 
 
 def test_stream_filters(tree):
@@ -169,7 +169,7 @@ def test_stream_filters(tree):
                                  {"resource": "apps/deployments.x"}])
 def test_bad_query(bad):
     with pytest.raises(ValueError):
-        audit.parse_query(bad)
+        audit_query.parse_query(bad)
 
 
 def test_long_line_skipped(tmp_path, monkeypatch):

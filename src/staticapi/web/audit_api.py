@@ -25,7 +25,7 @@ from itertools import islice
 import orjson
 from aiohttp import web
 
-from ..insight import audit
+from ..insight import audit, audit_query
 from ..insight.context import ClusterInsight
 from ..kube.status import bad_request
 from .render import render
@@ -63,7 +63,7 @@ def setup_routes(app: web.Application, get_insight: Callable[[web.Request], Clus
     async def events_handler(request: web.Request) -> web.StreamResponse:
         ci = get_insight(request)
         try:
-            aq = audit.parse_query(request.query)
+            aq = audit_query.parse_query(request.query)
         except ValueError as e:
             raise bad_request(str(e)) from None
         idx = await audit.load(ci)
@@ -72,7 +72,7 @@ def setup_routes(app: web.Application, get_insight: Callable[[web.Request], Clus
         resp = web.StreamResponse(headers={"Content-Type": f"{ctype}; charset=utf-8",
                                            "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
         await resp.prepare(request)
-        it = audit.stream(idx, aq)
+        it = audit_query.stream(idx, aq)
         try:
             while True:
                 chunk = await asyncio.to_thread(_take, it, BATCH)
