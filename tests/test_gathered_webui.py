@@ -33,6 +33,11 @@ def test_pages(fixture_server):
             assert page.locator("h1").inner_text() == "Audit logs"
             rows = page.locator("table.audit-failures tbody tr")
             assert rows.count() == 5 and rows.first.locator("td").first.inner_text().startswith("500")
+            # a failure row links to its raw events
+            with page.expect_navigation():
+                rows.first.locator("a").click()
+            assert page.locator("body").inner_text().count('"code":500') == 2
+            page.go_back()
             # the history form
             form = page.locator("form.query").nth(1)
             form.locator("input[name=resource]").fill("configmaps")

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterator
 from itertools import islice
+from urllib.parse import urlencode
 
 import orjson
 from aiohttp import web
@@ -110,8 +111,14 @@ def setup_routes(app: web.Application, get_insight: Callable[[web.Request], Clus
         idx = await audit.load(ci)
         group, resource, ns, name = _object_params(request.query)
         hist = audit.history_of(idx, group, resource, ns, name) if resource and name else None
+        failures = audit.failures_of(idx, 200)
+        for f in failures:  # the row's raw events
+            q = {"code": str(f["code"]), "verb": f["verb"], "user": f["user"]}
+            if not f["resource"].startswith("/"):  # no objectRef: the row is keyed by its URI
+                q["resource"] = f["resource"]
+            f["eventsQuery"] = urlencode(q)
         return render("audit.html", **page_context(request, ci, "audit"), summary=audit.summary_of(idx),
-                      failures=audit.failures_of(idx, 200), problems=idx.problems, history=hist,
+                      failures=failures, problems=idx.problems, history=hist,
                       obj={"group": group, "resource": resource, "namespace": ns, "name": name},
                       label=audit.resource_label(group, resource))
 
