@@ -121,6 +121,11 @@ def test_findings(tmp_path):
     arnc = next(f for f in fs if "AlertmanagerReceiversNotConfigured" in f.title)
     assert arnc.severity == "info"  # an info-style hint never alarms
     assert all(f.key.startswith("alert:") and "activeAt" not in f.key for f in fs)
+    crash = next(f for f in fs if "KubePodCrashLooping" in f.title)
+    assert crash.key == "alert:KubePodCrashLooping:alertname=KubePodCrashLooping,container=app,namespace=demo,pod=web-1"
+    again = alerts.finding_of(alerts.Alert("KubePodCrashLooping", "pending", {"pod": "api-7d9f8b6c4d-x2vzq",
+                                                                              "namespace": "n", "severity": "warning"}, {}))
+    assert again.key == "alert:KubePodCrashLooping:namespace=n,pod=api"  # no generated pod suffix in the key
     assert fs[0].since == "2025-03-20T07:10:00Z" and "etcdMembersDown <b>description</b>" in fs[0].evidence[0]
 
 

@@ -16,6 +16,7 @@ annotations ``alertstate`` and ``severity``) and triage findings ranked by the `
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -262,6 +263,16 @@ def _object(a: Alert) -> ObjectRef | None:
     return None
 
 
+# labels that differ between two gathers of the same problem (Finding.key must not)
+_UNSTABLE_LABELS = frozenset({"alertstate", "severity", "instance", "endpoint", "uid", "container_id"})
+# generated pod name suffixes: <deployment>-<replicaset hash>-<5>, <daemonset|job>-<5>
+_POD_SUFFIX = re.compile(r"(-[bcdfghjklmnpqrstvwxz2456789]{6,10})?-[bcdfghjklmnpqrstvwxz2456789]{5}$")
+
+
+def _stable(label: str, value: str) -> str:
+    return _POD_SUFFIX.sub("", value) if label == "pod" else value
+
+
 def finding_of(a: Alert) -> Finding | None:
     if a.name in QUIET_ALERTS and QUIET_ALERTS[a.name] is None:
         return None
@@ -272,7 +283,7 @@ def finding_of(a: Alert) -> Finding | None:
     summary = a.annotations.get("summary") or ""
     evidence = [t for t in (a.text, summary if summary != a.text else "") if t]
     evidence.append("labels: " + ", ".join(f"{k}={v}" for k, v in sorted(a.labels.items())))
-    ident = ",".join(f"{k}={a.labels[k]}" for k in sorted(a.labels) if k not in ("alertstate", "severity"))
+    ident = ",".join(f"{k}={_stable(k, a.labels[k])}" for k in sorted(a.labels) if k not in _UNSTABLE_LABELS)
     return Finding(rule=f"alert-{a.state}", severity=sev,
                    title=f"Alert {a.name} {a.state} ({a.severity}) for {where}" + (f": {summary}" if summary else ""),
                    object=obj, evidence=evidence, since=a.active_at or None, key=f"alert:{a.name}:{ident}")
