@@ -293,3 +293,22 @@ def test_hostile_events_never_crash(tmp_path):
     assert audit.failures_of(idx)[0]["code"] == 503
     assert audit.intervals(view, END) == []  # no usable time: no interval, no crash
     assert len(q(view, code="5xx")) == 1 and q(view, **{"from": "2025-01-01T00:00:00Z"}) == []
+
+
+def test_history_is_capped_per_object(tmp_path, monkeypatch):
+    monkeypatch.setattr(audit, "MAX_PER_OBJECT", 10)
+    monkeypatch.setattr(audit, "KEEP_FIRST", 2)
+    root = tmp_path / "r"
+    d = root / "audit_logs" / "kube-apiserver"
+    d.mkdir(parents=True)
+    renewals = [ev(f"2025-03-20T06:{i // 60:02d}:{i % 60:02d}.000000Z", "update", "op", "leases", "n", "lock",
+                   "coordination.k8s.io") for i in range(45)]
+    events = [ev("2025-03-20T06:00:00.000000Z", "create", "kubelet", "events", "n", "e1")]
+    (d / "b-audit.log").write_bytes(lines(renewals[20:] + events))
+    (d / "a-audit.log").write_bytes(lines(renewals[:20]))
+    idx = audit.build_index(View(root, tmp_path))
+    h = audit.history_of(idx, "coordination.k8s.io", "leases", "n", "lock")
+    assert len(h) == 10 and audit.omitted_of(idx, "coordination.k8s.io", "leases", "n", "lock") == 35
+    assert [x["time"][14:19] for x in h] == ["00:00", "00:01"] + [f"00:{s}" for s in range(37, 45)]
+    assert audit.history_of(idx, "", "events", "n", "e1") == []  # Events are not indexed ...
+    assert len(q(View(root, tmp_path), resource="events")) == 1  # ... but found by the query

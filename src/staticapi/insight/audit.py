@@ -49,6 +49,12 @@ NOISY_RESOURCES = frozenset({
     ("", "configmaps/leader"),
 })
 MAX_INTERVALS = 20000  # most recent audit mutations on the timeline
+# the per-object index keeps an object's first KEEP_FIRST and its latest mutations, MAX_PER_OBJECT
+# in all; Events are not indexed (each is created once and patched by its series; hundreds of
+# thousands a day). Both stay in the query endpoint.
+MAX_PER_OBJECT = 500
+KEEP_FIRST = 20
+NOT_INDEXED = frozenset({("", "events"), ("events.k8s.io", "events")})
 MAX_FAILURE_KEYS = 20000  # distinct (code, verb, resource, user) rows in the failure summary
 _FILE_RX = re.compile(r"^(?P<node>.+?)-(?P<file>audit[^/]*)$")
 
@@ -77,6 +83,7 @@ class AuditIndex:
     # (code, verb, resource, user) -> [n, first, last, reason, message, namespace, name]
     failures: dict[tuple, list] = field(default_factory=dict)
     failures_dropped: int = 0
+    omitted: dict[tuple, int] = field(default_factory=dict)  # object key -> mutations left out (MAX_PER_OBJECT)
     events: int = 0
     verbs: Counter = field(default_factory=Counter)
     codes: Counter = field(default_factory=Counter)  # "2xx", "4xx", ...
@@ -254,7 +261,11 @@ def build_index(view: Any) -> AuditIndex:
                        intern(str(ev.get("userAgent") or "")), code, str(ev.get("auditID") or ""),
                        str(ev.get("requestURI") or ""), fi, intern(str(ips[0])) if isinstance(ips, list) and ips else "")
                 key = (intern(group), intern(resource), intern(ns), name)
-                idx.by_object.setdefault(key, []).append(rec)
+                if (key[0], key[1]) not in NOT_INDEXED:
+                    recs = idx.by_object.setdefault(key, [])
+                    recs.append(rec)
+                    if len(recs) >= 2 * MAX_PER_OBJECT:
+                        _compact(idx, key, recs)
             if code >= 400:
                 res = resource_label(group, resource, sub) if resource else str(ev.get("requestURI") or "")[:120]
                 fkey = (code, verb, intern(res), intern(user))
@@ -272,9 +283,21 @@ def build_index(view: Any) -> AuditIndex:
                     if ts > ent[2]:
                         ent[2] = ts
         af.first, af.last = first, last
-    for recs in idx.by_object.values():
+    for key, recs in idx.by_object.items():
         recs.sort()
+        if len(recs) > MAX_PER_OBJECT:
+            _compact(idx, key, recs)
     return idx
+
+
+def _compact(idx: AuditIndex, key: tuple, recs: list) -> None:
+    """Keep an object's first KEEP_FIRST and latest records (a lease renewed every 2 s must not
+    fill the memory); count the rest in ``idx.omitted``."""
+    recs.sort()
+    drop = len(recs) - MAX_PER_OBJECT
+    if drop > 0:
+        del recs[KEEP_FIRST:KEEP_FIRST + drop]
+        idx.omitted[key] = idx.omitted.get(key, 0) + drop
 
 
 async def load(ci: Any) -> AuditIndex:
@@ -307,10 +330,15 @@ def _history_item(idx: AuditIndex, rec: tuple, group: str, resource: str, ns: st
 
 
 def history_of(idx: AuditIndex, group: str, resource: str, namespace: str, name: str) -> list[dict]:
-    """Every audited mutation of one object, oldest first. ``name=""`` gives the creates without
-    a name in their objectRef (generateName) only when asked for explicitly."""
+    """The audited mutations of one object, oldest first (its first KEEP_FIRST and latest ones when
+    it had more than MAX_PER_OBJECT: ``omitted_of`` tells how many are left out). ``name=""``
+    gives the creates without a name in their objectRef (generateName)."""
     recs = idx.by_object.get((group or "", resource, namespace or "", name), [])
     return [_history_item(idx, r, group or "", resource, namespace or "", name) for r in recs]
+
+
+def omitted_of(idx: AuditIndex, group: str, resource: str, namespace: str, name: str) -> int:
+    return idx.omitted.get((group or "", resource, namespace or "", name), 0)
 
 
 def history(ci: Any, group: str, resource: str, namespace: str, name: str) -> list[dict]:

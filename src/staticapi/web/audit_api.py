@@ -93,7 +93,8 @@ def setup_routes(app: web.Application, get_insight: Callable[[web.Request], Clus
         idx = await audit.load(ci)
         return json_response({"kind": "AuditHistory", "apiVersion": "staticapi/v1",
                               "object": {"group": group, "resource": resource, "namespace": ns, "name": name},
-                              "items": audit.history_of(idx, group, resource, ns, name)})
+                              "items": audit.history_of(idx, group, resource, ns, name),
+                              "omitted": audit.omitted_of(idx, group, resource, ns, name)})
 
     async def failures_handler(request: web.Request) -> web.Response:
         ci = get_insight(request)
@@ -111,6 +112,7 @@ def setup_routes(app: web.Application, get_insight: Callable[[web.Request], Clus
         idx = await audit.load(ci)
         group, resource, ns, name = _object_params(request.query)
         hist = audit.history_of(idx, group, resource, ns, name) if resource and name else None
+        omitted = audit.omitted_of(idx, group, resource, ns, name) if hist else 0
         failures = audit.failures_of(idx, 200)
         for f in failures:  # the row's raw events
             q = {"code": str(f["code"]), "verb": f["verb"], "user": f["user"]}
@@ -118,7 +120,7 @@ def setup_routes(app: web.Application, get_insight: Callable[[web.Request], Clus
                 q["resource"] = f["resource"]
             f["eventsQuery"] = urlencode(q)
         return render("audit.html", **page_context(request, ci, "audit"), summary=audit.summary_of(idx),
-                      failures=failures, problems=idx.problems, history=hist,
+                      failures=failures, problems=idx.problems, history=hist, omitted=omitted,
                       obj={"group": group, "resource": resource, "namespace": ns, "name": name},
                       label=audit.resource_label(group, resource))
 
