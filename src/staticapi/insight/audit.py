@@ -34,19 +34,19 @@ import orjson
 from .gathered import gathered_dirs, rel_path
 
 DIR_NAME = "audit_logs"
+SOURCE_AUDIT = "Audit"  # the interval source (origin has none for audit; named like its others)
 MEMO_KEY = "audit.index"
 MAX_LINE = 16 << 20  # a longer line (a RequestResponse body of a huge object) is skipped, not read
 # kube-apiserver's verbs that change stored objects (request.Verb in k8s.io/apiserver endpoints)
 MUTATING = frozenset({"create", "update", "patch", "delete", "deletecollection"})
 # mutations that are machine chatter, not changes a person looks for on a timeline: leader
 # election renewals and events (every 2-10 s per component) and the review APIs (create-only,
-# never stored). They stay in the per-object history and in the query endpoint.
+# never stored). Leases and reviews stay in the per-object history; all stay in the query.
 NOISY_RESOURCES = frozenset({
     ("coordination.k8s.io", "leases"), ("", "events"), ("events.k8s.io", "events"),
     ("authentication.k8s.io", "tokenreviews"), ("authorization.k8s.io", "subjectaccessreviews"),
     ("authorization.k8s.io", "selfsubjectaccessreviews"), ("authorization.k8s.io", "localsubjectaccessreviews"),
     ("authorization.k8s.io", "selfsubjectrulesreviews"), ("authentication.k8s.io", "selfsubjectreviews"),
-    ("", "configmaps/leader"),
 })
 MAX_INTERVALS = 20000  # most recent audit mutations on the timeline
 # the per-object index keeps an object's first KEEP_FIRST and its latest mutations, MAX_PER_OBJECT
@@ -388,7 +388,7 @@ def interval_records(idx: AuditIndex) -> list[tuple]:
         if (group, resource) in NOISY_RESOURCES:
             continue
         for r in recs:
-            if r[H_TIME] and (group, f"{resource}/{r[H_SUB]}") not in NOISY_RESOURCES:
+            if r[H_TIME]:
                 out.append((group, resource, ns, name, r))
     out.sort(key=lambda t: t[4][H_TIME])
     return out[-MAX_INTERVALS:]
@@ -423,6 +423,3 @@ def intervals(view: Any, end: datetime) -> list[dict]:
             display=r[H_VERB] in ("delete", "deletecollection") or code >= 400,
         ))
     return out
-
-
-SOURCE_AUDIT = "Audit"
