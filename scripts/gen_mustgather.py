@@ -2398,6 +2398,8 @@ def generate(out: Path, *, namespaces: int = 6, pods_per_ns: int = 5, events_per
         _second_image_dir(w, ids, b, log_lines, seed)
     if broken_files:
         _broken(w, img, rng)
+    if layout_variants:
+        _gathered_extras(w, img, built, nodes, seed)
     return dict(w.counts)
 
 
@@ -2628,6 +2630,330 @@ def _html_escape(s: str) -> str:
 # ---------------------------------------------------------------------------
 # CLI
 # ---------------------------------------------------------------------------
+
+
+# ---------------------------------------------------------------------------
+# audit logs, alerts, etcd_info (gather_audit_logs, gather_monitoring, gather_etcd)
+# ---------------------------------------------------------------------------
+
+AUDIT_SEED = 0xA0D17  # own random stream: adding these files changes no other byte of the tree
+KUBECTL_AGENT = "kubectl/v1.30.10 (linux/amd64) kubernetes/c5aaf1f"
+OC_AGENT = "oc/4.17.0 (linux/amd64) kubernetes/d9c4c1e"
+
+
+def _micro(t: datetime) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _audit_event(rng: random.Random, t: datetime, verb: str, user: str, agent: str, ref: dict, code: int, *,
+                 uri: str = "", groups=None, reason: str = "", message: str = "", src: str = "10.0.17.148") -> dict:
+    """One audit.k8s.io/v1 Event at the Metadata level, stage ResponseComplete (OpenShift's Default
+    profile omits RequestReceived)."""
+    if not uri:
+        base = f"/apis/{ref['apiGroup']}/{ref['apiVersion']}" if ref.get("apiGroup") else "/api/v1"
+        ns = f"/namespaces/{ref['namespace']}" if ref.get("namespace") else ""
+        name = f"/{ref['name']}" if ref.get("name") and verb not in ("create", "list", "watch", "deletecollection") else ""
+        sub = f"/{ref['subresource']}" if ref.get("subresource") else ""
+        uri = f"{base}{ns}/{ref['resource']}{name}{sub}"
+        if verb == "watch":
+            uri += "?allowWatchBookmarks=true&resourceVersion=1&watch=true"
+    status: dict = {"metadata": {}, "code": code}
+    if code >= 400:
+        status.update({"status": "Failure", "message": message, "reason": reason})
+    done = t + timedelta(microseconds=rng.randint(900, 90000))
+    ev = {"kind": "Event", "apiVersion": "audit.k8s.io/v1", "level": "Metadata",
+          "auditID": "%08x-%04x-%04x-%04x-%012x" % (rng.getrandbits(32), rng.getrandbits(16), rng.getrandbits(16),
+                                                     rng.getrandbits(16), rng.getrandbits(48)),
+          "stage": "ResponseComplete", "requestURI": uri, "verb": verb,
+          "user": {"username": user, "groups": groups or ["system:authenticated"]},
+          "sourceIPs": [src], "userAgent": agent, "objectRef": {k: v for k, v in ref.items() if v},
+          "responseStatus": status, "requestReceivedTimestamp": _micro(t), "stageTimestamp": _micro(done),
+          "annotations": {"authorization.k8s.io/decision": "forbid" if code == 403 else "allow",
+                          "authorization.k8s.io/reason": "" if code == 403 else 'RBAC: allowed by ClusterRoleBinding'}}
+    return ev
+
+
+def _ref(resource: str, namespace: str = "", name: str = "", group: str = "", sub: str = "") -> dict:
+    return {"resource": resource, "namespace": namespace, "name": name, "apiGroup": group,
+            "apiVersion": "v1", "subresource": sub}
+
+
+def _audit_story(rng: random.Random, built: list, nodes: list) -> list:
+    """(master index, apiserver, time, event) for the things a person would look up."""
+    by_name = {ns.name: ns for ns in built}
+    demo = by_name["demo-apps"]
+    crash = next(p for p, _, _ in demo.pods if _pod_state(p) == "CrashLoopBackOff")["metadata"]["name"]
+    deps = [d["metadata"]["name"] for d in demo.lists[("apps", "deployments")][2]]
+    dep = deps[0]
+    admin, dev = "kube:admin", "developer"
+    sa_dc = "system:serviceaccount:kube-system:deployment-controller"
+    sa_etcd_op = "system:serviceaccount:openshift-etcd-operator:etcd-operator"
+    cordoned = next(n for n in nodes if n.cordoned).name
+    notready = next(n for n in nodes if not n.ready).name
+    T = COLLECTED
+    out = []
+
+    def add(m, t, *a, api="kube-apiserver", **k):
+        out.append((m, api, t, _audit_event(rng, t, *a, src=nodes[m].ip if "system:node" in a[1] else
+                                            "10.128.0.%d" % rng.randint(2, 250), **k)))
+
+    # a deployment: created, scaled, its status updated, an update that conflicted
+    add(0, T - timedelta(hours=2, minutes=51), "create", admin, OC_AGENT, _ref("deployments", "demo-apps", dep, "apps"), 201)
+    add(1, T - timedelta(hours=2, minutes=50, seconds=58), "update", sa_dc,
+        "kube-controller-manager/v1.30.10 (linux/amd64) kubernetes/c5aaf1f/"
+        "system:serviceaccount:kube-system:deployment-controller",
+        _ref("deployments", "demo-apps", dep, "apps", "status"), 200, groups=["system:serviceaccounts", "system:authenticated"])
+    add(0, T - timedelta(hours=1, minutes=12), "patch", admin, KUBECTL_AGENT,
+        _ref("deployments", "demo-apps", dep, "apps", "scale"), 200)
+    add(0, T - timedelta(minutes=58), "update", dev, KUBECTL_AGENT, _ref("deployments", "demo-apps", dep, "apps"), 409,
+        reason="Conflict", message=f'Operation cannot be fulfilled on deployments.apps "{dep}": the object has been '
+                                   'modified; please apply your changes to the latest version and try again')
+    add(1, T - timedelta(minutes=57), "patch", dev, KUBECTL_AGENT, _ref("deployments", "demo-apps", dep, "apps"), 200)
+    # a config map patched, one deleted that no longer exists, one delete of a missing object
+    add(1, T - timedelta(hours=2, minutes=5), "create", dev, KUBECTL_AGENT, _ref("configmaps", "demo-apps", "feature-flags"), 201)
+    add(0, T - timedelta(minutes=33), "patch", dev, KUBECTL_AGENT, _ref("configmaps", "demo-apps", "feature-flags"), 200)
+    add(0, T - timedelta(minutes=31), "delete", dev, KUBECTL_AGENT, _ref("configmaps", "demo-apps", "old-settings"), 200)
+    add(1, T - timedelta(minutes=30), "delete", dev, KUBECTL_AGENT, _ref("configmaps", "demo-apps", "old-settings"), 404,
+        reason="NotFound", message='configmaps "old-settings" not found')
+    # the crash-looping pod deleted by hand (its replacement crash-loops again)
+    add(0, T - timedelta(minutes=22), "delete", admin, OC_AGENT, _ref("pods", "demo-apps", crash), 200)
+    # a forbidden secret read and create by the app's service account
+    sa_default = "system:serviceaccount:demo-apps:default"
+    for i in range(3):
+        add(i % 3, T - timedelta(minutes=44 - i * 7), "list", sa_default, "Go-http-client/2.0",
+            _ref("secrets", "demo-apps"), 403, reason="Forbidden",
+            message='secrets is forbidden: User "system:serviceaccount:demo-apps:default" cannot list resource '
+                    '"secrets" in API group "" in the namespace "demo-apps"',
+            groups=["system:serviceaccounts", "system:serviceaccounts:demo-apps", "system:authenticated"])
+    add(1, T - timedelta(minutes=19), "create", sa_default, "Go-http-client/2.0", _ref("secrets", "demo-apps"), 403,
+        reason="Forbidden", message='secrets is forbidden: User "system:serviceaccount:demo-apps:default" cannot create '
+                                    'resource "secrets" in API group "" in the namespace "demo-apps"')
+    # the cordon, and the NotReady node's status updates that stop 47 minutes before collection
+    add(1, T - timedelta(hours=2, minutes=1), "patch", admin, KUBECTL_AGENT, _ref("nodes", name=cordoned), 200)
+    kubelet = "kubelet/v1.30.10 (linux/amd64) kubernetes/c5aaf1f"
+    for k in range(4):
+        add(k % 3, T - timedelta(minutes=61 - k * 4), "patch", f"system:node:{notready}", kubelet,
+            _ref("nodes", name=notready, sub="status"), 200, groups=["system:nodes", "system:authenticated"])
+    # the etcd operator cannot write its status while etcd is degraded
+    for k in range(3):
+        add(k, T - timedelta(minutes=44 - k * 6), "update", sa_etcd_op,
+            "cluster-etcd-operator/v0.0.0 (linux/amd64) kubernetes/$Format",
+            _ref("clusteroperators", name="etcd", group="config.openshift.io", sub="status"), 500 if k < 2 else 200,
+            reason="InternalError" if k < 2 else "", message="etcdserver: request timed out" if k < 2 else "")
+    # openshift-apiserver: a route patched
+    add(1, T - timedelta(minutes=26), "patch", admin, OC_AGENT, _ref("routes", "demo-apps", dep, "route.openshift.io"), 200,
+        api="openshift-apiserver")
+    # machine chatter: lease renewals, reads, watches
+    for k in range(36):
+        m = k % 3
+        t = T - timedelta(minutes=rng.randint(1, 170), seconds=rng.randint(0, 59))
+        kind = rng.random()
+        if kind < 0.4:
+            add(m, t, "update", "system:serviceaccount:openshift-etcd-operator:etcd-operator", "cluster-etcd-operator/v0.0.0",
+                _ref("leases", "openshift-etcd-operator", "openshift-cluster-etcd-operator-lock", "coordination.k8s.io"), 200)
+        elif kind < 0.7:
+            ns = rng.choice(["demo-apps", "openshift-etcd", "openshift-monitoring"])
+            add(m, t, "get", "system:serviceaccount:openshift-monitoring:prometheus-k8s", "Prometheus/2.53.1",
+                _ref("pods", ns, ""), 200, uri=f"/api/v1/namespaces/{ns}/pods")
+        else:
+            add(m, t, "watch", f"system:node:{nodes[m].name}", kubelet, _ref("configmaps", "openshift-etcd"), 200,
+                groups=["system:nodes", "system:authenticated"])
+    return out
+
+
+def _gathered_extras(w: Writer, img: str, built: list, nodes: list, seed: int) -> None:
+    """audit_logs/, monitoring/ and etcd_info/ as openshift/must-gather's gather_audit_logs,
+    gather_monitoring and gather_etcd write them."""
+    rng = random.Random(seed ^ AUDIT_SEED)
+    _audit_logs(w, img, rng, built, nodes)
+    _monitoring(w, img, built, nodes)
+    _etcd_info(w, img, nodes)
+
+
+def _audit_logs(w: Writer, img: str, rng: random.Random, built: list, nodes: list) -> None:
+    masters = [n for n in nodes if n.role == "master"]
+    story = _audit_story(rng, built, nodes)
+    rotate_at = COLLECTED - timedelta(hours=1, minutes=30)
+    files: dict = {}
+    for m, api, t, ev in sorted(story, key=lambda x: (x[2], x[3]["auditID"])):
+        node = masters[m].name
+        if api == "kube-apiserver" and m == 0 and t < rotate_at:
+            name = f"{node}-audit-{rotate_at:%Y-%m-%dT%H-%M-%S}.{rotate_at.microsecond // 1000:03d}.log"
+        else:
+            name = f"{node}-audit.log"
+        files.setdefault((api, name), []).append(json.dumps(ev, separators=(",", ":")))
+    listing: dict = {}
+    for (api, name), lines in sorted(files.items()):
+        node = name.split("-audit")[0]
+        listing.setdefault(api, []).append(f"{node} {name[len(node) + 1:]}")
+        data = "\n".join(lines) + "\n"
+        rel = f"{img}/audit_logs/{api}/{name}"
+        if api == "kube-apiserver" and node == masters[1].name:
+            # a plain file with a line a crashing apiserver left half-written
+            cut = lines[len(lines) // 2]
+            data = "\n".join(lines[: len(lines) // 2] + [cut[: len(cut) // 3]] + lines[len(lines) // 2:]) + "\n"
+            w.write(rel, data)
+            continue
+        gz = gzip.compress(data.encode(), compresslevel=6, mtime=0)
+        if api == "kube-apiserver" and node == masters[2].name:
+            gz = gz[: len(gz) * 2 // 3]  # the copy was cut short: a truncated gzip
+        w.write(rel + ".gz", gz)
+    for api, entries in sorted(listing.items()):
+        w.write(f"{img}/audit_logs/{api}.audit_logs_listing", "\n".join(entries) + "\n")
+
+
+def _alert(name: str, severity: str, state: str, active: datetime | None, labels: dict, summary: str, description: str,
+           value: str = "1e+00") -> dict:
+    lab = {"alertname": name, **labels, "severity": severity}
+    a = {"labels": dict(sorted(lab.items())), "annotations": {"description": description, "summary": summary},
+         "state": state, "activeAt": _micro(active).replace("000Z", "Z") if active else None, "value": value}
+    return a
+
+
+def _rule(name: str, query: str, duration: int, severity: str, summary: str, description: str, alerts: list) -> dict:
+    state = "firing" if any(a["state"] == "firing" for a in alerts) else "pending" if alerts else "inactive"
+    return {"state": state, "name": name, "query": query, "duration": duration, "keepFiringFor": 0,
+            "labels": {"severity": severity}, "annotations": {"description": description, "summary": summary},
+            "alerts": alerts, "health": "ok", "evaluationTime": 0.000512,
+            "lastEvaluation": _micro(COLLECTED - timedelta(seconds=7)), "type": "alerting"}
+
+
+RULE_FILES = "/etc/prometheus/rules/prometheus-k8s-rulefiles-0/"
+WATCHDOG_SUMMARY = "An alert that should always be firing to certify that Alertmanager is working properly."
+WATCHDOG_TEXT = "This is an alert meant to ensure that the entire alerting pipeline is functional."
+ARNC_SUMMARY = "Receivers (notification integrations) are not configured on Alertmanager"
+ARNC_TEXT = ("Alerts are not configured to be sent to a notification system, meaning that you may not be able to "
+             "observe such alerts.")
+KSM = {"job": "kube-state-metrics"}
+CRASH_QUERY = ('max_over_time(kube_pod_container_status_waiting_reason{job="kube-state-metrics",'
+               'reason="CrashLoopBackOff"}[5m]) >= 1')
+CO_DEGRADED_QUERY = ('max by (namespace, name, reason) (cluster_operator_conditions{condition="Degraded",'
+                     'job="cluster-version-operator"} == 1)')
+
+
+def _monitoring(w: Writer, img: str, built: list, nodes: list) -> None:
+    """monitoring/alerts.json: /api/v1/rules?type=alert (firing, pending, inactive alerting rules
+    with their alerts); monitoring/prometheus/rules.json: an error answer (Prometheus not ready)."""
+    T = COLLECTED
+    demo = {ns.name: ns for ns in built}["demo-apps"]
+    crash = next(p for p, _, _ in demo.pods if _pod_state(p) == "CrashLoopBackOff")
+    pod, cname = crash["metadata"]["name"], crash["spec"]["containers"][0]["name"]
+    owners = crash["metadata"].get("ownerReferences") or [{"name": "api-x"}]
+    deployment = owners[0]["name"].rsplit("-", 1)[0]
+    notready = next(n for n in nodes if not n.ready).name
+    master3 = [n for n in nodes if n.role == "master"][2]
+    prom = {"endpoint": "web", "prometheus": "openshift-monitoring/k8s"}
+    unreachable = {"node": notready, "effect": "NoSchedule", "key": "node.kubernetes.io/unreachable",
+                   "namespace": "openshift-monitoring", **KSM}
+    co_degraded = {"name": "etcd", "namespace": "openshift-cluster-version", "reason": "EtcdMembers_UnhealthyMembers",
+                   "condition": "Degraded", "job": "cluster-version-operator"}
+    groups = [
+        ("general.rules", "openshift-monitoring-cluster-monitoring-operator-prometheus-rules-3b1a4c2e.yaml", [
+            _rule("Watchdog", "vector(1)", 0, "none", WATCHDOG_SUMMARY, WATCHDOG_TEXT,
+                  [_alert("Watchdog", "none", "firing", INSTALLED + timedelta(minutes=31),
+                          {"namespace": "openshift-monitoring", **prom}, WATCHDOG_SUMMARY, WATCHDOG_TEXT)]),
+            _rule("AlertmanagerReceiversNotConfigured", "cluster:alertmanager_integrations:max == 0", 600, "warning",
+                  ARNC_SUMMARY, ARNC_TEXT,
+                  [_alert("AlertmanagerReceiversNotConfigured", "warning", "firing", INSTALLED + timedelta(minutes=41),
+                          {"namespace": "openshift-monitoring"}, ARNC_SUMMARY, ARNC_TEXT)]),
+        ]),
+        ("kubernetes-apps", "openshift-monitoring-kubernetes-monitoring-rules-9f2e1d7a.yaml", [
+            _rule("KubePodCrashLooping", CRASH_QUERY, 900, "warning", "Pod is crash looping.",
+                  "Pod {{ $labels.namespace }}/{{ $labels.pod }} is in waiting state.",
+                  [_alert("KubePodCrashLooping", "warning", "firing", T - timedelta(minutes=38),
+                          {"container": cname, "namespace": "demo-apps", "pod": pod, "reason": "CrashLoopBackOff",
+                           "service": "kube-state-metrics", **KSM}, "Pod is crash looping.",
+                          f'Pod demo-apps/{pod} ({cname}) is in waiting state (reason: "CrashLoopBackOff").')]),
+            _rule("KubeDeploymentReplicasMismatch",
+                  "kube_deployment_spec_replicas != kube_deployment_status_replicas_available",
+                  900, "warning", "Deployment has not matched the expected number of replicas.",
+                  "Deployment {{ $labels.namespace }}/{{ $labels.deployment }} has not matched the expected "
+                  "number of replicas.",
+                  [_alert("KubeDeploymentReplicasMismatch", "warning", "pending", T - timedelta(minutes=9),
+                          {"deployment": deployment, "namespace": "demo-apps", **KSM},
+                          "Deployment has not matched the expected number of replicas.",
+                          f"Deployment demo-apps/{deployment} has not matched the expected number of replicas for "
+                          "longer than 15 minutes.")]),
+            _rule("KubeJobFailed", "kube_job_failed > 0", 900, "warning", "Job failed to complete.",
+                  "Job failed to complete.", []),
+        ]),
+        ("kubernetes-system-kubelet", "openshift-monitoring-kubernetes-monitoring-rules-9f2e1d7a.yaml", [
+            _rule("KubeNodeNotReady", 'kube_node_status_condition{condition="Ready",status="true"} == 0', 900,
+                  "warning", "Node is not ready.", "{{ $labels.node }} has been unready for more than 15 minutes.",
+                  [_alert("KubeNodeNotReady", "warning", "firing", T - timedelta(minutes=46),
+                          {"condition": "Ready", "node": notready, "status": "true", "namespace": "openshift-monitoring",
+                           **KSM}, "Node is not ready.", f"{notready} has been unready for more than 15 minutes.")]),
+            _rule("KubeNodeUnreachable",
+                  'kube_node_spec_taint{effect="NoSchedule",key="node.kubernetes.io/unreachable"} == 1',
+                  900, "warning", "Node is unreachable.",
+                  "{{ $labels.node }} is unreachable and some workloads may be rescheduled.",
+                  [_alert("KubeNodeUnreachable", "warning", "pending", T - timedelta(minutes=6), unreachable,
+                          "Node is unreachable.", f"{notready} is unreachable and some workloads may be rescheduled.")]),
+        ]),
+        ("cluster-version", "openshift-cluster-version-cluster-version-operator-5c6d7e8f.yaml", [
+            _rule("ClusterOperatorDown",
+                  'max by (namespace, name, reason) (cluster_operator_up{job="cluster-version-operator"} == 0)',
+                  600, "critical", "Cluster operator has not been available for 10 minutes.",
+                  "The {{ $labels.name }} operator may be down or disabled.", []),
+            _rule("ClusterOperatorDegraded", CO_DEGRADED_QUERY, 1800, "warning",
+                  "Cluster operator has been degraded for 30 minutes.",
+                  "The {{ $labels.name }} operator is degraded because {{ $labels.reason }}.",
+                  [_alert("ClusterOperatorDegraded", "warning", "firing", T - timedelta(minutes=44), co_degraded,
+                          "Cluster operator has been degraded for 30 minutes.",
+                          "The etcd operator is degraded because EtcdMembers_UnhealthyMembers, and the components it "
+                          "manages may have reduced quality of service.")]),
+        ]),
+        ("etcd", "openshift-etcd-operator-etcd-prometheus-rules-1a2b3c4d.yaml", [
+            _rule("etcdMembersDown",
+                  'max without (endpoint) (sum without (instance) (up{job=~".*etcd.*"} == bool 0)) > 0',
+                  600, "critical", "etcd cluster members are down.",
+                  'etcd cluster "{{ $labels.job }}": members are down ({{ $value }}).',
+                  [_alert("etcdMembersDown", "critical", "firing", T - timedelta(minutes=35),
+                          {"job": "etcd", "namespace": "openshift-etcd", "pod": f"etcd-{master3.name}", "service": "etcd"},
+                          "etcd cluster members are down.", 'etcd cluster "etcd": members are down (1).')]),
+            _rule("etcdHighNumberOfLeaderChanges",
+                  "increase((max without (instance) (etcd_server_leader_changes_seen_total))[15m:1m]) >= 5",
+                  300, "warning", "etcd cluster has high number of leader changes.",
+                  'etcd cluster "{{ $labels.job }}": {{ $value }} leader changes within the last 15 minutes.', []),
+        ]),
+    ]
+    doc = {"status": "success", "data": {"groups": [
+        {"name": g, "file": RULE_FILES + f, "rules": rules, "interval": 30, "limit": 0, "evaluationTime": 0.0012,
+         "lastEvaluation": _micro(T - timedelta(seconds=9))} for g, f, rules in groups]}}
+    w.write(f"{img}/monitoring/alerts.json", json.dumps(doc, indent=2) + "\n")
+    w.write(f"{img}/monitoring/prometheus/rules.json",
+            '{"status":"error","errorType":"unavailable","error":"rule manager is not ready"}\n')
+    w.write(f"{img}/monitoring/prometheus/rules.stderr", "")
+
+
+def _etcd_info(w: Writer, img: str, nodes: list) -> None:
+    """etcdctl -w json output. The third master's member does not answer (the etcd operator is
+    Degraded: EtcdMembers_UnhealthyMembers); the unixs:// client URLs are the gather's artefact."""
+    masters = [n for n in nodes if n.role == "master"]
+    ids = [0x1b2ac8d1e04f6a37, 0x5d9e34f1c2a87b90, 0xa7f3e2c45b1d9086]
+    cluster_id, leader, rev, term = 0x3e47a1c9d2b85f06, ids[0], 48213377, 9
+    hdr = lambda mid: {"cluster_id": cluster_id, "member_id": mid, "raft_term": term}  # noqa: E731
+    members = [{"ID": i, "name": n.name, "peerURLs": [f"https://{n.ip}:2380"],
+                "clientURLs": [f"https://{n.ip}:2379", f"unixs://{n.ip}:0"]} for i, n in zip(ids, masters)]
+    w.write(f"{img}/etcd_info/member_list.json", json.dumps({"header": hdr(ids[0]), "members": members}) + "\n")
+    health = []
+    for i, n in enumerate(masters):
+        if i == 2:
+            health.append({"endpoint": f"https://{n.ip}:2379", "health": False, "took": "5.001803263s",
+                           "error": "failed to commit proposal: context deadline exceeded"})
+        else:
+            health.append({"endpoint": f"https://{n.ip}:2379", "health": True, "took": f"{11 + i * 3}.{417 + i:03d}ms"})
+        health.append({"endpoint": f"unixs://{n.ip}:0", "health": False, "took": "5.000187344s",
+                       "error": "failed to dial endpoint unixs://%s:0 with maintenance client: context deadline exceeded" % n.ip})
+    w.write(f"{img}/etcd_info/endpoint_health.json", json.dumps(health) + "\n")
+    status = []
+    for i, n in enumerate(masters[:2]):
+        status.append({"Endpoint": f"https://{n.ip}:2379", "Status": {
+            "header": {**hdr(ids[i]), "revision": rev}, "version": "3.5.16", "dbSize": 2147483648 + i * 20480000,
+            "leader": leader, "raftIndex": 61830412 + i, "raftTerm": term, "raftAppliedIndex": 61830412 + i,
+            "dbSizeInUse": 912261120 + i * 4096}})
+    w.write(f"{img}/etcd_info/endpoint_status.json", json.dumps(status) + "\n")
+    w.write(f"{img}/etcd_info/alarm_list.json", json.dumps({"header": hdr(ids[0])}) + "\n")
 
 
 def main(argv=None) -> int:

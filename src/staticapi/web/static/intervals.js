@@ -35,6 +35,7 @@
     { id: 'events', label: 'Events' },
     { id: 'alerts', label: 'Alerts' },
     { id: 'e2e', label: 'E2E tests', open1: true },
+    { id: 'audit', label: 'API changes (audit)' },
     { id: 'other', label: 'Other', closed: true },
   ];
   const CAT_INDEX = Object.fromEntries(CATEGORIES.map((c, i) => [c.id, i]));
@@ -178,6 +179,7 @@
     if (src === 'Alert' || type === 'Alert') {
       return ['alerts', [(keys.alert || locatorString(loc)) + (keys.namespace ? '  ns/' + keys.namespace : '')]];
     }
+    if (src === 'Audit') return ['audit', [keys.namespace || '(cluster)', (keys.resource || '') + '/' + (keys.name || '')]];
     if (src === 'E2ETest' || type === 'E2ETest') {
       return ['e2e', [ann.status || reason || 'other', keys['e2e-test'] || locatorString(loc)]];
     }
@@ -214,7 +216,7 @@
         return level === 'Info' ? 'EventInfo' : level === 'Warning' ? 'EventWarning' : 'Error';
       case 'alerts':
         if (ann.alertstate === 'pending') return 'AlertPending';
-        if (ann.severity === 'info') return 'AlertInfo';
+        if (ann.severity === 'info' || ann.severity === 'none') return 'AlertInfo';  // Watchdog: none
         if (ann.severity === 'warning') return 'AlertWarning';
         return 'AlertCritical';
       case 'e2e': {
