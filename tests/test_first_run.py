@@ -34,9 +34,9 @@ def test_first_run_reports_skipped_files_in_one_line(tmp_path):
         try:
             ready = _wait_line(srv, "ready: ")
             _, body, _ = srv.get("/staticapi/v1/skipped")
-            # node service log files are read when first asked for (stage "nodelogs"), after the ready
-            # line: the line counts what the start itself skipped
-            paths = [i["path"] for i in body["items"] if i["stage"] != "nodelogs"]
+            # node service logs, audit logs, alert and etcd files are read when first asked for
+            # (stages "nodelogs", "gathered"), after the ready line: it counts what the start skipped
+            paths = [i["path"] for i in body["items"] if i["stage"] in ("unpack", "index")]
             # the URL in the line answers the same list
             url = ready.split("reasons: ", 1)[1].split(",", 1)[0]
             assert url.startswith(srv.url) and srv.get(url[len(srv.url):])[1] == body, url
@@ -65,7 +65,7 @@ def test_verbose_logs_each_skipped_file(tmp_path):
         out = "".join(srv.output)
         assert "DEBUG " in out
         for item in body["items"]:
-            if item["stage"] == "nodelogs":
+            if item["stage"] not in ("unpack", "index"):
                 continue  # read on first use, after the start (see above)
             lines = [ln for ln in out.splitlines() if f"skipped {item['path']}: " in ln]
             assert lines and lines[0].startswith("DEBUG ") and lines[0].endswith(item["reason"]), (run, item)

@@ -25,6 +25,7 @@ import base64
 import http.client
 import json
 import os
+import re
 import shutil
 import sys
 import urllib.parse
@@ -326,7 +327,9 @@ def _exempt(raw_path: str) -> bool:
         return True
     if path.startswith("/clusters/"):
         path = "/" + path.split("/", 3)[3] if path.count("/") >= 3 else "/"
-    return path.startswith(NON_STATUS_PREFIXES)
+    # behind nodes/<n>/proxy/ the kubelet answers in its own formats (plain-text errors, file
+    # listings) and kube-apiserver passes them through; an unknown node is still a Status
+    return path.startswith(NON_STATUS_PREFIXES) or re.match(r"/api/v1/nodes/[^/]+/proxy/", path) is not None
 
 
 def check(srv, req: dict) -> None:
