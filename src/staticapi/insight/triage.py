@@ -19,12 +19,14 @@ Handlers use ``await ci.derive("triage", compute)``: computed once per store.
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 from typing import Any
 
 from .findings import SEVERITIES, SEVERITY_RANK, Finding, ObjectRef, ranked
-from .triage_base import Ctx, clip, finding
+from .triage_base import Ctx, Event, clip, finding
 from .triage_checks import (
     cluster_version,
     condition_rules,
@@ -38,7 +40,7 @@ from .triage_checks import (
     workloads,
 )
 from .triage_pods import pods
-from .triage_rules import FOLD_LIST_MAX, PATHOLOGICAL_THRESHOLD, TOP_WARNING_REASONS
+from .triage_rules import ALLOWED_REPEATS, FOLD_LIST_MAX, PATHOLOGICAL_THRESHOLD, TOP_WARNING_REASONS
 
 log = logging.getLogger(__name__)
 
@@ -69,11 +71,34 @@ def event_storms(ctx: Ctx) -> Iterator[Finding]:
     for (ns, kind, name, reason), (count, first, latest) in sums.items():
         if count <= PATHOLOGICAL_THRESHOLD or (ns, kind, name, reason) in ctx.explained:
             continue
+        last = latest.last or latest.first
+        if ctx.install_completed and last and last <= ctx.install_completed:
+            continue  # during installation: origin's event monitor only starts once it completed
+        if _allowed_repeat(ctx, latest, first, last):
+            continue
         where = f"{ns}/{name}" if ns else name
         obj = ObjectRef(kind, name, ns) if kind and name else None
         yield finding("event-storm", obj, [latest.line()], first, count=count,
                       key=f"event-storm:{kind}/{ns}/{name}:{reason}",
                       fields={"reason": reason, "count": count, "kind": kind or "object", "where": where})
+
+
+_ALLOWED = [(a, re.compile(a.reason), re.compile(a.message), re.compile(a.namespace), re.compile(a.object))
+            for a in ALLOWED_REPEATS]
+
+
+def _allowed_repeat(ctx: Ctx, e: Event, first: datetime | None, last: datetime | None) -> bool:
+    """origin's allowed pathological repeats (triage_rules.ALLOWED_REPEATS); the upgrade-only ones
+    when the storm overlaps an update of the cluster."""
+    for a, reason, message, namespace, obj in _ALLOWED:
+        if not (reason.search(e.reason) and message.search(e.message) and namespace.search(e.namespace)
+                and obj.search(e.name)):
+            continue
+        if not a.upgrade_only:
+            return True
+        if first and last and any(start <= last and first <= end for start, end in ctx.update_windows):
+            return True
+    return False
 
 
 def top_warnings(ctx: Ctx) -> Iterator[Finding]:

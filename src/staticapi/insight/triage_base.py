@@ -195,6 +195,14 @@ class Ctx:
         self.events = Events(self._events(ci))
         # (namespace, kind, name, event reason) already shown as a finding's evidence
         self.explained: set[tuple[str, str, str, str]] = set()
+        self.install_completed, self.update_windows = _cluster_history(ci, self.now)
+        self._jobs: dict[tuple[str, str], Mapping] | None = None
+
+    def job(self, namespace: str, name: str) -> Mapping | None:
+        if self._jobs is None:
+            self._jobs = {(s(meta(o).get("namespace")), s(meta(o).get("name"))): o
+                          for o in safe_objects(self.ci, "batch", "jobs")}
+        return self._jobs.get((namespace, name))
 
     @staticmethod
     def _events(ci: Any) -> Iterator[Mapping]:
@@ -233,3 +241,21 @@ def safe_objects(ci: Any, group: str, resource: str) -> Iterator[Mapping]:
     for o in objs or ():
         if isinstance(o, Mapping):
             yield o
+
+
+def _cluster_history(ci: Any, now: datetime) -> tuple[datetime | None, list[tuple[datetime, datetime]]]:
+    """From ClusterVersion status.history (newest first; the oldest entry is the installation):
+    when the installation completed, and the time windows of later updates."""
+    for cv in safe_objects(ci, "config.openshift.io", "clusterversions"):
+        hist = [h for h in lst(d(cv, "status", "history")) if isinstance(h, Mapping)]
+        if not hist:
+            continue
+        install = hist[-1]
+        done = parse_time(install.get("completionTime")) if s(install.get("state")) == "Completed" else None
+        windows = []
+        for h in hist[:-1]:
+            start = parse_time(h.get("startedTime"))
+            if start is not None:
+                windows.append((start, parse_time(h.get("completionTime")) or now))
+        return done, windows
+    return None, []

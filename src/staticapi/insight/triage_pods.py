@@ -25,11 +25,13 @@ from .triage_rules import (
     POD_WAITING_RULES,
     RECENT_TERMINATION,
     RESTART_THRESHOLD,
+    STATIC_POD_HELPER,
 )
 
 # a CronJob's job is named <cronjob>-<scheduled time in minutes since the epoch>
 # (kubernetes pkg/controller/cronjob/utils.go getJobName)
 _CRONJOB_SUFFIX = re.compile(r"-\d{8,}$")
+_STATIC_POD_HELPER = re.compile(STATIC_POD_HELPER)
 
 # events that mark the start of each pod problem (kubelet event reasons, pkg/kubelet/events)
 _START_EVENTS = {
@@ -142,10 +144,9 @@ def _container_hit(ctx: Ctx, pod: Mapping, cs: Mapping, phase: str) -> Hit | Non
     if now_term and num(now_term.get("exitCode")) != 0 and phase != "Succeeded":
         candidates["pod-terminated-error"] = (s(now_term.get("reason")) or "Error", finished,
                                               num(now_term.get("exitCode")))
-    elif last and num(last.get("exitCode")) != 0 and not ready and phase == "Running":
-        candidates["pod-terminated-error"] = (s(last.get("reason")) or "Error", finished, num(last.get("exitCode")))
-    elif (last and num(last.get("exitCode")) != 0 and finished and ctx.now - finished <= RECENT_TERMINATION
-          and restarts >= 2):
+    elif last and num(last.get("exitCode")) != 0 and not ready and phase in ("Running", "Pending"):
+        # crashed and not back to ready (a container that recovered is only news when it keeps
+        # restarting: pod-restarts)
         candidates["pod-terminated-error"] = (s(last.get("reason")) or "Error", finished, num(last.get("exitCode")))
     if restarts >= RESTART_THRESHOLD:
         candidates["pod-restarts"] = (f"{restarts} restarts", finished, None)
@@ -227,11 +228,59 @@ def _detail(ctx: Ctx, h: Hit) -> tuple[list[str], str | None]:
     return ev, log_container
 
 
+def _superseded_helpers(pods: list[Mapping]) -> set[tuple[str, str]]:
+    """(namespace, name) of static pod installer/pruner pods a newer revision or retry replaced."""
+    newest: dict[tuple[str, str, str], tuple[tuple[int, int], str]] = {}
+    found: list[tuple[tuple[str, str, str], tuple[int, int], str]] = []
+    for pod in pods:
+        m = meta(pod)
+        name = s(m.get("name"))
+        g = _STATIC_POD_HELPER.match(name)
+        if g is None:
+            continue
+        key = (s(m.get("namespace")), g.group(1), g.group(4))
+        order = (int(g.group(2)), int(g.group(3) or 0))
+        found.append((key, order, name))
+        if key not in newest or order > newest[key][0]:
+            newest[key] = (order, name)
+    return {(k[0], name) for k, _order, name in found if newest[k][1] != name}
+
+
+def _job_of(pod: Mapping) -> tuple[str, str] | None:
+    for o in lst(meta(pod).get("ownerReferences")):
+        if isinstance(o, Mapping) and o.get("kind") == "Job":
+            return s(meta(pod).get("namespace")), s(o.get("name"))
+    return None
+
+
+def _job_settled(ctx: Ctx, pod: Mapping, succeeded_jobs: set[tuple[str, str]]) -> bool:
+    """The pod's Job completed (a failed try that a retry fixed: the Job says so, or another of
+    its pods Succeeded) or failed (job-failed reports it)."""
+    for o in lst(meta(pod).get("ownerReferences")):
+        if isinstance(o, Mapping) and o.get("kind") == "Job":
+            if (s(meta(pod).get("namespace")), s(o.get("name"))) in succeeded_jobs:
+                return True
+            job = ctx.job(s(meta(pod).get("namespace")), s(o.get("name")))
+            if job is None:
+                return False
+            conds = conditions(job)
+            return any(s(conds.get(t, {}).get("status")) == "True" for t in ("Complete", "Failed", "SuccessCriteriaMet"))
+    return False
+
+
 def pods(ctx: Ctx) -> Iterator[Finding]:
     """Every pod once; hits folded by (rule, namespace, owner, container)."""
     groups: dict[tuple, list[Hit]] = {}
-    for pod in safe_objects(ctx.ci, "", "pods"):
+    all_pods = list(safe_objects(ctx.ci, "", "pods"))
+    superseded = _superseded_helpers(all_pods)
+    succeeded_jobs = {j for p in all_pods if d(p, "status", "phase") == "Succeeded" and (j := _job_of(p))}
+    for pod in all_pods:
+        m = meta(pod)
+        if (s(m.get("namespace")), s(m.get("name"))) in superseded:
+            continue
         for h in _pod_hits(ctx, pod):
+            if h.rule == "pod-terminated-error" and _job_settled(ctx, pod, succeeded_jobs):
+                continue
             m = meta(pod)
             o = owner_of(pod)
             okey = (o.kind, o.name) if o else ("Pod", s(m.get("name")))

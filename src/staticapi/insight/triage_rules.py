@@ -190,3 +190,54 @@ MACHINE_ERROR_PHASES = frozenset({"Failed"})
 
 def severity(rule: str) -> str:
     return RULES[rule].severity
+
+
+# -- OpenShift static pod installers ----------------------------------------------------------
+# library-go pkg/operator/staticpod/controller/installer/installer_controller.go names installer
+# pods "installer-<revision>-<node>" and retries "installer-<revision>-retry-<n>-<node>"; the
+# pruner "revision-pruner-<revision>-<node>". A failed installer that a later revision or retry
+# replaced has healed: only the newest pod per (namespace, kind, node) counts.
+STATIC_POD_HELPER = r"^(installer|revision-pruner)-(\d+)(?:-retry-(\d+))?-(.+)$"
+
+
+# -- repeated events origin allows ---------------------------------------------------------------
+@dataclass(frozen=True)
+class AllowedRepeat:
+    """A repeated Warning event that is not a storm. Patterns are our constants (Python ``re``,
+    searched, not anchored unless written so); empty = any."""
+
+    name: str  # origin's matcher name
+    reason: str = ""
+    message: str = ""
+    namespace: str = ""
+    object: str = ""
+    upgrade_only: bool = False  # origin allows it only in upgrade jobs: here, during an update
+
+
+# origin pkg/monitortestlibrary/pathologicaleventlibrary/duplicated_event_patterns.go:
+# NewUniversalPathologicalEventMatchers and NewUpgradePathologicalEventMatchers (the entries that
+# can occur outside origin's own e2e namespaces).
+ALLOWED_REPEATS: tuple[AllowedRepeat, ...] = (
+    AllowedRepeat("KubeAPIReadinessProbeError", "^ProbeError$", "Readiness probe error",
+                  "openshift-kube-", "kube.*guard"),
+    AllowedRepeat("KubeletUnhealthyReadinessProbeFailed", "^Unhealthy$", "Readiness probe failed"),
+    AllowedRepeat("EtcdReadinessProbeError", "^ProbeError$", "Readiness probe error: .* connect: connection refused",
+                  "openshift-etcd", "etcd-guard"),
+    AllowedRepeat("OpenShiftAPICheckFailed", "^OpenShiftAPICheckFailed$", r"user\.openshift\.io\.v1.*503"),
+    AllowedRepeat("AllowBackOffRestartingFailedContainer", "^BackOff$", "Back-off restarting failed container"),
+    AllowedRepeat("AllowImagePullBackOffFromRedHatRegistry", "", "Back-off pulling image .*registry.redhat.io"),
+    AllowedRepeat("EtcdRequiredResourcesMissing", "^RequiredInstallerResourcesMissing$",
+                  "secrets: etcd-all-certs-[0-9]+"),
+    AllowedRepeat("FailedScheduling", "^FailedScheduling$",
+                  "nodes are available.*didn't match Pod's node affinity/selector"),
+    AllowedRepeat("ProbeErrorConnectionRefused", "^ProbeError$", "Readiness probe error.*connection refused",
+                  "openshift-config-operator|openshift-oauth-apiserver"),
+    AllowedRepeat("OperatorMultipleVersions", "^MultipleVersions$", "multiple versions found, probably in transition",
+                  upgrade_only=True),
+    AllowedRepeat("EtcdUnhealthyMembers", "^UnhealthyEtcdMember$", "unhealthy members", "openshift-etcd-operator",
+                  upgrade_only=True),
+    AllowedRepeat("NetworkNotReady", "^NetworkNotReady$", "network is not ready", upgrade_only=True),
+)
+# Not origin's, same reasoning: library-go's base controller emits FastControllerResync on every
+# operator start to say a resync period is 0s (a setting, not a failure).
+ALLOWED_REPEATS += (AllowedRepeat("FastControllerResync", "^FastControllerResync$", "resync interval is set to"),)
