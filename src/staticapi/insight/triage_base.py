@@ -222,7 +222,7 @@ class Ctx:
                 files = index.files(namespace, pod, container, previous)
                 if not files:
                     continue
-                data = b"".join(iter_log_chunks(files, LogOptions(tail_lines=n), self.now))
+                data = b"".join(iter_log_chunks(files, LogOptions(tail_lines=n, timestamps=True), self.now))
             except (OSError, ValueError, EOFError) as e:  # unreadable or corrupt (gzip) log
                 log.debug("log tail %s/%s/%s: %s", namespace, pod, container, e)
                 continue

@@ -153,6 +153,8 @@ def _container_hit(ctx: Ctx, pod: Mapping, cs: Mapping, phase: str) -> Hit | Non
     for r in POD_RULE_ORDER:
         if r in candidates:
             reason, since, code = candidates[r]
+            if restarts and r in ("pod-crashloop", "pod-restarts"):
+                ev.append(f"restartCount {restarts}")
             return Hit(r, pod, name, reason, since, ev, exit_code=code, restarts=restarts)
     return None
 
