@@ -574,3 +574,17 @@ def test_endpoint_on_the_fixture(fixture_server, tmp_path):
         with pytest.raises(urllib.error.HTTPError) as e:
             get(path)
         assert e.value.code == code and json.loads(e.value.read())["kind"] == "Status"
+
+
+def test_storms_on_pods_of_one_workload_fold_with_a_stable_key():
+    pods_ = [pod(name=f"web-7d9f8c6b5d-{c}") for c in "abc"]
+    evs = [event("FailedMount", 30 + i, name=p["metadata"]["name"], message='secret "tls" not found')
+           for i, p in enumerate(pods_)]
+    (f,) = [f for f in run({PODS: pods_, EVENTS: evs}) if f.rule == "event-storm"]
+    assert f.key == "event-storm:apps/Deployment/app/web:FailedMount" and f.count == 93
+    assert f.title == "FailedMount repeated 93 times on Deployment app/web"
+    assert f.evidence[0] == "on 3 pods: web-7d9f8c6b5d-c (32), web-7d9f8c6b5d-b (31), web-7d9f8c6b5d-a (30)"
+    (one,) = [f for f in run({PODS: pods_[:1], EVENTS: evs[:1]}) if f.rule == "event-storm"]
+    assert one.key == "event-storm:apps/Deployment/app/web:FailedMount"
+    assert (one.object.kind, one.object.name, one.title) == ("Pod", "web-7d9f8c6b5d-a",
+                                                             "FailedMount repeated 30 times on Pod app/web-7d9f8c6b5d-a")

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from .findings import SEVERITIES, SEVERITY_RANK, Finding, ObjectRef, ranked
+from .findings import SEVERITIES, SEVERITY_RANK, Finding, ranked
 from .triage_base import Ctx, Event, clip, finding
 from .triage_checks import (
     cluster_version,
@@ -68,6 +68,8 @@ def event_storms(ctx: Ctx) -> Iterator[Finding]:
                 cur[1] = e.first
             if (e.last or e.first) and (cur[2].last is None or (e.last or e.first) > cur[2].last):
                 cur[2] = e
+    # storms on pods of one workload fold into one finding keyed by the workload (stable names)
+    folded: dict[tuple, list] = {}
     for (ns, kind, name, reason), (count, first, latest) in sums.items():
         if count <= PATHOLOGICAL_THRESHOLD or (ns, kind, name, reason) in ctx.explained:
             continue
@@ -76,10 +78,26 @@ def event_storms(ctx: Ctx) -> Iterator[Finding]:
             continue  # during installation: origin's event monitor only starts once it completed
         if _allowed_repeat(ctx, latest, first, last):
             continue
-        where = f"{ns}/{name}" if ns else name
-        obj = ObjectRef(kind, name, ns) if kind and name else None
-        yield finding("event-storm", obj, [latest.line()], first, count=count,
-                      key=f"event-storm:{kind}/{ns}/{name}:{reason}",
+        owner = ctx.pod_owners.get((ns, name)) if kind == "Pod" else None
+        stable = (owner.group, owner.kind, owner.name) if owner else (latest.group, kind, name)
+        folded.setdefault((ns, stable, reason), []).append((count, first, latest, name))
+    for (ns, (sgroup, skind, sname), reason), storms in folded.items():
+        storms.sort(key=lambda x: -x[0])
+        count, first, latest, name = storms[0]
+        evidence = [latest.line()]
+        if len(storms) > 1:
+            count = sum(x[0] for x in storms)
+            first = min((x[1] for x in storms if x[1]), default=None)
+            evidence.insert(0, f"on {len(storms)} pods: " + ", ".join(
+                f"{x[3]} ({x[0]})" for x in storms[:FOLD_LIST_MAX]))
+            obj = ctx.object_ref(sgroup, skind, sname, ns)
+            kind, where = skind, f"{ns}/{sname}"
+        else:
+            kind = latest.kind
+            obj = ctx.object_ref(latest.group, kind, name, ns) if kind and name else None
+            where = f"{ns}/{name}" if ns else name
+        yield finding("event-storm", obj, evidence, first, count=count,
+                      key=f"event-storm:{sgroup}/{skind}/{ns}/{sname}:{reason}",
                       fields={"reason": reason, "count": count, "kind": kind or "object", "where": where})
 
 

@@ -15,9 +15,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..kube.duration import human_duration
+from ..kube.duration import parse_time as _parse_time
 from ..serve.logs import LogOptions, iter_log_chunks
 from .findings import Finding, ObjectRef
-from .intervals import format_time, parse_time
+from .intervals import format_time
 from .triage_rules import LOG_TAIL_LINES, RULES
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ MAX_EVIDENCE_CHARS = 500  # one evidence line; condition messages can be pages l
 def d(obj: Any, *path: str) -> Any:
     """``obj[path[0]][path[1]]...`` or None when a step is missing or not a mapping."""
     for p in path:
-        if not isinstance(obj, Mapping):
+        if not isinstance(obj, dict):
             return None
         obj = obj.get(p)
     return obj
@@ -58,17 +59,24 @@ def clip(text: Any, limit: int = MAX_EVIDENCE_CHARS) -> str:
 
 
 def meta(obj: Mapping) -> Mapping:
-    m = obj.get("metadata") if isinstance(obj, Mapping) else None
-    return m if isinstance(m, Mapping) else {}
+    m = obj.get("metadata") if isinstance(obj, dict) else None
+    return m if isinstance(m, dict) else {}
 
 
 def conditions(obj: Mapping) -> dict[str, Mapping]:
     """status.conditions by type (the last one of a type wins, as a client reading them does)."""
     out: dict[str, Mapping] = {}
     for c in lst(d(obj, "status", "conditions")):
-        if isinstance(c, Mapping) and isinstance(c.get("type"), str):
+        if isinstance(c, dict) and isinstance(c.get("type"), str):
             out[c["type"]] = c
     return out
+
+
+def parse_time(value: Any) -> datetime | None:
+    """RFC3339 (metav1.Time / MicroTime) -> aware datetime; None for empty, invalid and Go's zero
+    time. Cached by string (kube.duration): an archive's events share their timestamps."""
+    dt = _parse_time(value) if isinstance(value, str) else None
+    return dt if dt is not None and dt.year > 1 else None
 
 
 def ts(dt: datetime | None) -> str | None:
@@ -122,13 +130,14 @@ class Event:
     first: datetime | None
     last: datetime | None
     fieldpath: str
+    group: str = ""  # the involved object's API group
 
     @classmethod
     def of(cls, obj: Mapping) -> Event:
         m = meta(obj)
-        inv = obj.get("involvedObject") if isinstance(obj.get("involvedObject"), Mapping) else obj.get("regarding")
-        inv = inv if isinstance(inv, Mapping) else {}
-        series = obj.get("series") if isinstance(obj.get("series"), Mapping) else {}
+        inv = obj.get("involvedObject") if isinstance(obj.get("involvedObject"), dict) else obj.get("regarding")
+        inv = inv if isinstance(inv, dict) else {}
+        series = obj.get("series") if isinstance(obj.get("series"), dict) else {}
         count = num(obj.get("count"), 0) or num(series.get("count"), 0) or num(obj.get("deprecatedCount"), 0) or 1
         first = (parse_time(obj.get("firstTimestamp")) or parse_time(obj.get("deprecatedFirstTimestamp"))
                  or parse_time(obj.get("eventTime")) or parse_time(m.get("creationTimestamp")))
@@ -138,7 +147,8 @@ class Event:
                    name=s(inv.get("name")), reason=s(obj.get("reason")),
                    message=s(obj.get("message") if "message" in obj else obj.get("note")),
                    type=s(obj.get("type")), count=max(count, 1), first=first, last=last,
-                   fieldpath=s(inv.get("fieldPath")))
+                   fieldpath=s(inv.get("fieldPath")),
+                   group=s(inv.get("apiVersion")).rpartition("/")[0] if "/" in s(inv.get("apiVersion")) else "")
 
     def line(self) -> str:
         n = f" (x{self.count})" if self.count > 1 else ""
@@ -146,14 +156,15 @@ class Event:
 
 
 class Events:
-    """Every Event once (the same Event can be stored in both API groups), indexed by the object."""
+    """Every Warning Event once, indexed by the object it is about. Normal events are no evidence
+    of a problem and are most of an archive's events: they are skipped before being read."""
 
     def __init__(self, objs: Iterable[Mapping]):
         self.all: list[Event] = []
         self.by_object: dict[tuple[str, str, str], list[Event]] = {}
         seen: set = set()
         for obj in objs:
-            if not isinstance(obj, Mapping):
+            if not isinstance(obj, dict) or obj.get("type") != "Warning":
                 continue
             m = meta(obj)
             key = m.get("uid") or (m.get("namespace"), m.get("name"))
@@ -166,7 +177,7 @@ class Events:
 
     def warnings_for(self, namespace: str, kind: str, name: str, container: str | None = None) -> list[Event]:
         """Warning events of one object, newest first; for a container, its own events first."""
-        evs = [e for e in self.by_object.get((namespace, kind, name), ()) if e.type == "Warning"]
+        evs = list(self.by_object.get((namespace, kind, name), ()))
         key = _EPOCH
         evs.sort(key=lambda e: e.last or key, reverse=True)
         if container:
@@ -197,6 +208,8 @@ class Ctx:
         self.explained: set[tuple[str, str, str, str]] = set()
         self.install_completed, self.update_windows = _cluster_history(ci, self.now)
         self._jobs: dict[tuple[str, str], Mapping] | None = None
+        # (namespace, pod) -> its stable owner (triage_pods.Owner), filled by the pod checks
+        self.pod_owners: dict[tuple[str, str], Any] = {}
 
     def job(self, namespace: str, name: str) -> Mapping | None:
         if self._jobs is None:
@@ -206,8 +219,20 @@ class Ctx:
 
     @staticmethod
     def _events(ci: Any) -> Iterator[Mapping]:
-        for group in ("events.k8s.io", ""):
-            yield from safe_objects(ci, group, "events")
+        """The core/v1 view of every Event; the store keeps each Event in both API groups
+        (source/ingest.py converts one into the other), so one group is all of them."""
+        any_core = False
+        for obj in safe_objects(ci, "", "events"):
+            any_core = True
+            yield obj
+        if not any_core:
+            yield from safe_objects(ci, "events.k8s.io", "events")
+
+    def object_ref(self, group: str, kind: str, name: str, namespace: str) -> ObjectRef:
+        """A reference with the resource's plural name, when the store's registry knows the kind."""
+        registry = getattr(getattr(self.ci, "store", None), "registry", None)
+        r = registry.for_kind(group, kind) if registry is not None else None
+        return ObjectRef(kind, name, namespace, group, r.plural if r is not None else "")
 
     def log_tail(self, namespace: str, pod: str, container: str, previous_first: bool = True,
                  n: int = LOG_TAIL_LINES) -> tuple[str, list[str]]:
@@ -239,7 +264,7 @@ def safe_objects(ci: Any, group: str, resource: str) -> Iterator[Mapping]:
     except (KeyError, LookupError, FileNotFoundError):
         return
     for o in objs or ():
-        if isinstance(o, Mapping):
+        if isinstance(o, dict):
             yield o
 
 
@@ -247,7 +272,7 @@ def _cluster_history(ci: Any, now: datetime) -> tuple[datetime | None, list[tupl
     """From ClusterVersion status.history (newest first; the oldest entry is the installation):
     when the installation completed, and the time windows of later updates."""
     for cv in safe_objects(ci, "config.openshift.io", "clusterversions"):
-        hist = [h for h in lst(d(cv, "status", "history")) if isinstance(h, Mapping)]
+        hist = [h for h in lst(d(cv, "status", "history")) if isinstance(h, dict)]
         if not hist:
             continue
         install = hist[-1]

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from .findings import Finding, ObjectRef
-from .intervals import parse_time
 from .triage_base import (
     Ctx,
     age,
@@ -23,6 +22,7 @@ from .triage_base import (
     lst,
     meta,
     num,
+    parse_time,
     ref,
     s,
     safe_objects,
@@ -76,7 +76,7 @@ def cluster_version(ctx: Ctx) -> Iterator[Finding]:
         prog = conds.get("Progressing")
         evidence = [condition_evidence(c) for t in ("Progressing", "Failing", "Available")
                     if (c := conds.get(t)) and (t != "Available" or s(c.get("status")) != "True")]
-        history = [h for h in lst(d(obj, "status", "history")) if isinstance(h, Mapping)]
+        history = [h for h in lst(d(obj, "status", "history")) if isinstance(h, dict)]
         r = ref(obj, "ClusterVersion", CONFIG, "clusterversions")
         if history and s(history[0].get("state")) == "Partial":
             started = parse_time(history[0].get("startedTime"))
@@ -104,7 +104,7 @@ def nodes(ctx: Ctx) -> Iterator[Finding]:
         if ready is not None and s(ready.get("status")) != "True":
             ev = [condition_evidence(ready)]
             ev += [f"taint {s(t.get('key'))}:{s(t.get('effect'))}" for t in lst(d(obj, "spec", "taints"))
-                   if isinstance(t, Mapping) and s(t.get("key")).startswith("node.kubernetes.io/")][:3]
+                   if isinstance(t, dict) and s(t.get("key")).startswith("node.kubernetes.io/")][:3]
             ev += [e.line() for e in ctx.events.warnings_for("", "Node", name)[:1]]
             yield finding("node-not-ready", r, ev, parse_time(ready.get("lastTransitionTime")),
                           fields={"name": name, "reason": s(ready.get("reason")) or s(ready.get("status"))})
@@ -114,7 +114,7 @@ def nodes(ctx: Ctx) -> Iterator[Finding]:
                 yield finding("node-pressure", r, [condition_evidence(c)], parse_time(c.get("lastTransitionTime")),
                               key=f"node-pressure:/Node//{name}:{t}", fields={"name": name, "condition": t})
         if d(obj, "spec", "unschedulable") is True:
-            taints = [t for t in lst(d(obj, "spec", "taints")) if isinstance(t, Mapping)
+            taints = [t for t in lst(d(obj, "spec", "taints")) if isinstance(t, dict)
                       and s(t.get("key")) == "node.kubernetes.io/unschedulable"]
             since = parse_time(taints[0].get("timeAdded")) if taints else None
             yield finding("node-unschedulable", r, ["spec.unschedulable=true"], since, fields={"name": name})
@@ -128,7 +128,7 @@ def machine_config_pools(ctx: Ctx) -> Iterator[Finding]:
         upd = conds.get("Updated")
         if upd is None or s(upd.get("status")) != "False":
             continue
-        st = obj.get("status") if isinstance(obj.get("status"), Mapping) else {}
+        st = obj.get("status") if isinstance(obj.get("status"), dict) else {}
         if d(obj, "spec", "paused") is True:
             ev = ["spec.paused=true: updates are paused"]
         else:
@@ -187,7 +187,7 @@ def workloads(ctx: Ctx) -> Iterator[Finding]:
     for group, resource, kind, want_f, have_f in WORKLOADS:
         for obj in safe_objects(ctx.ci, group, resource):
             m = meta(obj)
-            if kind == "ReplicaSet" and any(isinstance(o, Mapping) and o.get("kind") == "Deployment"
+            if kind == "ReplicaSet" and any(isinstance(o, dict) and o.get("kind") == "Deployment"
                                             for o in lst(m.get("ownerReferences"))):
                 continue
             want_raw = d(obj, *want_f.split("."))
@@ -205,7 +205,7 @@ def workloads(ctx: Ctx) -> Iterator[Finding]:
             ns, name = s(m.get("namespace")), s(m.get("name"))
             ev += [e.line() for e in ctx.events.warnings_for(ns, kind, name)[:2]]
             if not ev:
-                st = obj.get("status") if isinstance(obj.get("status"), Mapping) else {}
+                st = obj.get("status") if isinstance(obj.get("status"), dict) else {}
                 ev.append("status: " + ", ".join(f"{k} {num(v)}" for k, v in st.items()
                                                  if k.endswith(("Replicas", "Scheduled", "Available",
                                                                 "Unavailable", "Ready"))))
@@ -222,7 +222,7 @@ def workloads(ctx: Ctx) -> Iterator[Finding]:
 
 def _job_owner(obj: Mapping) -> str:
     for o in lst(meta(obj).get("ownerReferences")):
-        if isinstance(o, Mapping) and o.get("kind") == "CronJob":
+        if isinstance(o, dict) and o.get("kind") == "CronJob":
             return s(o.get("name"))
     return ""
 
@@ -275,7 +275,7 @@ def csvs(ctx: Ctx) -> Iterator[Finding]:
     the original is reported."""
     for obj in safe_objects(ctx.ci, "operators.coreos.com", "clusterserviceversions"):
         m = meta(obj)
-        labels = m.get("labels") if isinstance(m.get("labels"), Mapping) else {}
+        labels = m.get("labels") if isinstance(m.get("labels"), dict) else {}
         if "olm.copiedFrom" in labels or d(obj, "status", "reason") == "Copied":
             continue
         phase = s(d(obj, "status", "phase"))
@@ -284,7 +284,7 @@ def csvs(ctx: Ctx) -> Iterator[Finding]:
         reason = s(d(obj, "status", "reason"))
         ev = [f"phase {phase} ({reason}): {clip(d(obj, 'status', 'message'))}"]
         for r in lst(d(obj, "status", "requirementStatus")):
-            if isinstance(r, Mapping) and s(r.get("status")) not in ("Present", "Succeeded", ""):
+            if isinstance(r, dict) and s(r.get("status")) not in ("Present", "Succeeded", ""):
                 ev.append(f"requirement {s(r.get('kind'))} {s(r.get('name'))}: {s(r.get('status'))} "
                           f"{clip(r.get('message'), 200)}")
                 if len(ev) >= 4:

@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .findings import Finding, ObjectRef
-from .intervals import parse_time
-from .triage_base import Ctx, age, clip, condition_evidence, conditions, d, finding, lst, meta, num, s, safe_objects
+from .triage_base import Ctx, age, clip, condition_evidence, conditions, d, finding, lst, meta, num, parse_time, s, safe_objects
 from .triage_rules import (
     FOLD_LIST_MAX,
     PENDING_AGE,
@@ -61,12 +60,12 @@ def owner_of(pod: Mapping) -> Owner | None:
     """The pod's controller, one level up where the level below has a generated name:
     ReplicaSet -> its Deployment (name minus ``-<pod-template-hash>``), Job -> its CronJob."""
     m = meta(pod)
-    refs = [o for o in lst(m.get("ownerReferences")) if isinstance(o, Mapping)]
+    refs = [o for o in lst(m.get("ownerReferences")) if isinstance(o, dict)]
     ctrl = next((o for o in refs if o.get("controller") is True), refs[0] if refs else None)
     if ctrl is None:
         return None
     kind, name = s(ctrl.get("kind")), s(ctrl.get("name"))
-    labels = m.get("labels") if isinstance(m.get("labels"), Mapping) else {}
+    labels = m.get("labels") if isinstance(m.get("labels"), dict) else {}
     if kind == "ReplicaSet":
         h = s(labels.get("pod-template-hash"))
         if h and name.endswith("-" + h):
@@ -115,11 +114,11 @@ def _term_line(label: str, t: Mapping) -> str:
 def _container_hit(ctx: Ctx, pod: Mapping, cs: Mapping, phase: str) -> Hit | None:
     """The first rule of POD_RULE_ORDER a container status matches."""
     name = s(cs.get("name"))
-    state = cs.get("state") if isinstance(cs.get("state"), Mapping) else {}
+    state = cs.get("state") if isinstance(cs.get("state"), dict) else {}
     last = d(cs, "lastState", "terminated")
-    last = last if isinstance(last, Mapping) else {}
-    now_term = state.get("terminated") if isinstance(state.get("terminated"), Mapping) else {}
-    waiting = state.get("waiting") if isinstance(state.get("waiting"), Mapping) else {}
+    last = last if isinstance(last, dict) else {}
+    now_term = state.get("terminated") if isinstance(state.get("terminated"), dict) else {}
+    waiting = state.get("waiting") if isinstance(state.get("waiting"), dict) else {}
     restarts = num(cs.get("restartCount"))
     ready = cs.get("ready") is True
     wreason = s(waiting.get("reason"))
@@ -160,7 +159,7 @@ def _container_hit(ctx: Ctx, pod: Mapping, cs: Mapping, phase: str) -> Hit | Non
 
 
 def _pod_hits(ctx: Ctx, pod: Mapping) -> list[Hit]:
-    st = pod.get("status") if isinstance(pod.get("status"), Mapping) else {}
+    st = pod.get("status") if isinstance(pod.get("status"), dict) else {}
     phase = s(st.get("phase"))
     m = meta(pod)
     if phase == "Succeeded" or m.get("deletionTimestamp"):
@@ -172,7 +171,7 @@ def _pod_hits(ctx: Ctx, pod: Mapping) -> list[Hit]:
     hits: list[Hit] = []
     for key in ("initContainerStatuses", "containerStatuses"):
         for cs in lst(st.get(key)):
-            if isinstance(cs, Mapping):
+            if isinstance(cs, dict):
                 h = _container_hit(ctx, pod, cs, phase)
                 if h is not None:
                     hits.append(h)
@@ -187,7 +186,7 @@ def _pod_hits(ctx: Ctx, pod: Mapping) -> list[Hit]:
             else:
                 waits = [f"{s(cs.get('name'))} {s(d(cs, 'state', 'waiting', 'reason'))}"
                          for k in ("initContainerStatuses", "containerStatuses") for cs in lst(st.get(k))
-                         if isinstance(cs, Mapping) and d(cs, "state", "waiting", "reason")]
+                         if isinstance(cs, dict) and d(cs, "state", "waiting", "reason")]
                 reason = "containers waiting: " + ", ".join(waits) if waits else "not started"
                 hits.append(Hit("pod-pending", pod, "", reason, created, [s(st.get("message")) or reason]))
     return hits
@@ -250,7 +249,7 @@ def _superseded_helpers(pods: list[Mapping]) -> set[tuple[str, str]]:
 
 def _job_of(pod: Mapping) -> tuple[str, str] | None:
     for o in lst(meta(pod).get("ownerReferences")):
-        if isinstance(o, Mapping) and o.get("kind") == "Job":
+        if isinstance(o, dict) and o.get("kind") == "Job":
             return s(meta(pod).get("namespace")), s(o.get("name"))
     return None
 
@@ -259,7 +258,7 @@ def _job_settled(ctx: Ctx, pod: Mapping, succeeded_jobs: set[tuple[str, str]]) -
     """The pod's Job completed (a failed try that a retry fixed: the Job says so, or another of
     its pods Succeeded) or failed (job-failed reports it)."""
     for o in lst(meta(pod).get("ownerReferences")):
-        if isinstance(o, Mapping) and o.get("kind") == "Job":
+        if isinstance(o, dict) and o.get("kind") == "Job":
             if (s(meta(pod).get("namespace")), s(o.get("name"))) in succeeded_jobs:
                 return True
             job = ctx.job(s(meta(pod).get("namespace")), s(o.get("name")))
@@ -280,6 +279,9 @@ def pods(ctx: Ctx) -> Iterator[Finding]:
         m = meta(pod)
         if (s(m.get("namespace")), s(m.get("name"))) in superseded:
             continue
+        o = owner_of(pod)
+        if o is not None:
+            ctx.pod_owners[(s(m.get("namespace")), s(m.get("name")))] = o
         for h in _pod_hits(ctx, pod):
             if h.rule == "pod-terminated-error" and _job_settled(ctx, pod, succeeded_jobs):
                 continue
