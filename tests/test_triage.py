@@ -588,3 +588,11 @@ def test_storms_on_pods_of_one_workload_fold_with_a_stable_key():
     assert one.key == "event-storm:apps/Deployment/app/web:FailedMount"
     assert (one.object.kind, one.object.name, one.title) == ("Pod", "web-7d9f8c6b5d-a",
                                                              "FailedMount repeated 30 times on Pod app/web-7d9f8c6b5d-a")
+
+
+def test_a_workload_whose_pods_have_findings_is_their_evidence():
+    found = run({PODS: [pod(container=crashloop())], ("apps", "deployments"): [deployment(1, 0)]})
+    (f,) = [f for f in found if f.rule != "event-top-warnings"]
+    assert f.rule == "pod-crashloop" and f.evidence[-1] == "Deployment app/web: 0/1 replicas available"
+    restarts_only = run({PODS: [pod(container={"restartCount": 9})], ("apps", "deployments"): [deployment(3, 2)]})
+    assert sorted(rules_of(restarts_only)) == ["pod-restarts", "workload-unavailable"]

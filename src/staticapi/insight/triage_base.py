@@ -210,6 +210,8 @@ class Ctx:
         self._jobs: dict[tuple[str, str], Mapping] | None = None
         # (namespace, pod) -> its stable owner (triage_pods.Owner), filled by the pod checks
         self.pod_owners: dict[tuple[str, str], Any] = {}
+        # (group, kind, namespace, name) of a workload -> the pod findings of its pods
+        self.workload_findings: dict[tuple[str, str, str, str], list[Finding]] = {}
 
     def job(self, namespace: str, name: str) -> Mapping | None:
         if self._jobs is None:

@@ -213,6 +213,12 @@ def workloads(ctx: Ctx) -> Iterator[Finding]:
             c = conds.get("Available")
             if c is not None and s(c.get("status")) == "False":
                 since = parse_time(c.get("lastTransitionTime"))
+            line = f"{kind} {ns}/{name}: {available}/{desired} replicas available"
+            explained = ctx.workload_findings.get((group, kind, ns, name))
+            if explained:  # its pods' findings say why: the replica count is their evidence
+                for f in explained:
+                    f.evidence.append(line)
+                continue
             # none available: the workload is down; some: it runs with less capacity
             yield finding("workload-unavailable", ref(obj, kind, group, resource), ev, since,
                           severity="error" if available == 0 else "warning", count=desired - available,

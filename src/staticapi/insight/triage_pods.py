@@ -314,7 +314,10 @@ def pods(ctx: Ctx) -> Iterator[Finding]:
         c = f":{container}" if container else ""
         okind_group = o.group if o else ""
         key = f"{rule}:{okind_group}/{okind}/{ns}/{oname}{c}"
-        yield finding(rule, obj, evidence, since, container=log_container or (container or None), count=count,
-                      key=key, fields={"what": what, "container": container, "reason": rep.reason,
-                                       "exit_code": rep.exit_code, "restarts": rep.restarts,
-                                       "age": age(since, ctx.now)})
+        f = finding(rule, obj, evidence, since, container=log_container or (container or None), count=count,
+                    key=key, fields={"what": what, "container": container, "reason": rep.reason,
+                                     "exit_code": rep.exit_code, "restarts": rep.restarts,
+                                     "age": age(since, ctx.now)})
+        if o is not None and rule != "pod-restarts":  # restarts alone do not explain missing replicas
+            ctx.workload_findings.setdefault((o.group, o.kind, ns, o.name), []).append(f)
+        yield f
