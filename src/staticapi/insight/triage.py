@@ -26,6 +26,7 @@ from datetime import datetime
 from typing import Any
 
 from .findings import SEVERITIES, SEVERITY_RANK, Finding, ranked
+from .intervals import format_time
 from .triage_base import Ctx, Event, clip, finding
 from .triage_checks import (
     cluster_version,
@@ -131,6 +132,13 @@ def top_warnings(ctx: Ctx) -> Iterator[Finding]:
         return
     top = counts.most_common(TOP_WARNING_REASONS)
     ev = [f"{r}: {n} events on {len(objects[r])} object(s)" for r, n in top]
+    done = ctx.install_completed
+    if done is not None:
+        before = sum(e.count for e in ctx.events.all if e.reason and (e.last or e.first)
+                     and (e.last or e.first) <= done)
+        if before:
+            ev.append(f"{before} of all {sum(counts.values())} warning events were before the installation "
+                      f"completed ({format_time(done)})")
     firsts = [e.first for e in ctx.events.all if e.type == "Warning" and e.first]
     yield finding("event-top-warnings", None, ev, min(firsts) if firsts else None, count=sum(counts.values()),
                   key="event-top-warnings", fields={"top": ", ".join(f"{r} ({n})" for r, n in top)})

@@ -212,6 +212,7 @@ class Ctx:
         self.pod_owners: dict[tuple[str, str], Any] = {}
         # (group, kind, namespace, name) of a workload -> the pod findings of its pods
         self.workload_findings: dict[tuple[str, str, str, str], list[Finding]] = {}
+        self.claims_in_use: set[tuple[str, str]] = set()  # (namespace, PVC name) some pod mounts
 
     def job(self, namespace: str, name: str) -> Mapping | None:
         if self._jobs is None:

@@ -34,6 +34,7 @@ from .triage_rules import (
     FOLD_LIST_MAX,
     MACHINE_ERROR_PHASES,
     NODE_PRESSURE,
+    PENDING_AGE,
     PROGRESSING_STUCK,
     WORKLOADS,
 )
@@ -261,18 +262,47 @@ def jobs(ctx: Ctx) -> Iterator[Finding]:
                       key=key, fields={"namespace": ns, "name": name, "reason": s(c.get("reason")) or "Failed"})
 
 
+def _wait_for_consumer_classes(ctx: Ctx) -> tuple[set[str], str]:
+    """StorageClasses with volumeBindingMode WaitForFirstConsumer, and the default class's name
+    (annotation storageclass.kubernetes.io/is-default-class, as the DefaultStorageClass admission)."""
+    wffc, default = set(), ""
+    for sc in safe_objects(ctx.ci, "storage.k8s.io", "storageclasses"):
+        m = meta(sc)
+        ann = m.get("annotations") if isinstance(m.get("annotations"), dict) else {}
+        if s(ann.get("storageclass.kubernetes.io/is-default-class")) == "true":
+            default = s(m.get("name"))
+        if s(sc.get("volumeBindingMode")) == "WaitForFirstConsumer":
+            wffc.add(s(m.get("name")))
+    return wffc, default
+
+
 def pvcs(ctx: Ctx) -> Iterator[Finding]:
+    """Not Bound. A Pending claim of a WaitForFirstConsumer class binds only once a pod uses it
+    (kube-scheduler's VolumeBinding plugin): without such a pod it is waiting, not broken."""
+    wffc: set[str] | None = None
+    default = ""
     for obj in safe_objects(ctx.ci, "", "persistentvolumeclaims"):
         phase = s(d(obj, "status", "phase"))
         if not phase or phase == "Bound":
             continue
         m = meta(obj)
         ns, name = s(m.get("namespace")), s(m.get("name"))
+        created = parse_time(m.get("creationTimestamp"))
+        if phase == "Pending":
+            if created is not None and ctx.now - created < PENDING_AGE:
+                continue
+            if wffc is None:
+                wffc, default = _wait_for_consumer_classes(ctx)
+            ann = m.get("annotations") if isinstance(m.get("annotations"), dict) else {}
+            sc = s(d(obj, "spec", "storageClassName")) or s(ann.get("volume.beta.kubernetes.io/storage-class")) \
+                or default
+            if sc in wffc and (ns, name) not in ctx.claims_in_use:
+                continue
         evs = ctx.events.warnings_for(ns, "PersistentVolumeClaim", name)
         ev = [f"status.phase={phase}"] + [e.line() for e in evs[:2]]
         sev = "error" if phase == "Lost" else "warning"
         yield finding("pvc-not-bound", ref(obj, "PersistentVolumeClaim", "", "persistentvolumeclaims"), ev,
-                      parse_time(m.get("creationTimestamp")), severity=sev,
+                      created, severity=sev,
                       fields={"namespace": ns, "name": name, "phase": phase})
 
 

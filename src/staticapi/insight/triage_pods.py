@@ -148,7 +148,12 @@ def _container_hit(ctx: Ctx, pod: Mapping, cs: Mapping, phase: str) -> Hit | Non
         # restarting: pod-restarts)
         candidates["pod-terminated-error"] = (s(last.get("reason")) or "Error", finished, num(last.get("exitCode")))
     if restarts >= RESTART_THRESHOLD:
-        candidates["pod-restarts"] = (f"{restarts} restarts", finished, None)
+        # only while it still restarts: a container running (ready) for longer than
+        # RECENT_TERMINATION collected its restarts in the past (node reboots, old incidents)
+        started = parse_time(d(state, "running", "startedAt"))
+        latest = max((x for x in (started, finished) if x is not None), default=None)
+        if not ready or (latest is not None and ctx.now - latest <= RECENT_TERMINATION):
+            candidates["pod-restarts"] = (f"{restarts} restarts", finished, None)
     for r in POD_RULE_ORDER:
         if r in candidates:
             reason, since, code = candidates[r]
@@ -282,6 +287,10 @@ def pods(ctx: Ctx) -> Iterator[Finding]:
         o = owner_of(pod)
         if o is not None:
             ctx.pod_owners[(s(m.get("namespace")), s(m.get("name")))] = o
+        for v in lst(d(pod, "spec", "volumes")):
+            claim = d(v, "persistentVolumeClaim", "claimName")
+            if isinstance(claim, str):
+                ctx.claims_in_use.add((s(m.get("namespace")), claim))
         for h in _pod_hits(ctx, pod):
             if h.rule == "pod-terminated-error" and _job_settled(ctx, pod, succeeded_jobs):
                 continue

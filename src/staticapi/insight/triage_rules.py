@@ -79,7 +79,9 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "{what} is Pending: {reason}"),
     Rule("pod-evicted", "warning", "Pod", "phase Failed with reason Evicted",
          "{what} was Evicted"),
-    Rule("pod-restarts", "warning", "Pod", "a container restarted RESTART_THRESHOLD or more times",
+    Rule("pod-restarts", "warning", "Pod",
+         "a container restarted RESTART_THRESHOLD or more times and is not ready, or (re)started within "
+         "RECENT_TERMINATION of collection",
          "{what}: container {container} restarted {restarts} times"),
     # -- workloads --------------------------------------------------------------------------
     Rule("workload-unavailable", "error", "Deployment/StatefulSet/DaemonSet/ReplicaSet",
