@@ -233,7 +233,8 @@ CASES: dict[str, tuple[dict, dict]] = {
 
 
 def test_every_rule_has_a_case():
-    assert set(CASES) == set(RULES) - {"files-unreadable"}  # that one needs a store: test_files_unreadable
+    # files-unreadable needs a store (test_files_unreadable), triage-source-failed a failing source
+    assert set(CASES) == set(RULES) - {"files-unreadable", "triage-source-failed"}
 
 
 @pytest.mark.parametrize("rule", sorted(CASES))
@@ -612,3 +613,16 @@ def test_a_pending_claim_of_a_wait_for_first_consumer_class_waits_for_a_pod():
     user["spec"] = {"volumes": [{"name": "d", "persistentVolumeClaim": {"claimName": "data"}}]}
     data[PODS] = [user]
     assert rules_of(run(data)) == ["pvc-not-bound"]
+
+
+def test_log_tails_are_capped_per_run(tmp_path, monkeypatch):
+    from staticapi.insight import triage_base
+
+    monkeypatch.setattr(triage_base, "MAX_LOG_TAILS", 1)
+    pods_ = [pod(name=f"{app}-7d9f8c6b5d-x", rs=f"{app}-7d9f8c6b5d", container=crashloop()) for app in ("a", "b")]
+    for p in pods_:
+        d = tmp_path / "namespaces" / "app" / "pods" / p["metadata"]["name"] / "web" / "web" / "logs"
+        d.mkdir(parents=True)
+        (d / "previous.log").write_text(f"{t(4)} panic\n")
+    found = triage.compute(View({PODS: pods_}, roots=[tmp_path]))
+    assert [any(e.startswith("log ") for e in f.evidence) for f in found] == [True, False]

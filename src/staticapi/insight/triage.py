@@ -197,9 +197,8 @@ def _run(name: str, call: Callable[[], Iterable[Finding]]) -> list[Finding]:
         return list(call())
     except Exception as e:  # a hostile or unexpected object must not take the report down
         log.exception("triage source %s failed", name)
-        return [Finding(rule="triage-source-failed", severity="warning",
-                        title=f"Triage check {name} failed: {type(e).__name__}",
-                        evidence=[clip(str(e))], key=f"triage-source-failed:{name}")]
+        return [finding("triage-source-failed", None, [clip(str(e))], key=f"triage-source-failed:{name}",
+                        fields={"name": name, "error": type(e).__name__})]
 
 
 def compute(ci: Any) -> list[Finding]:

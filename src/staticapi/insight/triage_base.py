@@ -19,7 +19,7 @@ from ..kube.duration import parse_time as _parse_time
 from ..serve.logs import LogOptions, iter_log_chunks
 from .findings import Finding, ObjectRef
 from .intervals import format_time
-from .triage_rules import LOG_TAIL_LINES, RULES
+from .triage_rules import LOG_TAIL_LINES, MAX_LOG_TAILS, RULES
 
 log = logging.getLogger(__name__)
 
@@ -213,6 +213,7 @@ class Ctx:
         # (group, kind, namespace, name) of a workload -> the pod findings of its pods
         self.workload_findings: dict[tuple[str, str, str, str], list[Finding]] = {}
         self.claims_in_use: set[tuple[str, str]] = set()  # (namespace, PVC name) some pod mounts
+        self.log_tails = 0
 
     def job(self, namespace: str, name: str) -> Mapping | None:
         if self._jobs is None:
@@ -242,8 +243,9 @@ class Ctx:
         """The last ``n`` lines of the container's previous log (the one that crashed) or, when
         there is none, its current log; only the tail of the file is read (serve/logs.py)."""
         index = getattr(self.ci, "log_index", None)
-        if index is None:
+        if index is None or self.log_tails >= MAX_LOG_TAILS:
             return "", []
+        self.log_tails += 1
         order = (True, False) if previous_first else (False,)
         for previous in order:
             try:

@@ -103,6 +103,8 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     # -- the archive itself -----------------------------------------------------------------
     Rule("files-unreadable", "warning", "File", "files the index skipped (store.problems + unpack problems)",
          "{count} file(s) could not be read"),
+    Rule("triage-source-failed", "warning", "Triage", "a finding source raised (a bug or an object we cannot read)",
+         "Triage check {name} failed: {error}"),
 )}
 
 # -- thresholds ----------------------------------------------------------------------------
@@ -119,6 +121,7 @@ RESTART_THRESHOLD = 5
 PATHOLOGICAL_THRESHOLD = 20
 TOP_WARNING_REASONS = 5
 LOG_TAIL_LINES = 5  # last log lines shown as evidence for a failing container
+MAX_LOG_TAILS = 200  # log files read per run at most (a cluster-wide outage must not read thousands)
 FOLD_LIST_MAX = 10  # folded objects named in the evidence
 
 # -- condition rules: (rule id, group, resource, condition type, bad status, must last) -------
