@@ -626,3 +626,13 @@ def test_log_tails_are_capped_per_run(tmp_path, monkeypatch):
         (d / "previous.log").write_text(f"{t(4)} panic\n")
     found = triage.compute(View({PODS: pods_}, roots=[tmp_path]))
     assert [any(e.startswith("log ") for e in f.evidence) for f in found] == [True, False]
+
+
+def test_storm_on_a_replicaset_is_keyed_by_its_deployment():
+    rs = {"kind": "ReplicaSet", "metadata": {"name": "web-7d9f8c6b5d", "namespace": "app",
+                                             "ownerReferences": [{"kind": "Deployment", "name": "web"}]},
+          "spec": {"replicas": 0}, "status": {}}
+    ev = event("FailedCreate", 30, kind="ReplicaSet", name="web-7d9f8c6b5d", message="forbidden: quota")
+    (f,) = [f for f in run({("apps", "replicasets"): [rs], EVENTS: [ev]}) if f.rule == "event-storm"]
+    assert f.key == "event-storm:apps/Deployment/app/web:FailedCreate"
+    assert (f.object.kind, f.object.name) == ("ReplicaSet", "web-7d9f8c6b5d")

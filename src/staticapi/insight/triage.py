@@ -40,7 +40,7 @@ from .triage_checks import (
     pvcs,
     workloads,
 )
-from .triage_pods import pods
+from .triage_pods import pods, stable_owner
 from .triage_rules import ALLOWED_REPEATS, FOLD_LIST_MAX, PATHOLOGICAL_THRESHOLD, TOP_WARNING_REASONS
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def event_storms(ctx: Ctx) -> Iterator[Finding]:
             continue  # during installation: origin's event monitor only starts once it completed
         if _allowed_repeat(ctx, latest, first, last):
             continue
-        owner = ctx.pod_owners.get((ns, name)) if kind == "Pod" else None
+        owner = stable_owner(ctx, kind, ns, name)
         stable = (owner.group, owner.kind, owner.name) if owner else (latest.group, kind, name)
         folded.setdefault((ns, stable, reason), []).append((count, first, latest, name))
     for (ns, (sgroup, skind, sname), reason), storms in folded.items():
@@ -89,7 +89,7 @@ def event_storms(ctx: Ctx) -> Iterator[Finding]:
         if len(storms) > 1:
             count = sum(x[0] for x in storms)
             first = min((x[1] for x in storms if x[1]), default=None)
-            evidence.insert(0, f"on {len(storms)} pods: " + ", ".join(
+            evidence.insert(0, f"on {len(storms)} {(latest.kind or 'object').lower()}s: " + ", ".join(
                 f"{x[3]} ({x[0]})" for x in storms[:FOLD_LIST_MAX]))
             obj = ctx.object_ref(sgroup, skind, sname, ns)
             kind, where = skind, f"{ns}/{sname}"

@@ -214,6 +214,7 @@ class Ctx:
         self.workload_findings: dict[tuple[str, str, str, str], list[Finding]] = {}
         self.claims_in_use: set[tuple[str, str]] = set()  # (namespace, PVC name) some pod mounts
         self.log_tails = 0
+        self.rs_owners: dict[tuple[str, str], str] | None = None  # (namespace, ReplicaSet) -> Deployment
 
     def job(self, namespace: str, name: str) -> Mapping | None:
         if self._jobs is None:

@@ -81,6 +81,26 @@ def owner_of(pod: Mapping) -> Owner | None:
     return None  # a Node (mirror pod) or something else: the pod's own name is stable
 
 
+def stable_owner(ctx: Ctx, kind: str, namespace: str, name: str) -> Owner | None:
+    """For an object with a generated name (a pod, a Deployment's ReplicaSet, a CronJob's Job), the
+    workload whose name is stable; None when its own name is."""
+    if kind == "Pod":
+        return ctx.pod_owners.get((namespace, name))
+    if kind == "ReplicaSet":
+        if ctx.rs_owners is None:
+            ctx.rs_owners = {}
+            for rs in safe_objects(ctx.ci, "apps", "replicasets"):
+                m = meta(rs)
+                for o in lst(m.get("ownerReferences")):
+                    if isinstance(o, dict) and o.get("kind") == "Deployment":
+                        ctx.rs_owners[(s(m.get("namespace")), s(m.get("name")))] = s(o.get("name"))
+        dep = ctx.rs_owners.get((namespace, name))
+        return Owner("Deployment", dep, "apps", "deployments") if dep else None
+    if kind == "Job" and _CRONJOB_SUFFIX.search(name):
+        return Owner("CronJob", _CRONJOB_SUFFIX.sub("", name), "batch", "cronjobs")
+    return None
+
+
 @dataclass
 class Hit:
     """One pod (container) matching one rule."""
