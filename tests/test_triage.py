@@ -636,3 +636,9 @@ def test_storm_on_a_replicaset_is_keyed_by_its_deployment():
     (f,) = [f for f in run({("apps", "replicasets"): [rs], EVENTS: [ev]}) if f.rule == "event-storm"]
     assert f.key == "event-storm:apps/Deployment/app/web:FailedCreate"
     assert (f.object.kind, f.object.name) == ("ReplicaSet", "web-7d9f8c6b5d")
+
+
+def test_pods_a_node_shutdown_stopped_are_no_failures():
+    p = pod(phase="Failed", reason="Terminated", message="Pod was terminated in response to imminent node shutdown.",
+            container={"ready": False, "state": {"terminated": {"reason": "Error", "exitCode": 137}}})
+    assert run({PODS: [p]}) == []

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from .findings import Finding, ObjectRef
@@ -21,6 +21,7 @@ from .triage_rules import (
     FOLD_LIST_MAX,
     PENDING_AGE,
     POD_RULE_ORDER,
+    POD_SHUTDOWN_REASONS,
     POD_WAITING_RULES,
     RECENT_TERMINATION,
     RESTART_THRESHOLD,
@@ -113,12 +114,6 @@ class Hit:
     evidence: list[str]
     exit_code: int | None = None
     restarts: int = 0
-    log_container: str | None = None
-
-
-@dataclass
-class Group:
-    hits: list[Hit] = field(default_factory=list)
 
 
 def _term_line(label: str, t: Mapping) -> str:
@@ -191,6 +186,8 @@ def _pod_hits(ctx: Ctx, pod: Mapping) -> list[Hit]:
         return []
     conds = conditions(pod)
     created = parse_time(m.get("creationTimestamp"))
+    if phase == "Failed" and s(st.get("reason")) in POD_SHUTDOWN_REASONS:
+        return []  # stopped by a graceful node shutdown: its controller made a new one
     if phase == "Failed" and s(st.get("reason")) == "Evicted":
         return [Hit("pod-evicted", pod, "", "Evicted", None, [f"Evicted: {clip(st.get('message'))}"])]
     hits: list[Hit] = []

@@ -173,6 +173,11 @@ POD_WAITING_RULES: dict[str, str] = {
     "CreateContainerError": "pod-config-error",
 }
 
+# pod status reasons of kubelet's graceful node shutdown (pkg/kubelet/nodeshutdown/
+# nodeshutdown_manager_linux.go: nodeShutdownReason "Terminated", nodeShutdownNotAdmittedReason
+# "NodeShutdown"; "Shutdown" before Kubernetes 1.21): Failed pods a node reboot leaves behind
+POD_SHUTDOWN_REASONS = frozenset({"Terminated", "NodeShutdown", "Shutdown"})
+
 # when one container matches several pod rules, the first in this order wins
 POD_RULE_ORDER = ("pod-crashloop", "pod-image-pull", "pod-config-error", "pod-oomkilled",
                   "pod-terminated-error", "pod-restarts")
