@@ -394,6 +394,7 @@ def test_superseded_installer_pods_and_retried_job_pods_are_not_failures():
     assert run({PODS: old}) == []
     (f,) = run({PODS: old + [installer("installer-4-master-0", 1)]})
     assert f.object.name == "installer-4-master-0"
+    assert f.key == "pod-terminated-error:/Pod/openshift-kube-apiserver/installer-master-0:web"
     failed = pod(name="collect-1-a", rs=None, hash_=None, phase="Failed",
                  container={"ready": False, "state": {"terminated": {"reason": "Error", "exitCode": 1}}})
     failed["metadata"]["ownerReferences"] = [{"kind": "Job", "name": "collect-1"}]

@@ -269,6 +269,13 @@ def _superseded_helpers(pods: list[Mapping]) -> set[tuple[str, str]]:
     return {(k[0], name) for k, _order, name in found if newest[k][1] != name}
 
 
+def _stable_pod_name(name: str) -> str:
+    """An owner-less pod's name for keys: a static pod installer without its revision
+    (installer-7-retry-1-master-0 -> installer-master-0), any other name as it is."""
+    g = _STATIC_POD_HELPER.match(name)
+    return f"{g.group(1)}-{g.group(4)}" if g else name
+
+
 def _job_of(pod: Mapping) -> tuple[str, str] | None:
     for o in lst(meta(pod).get("ownerReferences")):
         if isinstance(o, dict) and o.get("kind") == "Job":
@@ -313,7 +320,7 @@ def pods(ctx: Ctx) -> Iterator[Finding]:
                 continue
             m = meta(pod)
             o = owner_of(pod)
-            okey = (o.kind, o.name) if o else ("Pod", s(m.get("name")))
+            okey = (o.kind, o.name) if o else ("Pod", _stable_pod_name(s(m.get("name"))))
             groups.setdefault((h.rule, s(m.get("namespace")), okey, h.container), []).append(h)
     for (rule, ns, (okind, oname), container), hits in groups.items():
         for h in hits:  # these pods' repeated events are this finding's evidence, not a storm of their own
