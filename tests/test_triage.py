@@ -429,13 +429,13 @@ def test_hostile_objects_do_not_crash():
 
 def test_a_failing_source_is_reported_not_fatal(monkeypatch):
     def boom(ci):
+        yield Finding(rule="partial", severity="info", title="yielded before the error")
         raise ValueError("bad data")
-        yield
 
     monkeypatch.setattr(triage, "SOURCES", [*triage.SOURCES, ("boom", boom)])
     found = run({CO: [co(Degraded="True")]})
-    assert rules_of(found) == ["clusteroperator-degraded", "triage-source-failed"]
-    assert found[1].title == "Triage check boom failed: ValueError"
+    assert rules_of(found) == ["clusteroperator-degraded", "triage-source-failed", "partial"]
+    assert found[1].title == "Triage check boom failed: ValueError" and found[1].evidence == ["bad data"]
 
 
 def test_sources_list_takes_more_sources(monkeypatch):

@@ -158,7 +158,9 @@ def unreadable_files(ctx: Ctx) -> Iterator[Finding]:
                   fields={"count": len(probs)})
 
 
-# Sources over the shared Ctx, in the order they run.
+# Sources over the shared Ctx, in the order they run. Order matters: pods record what later
+# sources read from the Ctx (pod owners, workloads explained by pod findings, claims in use,
+# events already shown as evidence).
 OBJECT_SOURCES: list[tuple[str, Callable[[Ctx], Iterable[Finding]]]] = [
     ("conditions", condition_rules),
     ("clusterversion", cluster_version),
@@ -193,12 +195,16 @@ SOURCES: list[tuple[str, Callable[[Any], Iterable[Finding]]]] = [
 
 
 def _run(name: str, call: Callable[[], Iterable[Finding]]) -> list[Finding]:
+    """The source's findings; if it raises, those it yielded so far and a finding that says so."""
+    out: list[Finding] = []
     try:
-        return list(call())
+        for f in call():
+            out.append(f)
     except Exception as e:  # a hostile or unexpected object must not take the report down
         log.exception("triage source %s failed", name)
-        return [finding("triage-source-failed", None, [clip(str(e))], key=f"triage-source-failed:{name}",
-                        fields={"name": name, "error": type(e).__name__})]
+        out.append(finding("triage-source-failed", None, [clip(str(e))], key=f"triage-source-failed:{name}",
+                           fields={"name": name, "error": type(e).__name__}))
+    return out
 
 
 def compute(ci: Any) -> list[Finding]:
