@@ -15,6 +15,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import FIXTURE, MG48, OKD, OKD_SNO, SAMPLES, needs_samples
 from staticapi.insight import triage
@@ -643,3 +645,62 @@ def test_pods_a_node_shutdown_stopped_are_no_failures():
     p = pod(phase="Failed", reason="Terminated", message="Pod was terminated in response to imminent node shutdown.",
             container={"ready": False, "state": {"terminated": {"reason": "Error", "exitCode": 137}}})
     assert run({PODS: [p]}) == []
+
+
+_json = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8)
+                     | st.sampled_from(["True", "False", "Warning", "CrashLoopBackOff", "Failed", "Pending",
+                                        "OOMKilled", "2025-03-20T11:00:00Z", "Deployment", "ReplicaSet", "Job"]),
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+                         st.sampled_from(["metadata", "status", "spec", "conditions", "type", "status", "reason",
+                                          "containerStatuses", "state", "waiting", "terminated", "lastState",
+                                          "ownerReferences", "kind", "name", "history", "phase", "count",
+                                          "involvedObject", "labels", "restartCount", "exitCode", "replicas",
+                                          "volumes", "startedTime", "lastTransitionTime", "taints"]),
+                         inner, max_size=5), max_leaves=25)
+_RESOURCES = [CO, CV, NODES, PODS, EVENTS, MCPS, ("apps", "deployments"), ("apps", "replicasets"),
+              ("batch", "jobs"), ("", "persistentvolumeclaims"), ("machine.openshift.io", "machines"),
+              ("operators.coreos.com", "clusterserviceversions"), ("storage.k8s.io", "storageclasses"),
+              ("certificates.k8s.io", "certificatesigningrequests")]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(_RESOURCES), _json), max_size=8))
+def test_arbitrary_objects_never_break_a_check(objs):
+    data: dict = {}
+    for res, obj in objs:
+        data.setdefault(res, []).append(obj)
+    found = run(data)
+    assert "triage-source-failed" not in rules_of(found), [f.evidence for f in found]
+    json.dumps(triage.report(View(data), found))
+
+
+def _paths(obj, prefix=()):
+    yield prefix
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _paths(v, (*prefix, k))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield from _paths(v, (*prefix, i))
+
+
+_REAL = [(res, obj) for bad, _good in CASES.values() for res, objs in bad.items() for obj in objs]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_realistic_objects_with_one_field_of_the_wrong_shape(data):
+    res, obj = data.draw(st.sampled_from(_REAL))
+    obj = copy.deepcopy(obj)
+    paths = [p for p in _paths(obj) if p]
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(paths))
+        parent = obj
+        try:
+            for k in path[:-1]:
+                parent = parent[k]
+            parent[path[-1]] = data.draw(_json)
+        except (KeyError, IndexError, TypeError):
+            continue
+    found = run({res: [obj]})
+    assert "triage-source-failed" not in rules_of(found), [f.evidence for f in found]
