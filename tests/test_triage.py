@@ -704,3 +704,22 @@ def test_realistic_objects_with_one_field_of_the_wrong_shape(data):
             continue
     found = run({res: [obj]})
     assert "triage-source-failed" not in rules_of(found), [f.evidence for f in found]
+
+
+@pytest.mark.parametrize("src", [FIXTURE, SAMPLES / "mugshine/mgs/validMg", OKD_SNO])
+def test_byte_prefilters_change_no_finding(src, monkeypatch, tmp_path_factory):
+    """matching_objects skips decoding objects by a bytes test: on real stores the findings are
+    the same as when every object is decoded."""
+    if not src.is_dir():
+        pytest.skip("../shared/samples not present")
+    from staticapi.insight import triage_base, triage_checks, triage_pods
+
+    ci = asyncio.run(_open(src, tmp_path_factory.getbasetemp() / "triage-cache"))
+    fast = [f.to_dict() for f in triage.compute(ci)]
+
+    def everything(ci, group, resource, pattern, unless=None):
+        return triage_base.safe_objects(ci, group, resource)
+
+    for mod in (triage_base, triage_checks, triage_pods):
+        monkeypatch.setattr(mod, "matching_objects", everything)
+    assert [f.to_dict() for f in triage.compute(ci)] == fast

@@ -9,10 +9,13 @@ reads as missing instead of raising.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
+
+import orjson
 
 from ..kube.duration import human_duration
 from ..kube.duration import parse_time as _parse_time
@@ -208,13 +211,42 @@ class Ctx:
         self.explained: set[tuple[str, str, str, str]] = set()
         self.install_completed, self.update_windows = _cluster_history(ci, self.now)
         self._jobs: dict[tuple[str, str], Mapping] | None = None
-        # (namespace, pod) -> its stable owner (triage_pods.Owner), filled by the pod checks
-        self.pod_owners: dict[tuple[str, str], Any] = {}
         # (group, kind, namespace, name) of a workload -> the pod findings of its pods
         self.workload_findings: dict[tuple[str, str, str, str], list[Finding]] = {}
-        self.claims_in_use: set[tuple[str, str]] = set()  # (namespace, PVC name) some pod mounts
+        self._claims: set[tuple[str, str]] | None = None
+        self._pods: dict[tuple[str, str], Mapping] | None = None
         self.log_tails = 0
         self.rs_owners: dict[tuple[str, str], str] | None = None  # (namespace, ReplicaSet) -> Deployment
+
+    @property
+    def claims_in_use(self) -> set[tuple[str, str]]:
+        """(namespace, PVC name) of every claim a pod mounts (read on first use: only pods whose
+        JSON names a claim are decoded)."""
+        if self._claims is None:
+            self._claims = set()
+            for pod in matching_objects(self.ci, "", "pods", _CLAIM):
+                for v in lst(d(pod, "spec", "volumes")):
+                    claim = d(v, "persistentVolumeClaim", "claimName")
+                    if isinstance(claim, str):
+                        self._claims.add((s(meta(pod).get("namespace")), claim))
+        return self._claims
+
+    def pod(self, namespace: str, name: str) -> Mapping | None:
+        """One pod by name (the store's index when there is one)."""
+        store = getattr(self.ci, "store", None)
+        registry = getattr(store, "registry", None)
+        if registry is not None and hasattr(store, "get"):
+            r = registry.for_kind("", "Pod")
+            e = store.get(r, namespace, name) if r is not None else None
+            try:
+                obj = e.obj() if e is not None else None
+            except ValueError:
+                return None
+            return obj if isinstance(obj, dict) else None
+        if self._pods is None:
+            self._pods = {(s(meta(p).get("namespace")), s(meta(p).get("name"))): p
+                          for p in safe_objects(self.ci, "", "pods")}
+        return self._pods.get((namespace, name))
 
     def job(self, namespace: str, name: str) -> Mapping | None:
         if self._jobs is None:
@@ -224,14 +256,17 @@ class Ctx:
 
     @staticmethod
     def _events(ci: Any) -> Iterator[Mapping]:
-        """The core/v1 view of every Event; the store keeps each Event in both API groups
-        (source/ingest.py converts one into the other), so one group is all of them."""
-        any_core = False
-        for obj in safe_objects(ci, "", "events"):
-            any_core = True
-            yield obj
-        if not any_core:
-            yield from safe_objects(ci, "events.k8s.io", "events")
+        """Warning Events, each once: the store keeps every Event in both API groups
+        (source/ingest.py converts one into the other), so one group is all of them; the
+        events.k8s.io view is the smaller to decode. Events whose JSON does not say "Warning" are
+        not decoded."""
+        found = False
+        for group in ("events.k8s.io", ""):
+            for obj in matching_objects(ci, group, "events", _WARNING):
+                found = True
+                yield obj
+            if found or has_objects(ci, group, "events"):
+                return
 
     def object_ref(self, group: str, kind: str, name: str, namespace: str) -> ObjectRef:
         """A reference with the resource's plural name, when the store's registry knows the kind."""
@@ -261,6 +296,44 @@ class Ctx:
             if lines:
                 return ("previous" if previous else "current"), lines[-n:]
         return "", []
+
+
+_WARNING = re.compile(rb'"Warning"')
+_CLAIM = re.compile(rb'"claimName"')
+
+
+def has_objects(ci: Any, group: str, resource: str) -> bool:
+    return next(iter(safe_objects(ci, group, resource)), None) is not None
+
+
+def matching_objects(ci: Any, group: str, resource: str, pattern: re.Pattern[bytes],
+                     unless: re.Pattern[bytes] | None = None) -> Iterator[Mapping]:
+    """The objects whose JSON matches ``pattern`` (and not ``unless``): a cheap test that must
+    hold for every object a check can report (a superset); the others are never decoded.
+    Decoding is most of a triage run's time (a pod's JSON is ~10 KB), scanning the bytes a tenth
+    of it."""
+    store = getattr(ci, "store", None)
+    tables = getattr(store, "tables", None)
+    table = tables.get((group, resource)) if isinstance(tables, dict) else None
+    if table is None:  # no store (tests, other views): the same test on the objects' JSON
+        for obj in safe_objects(ci, group, resource):
+            try:
+                js = orjson.dumps(obj, default=str)
+            except TypeError:  # not JSON (a huge int, a non-string key): keep it, the superset holds
+                yield obj
+                continue
+            if pattern.search(js) and not (unless and unless.search(js)):
+                yield obj
+        return
+    for e in table.sorted():
+        raw = e.raw
+        if pattern.search(raw) and not (unless and unless.search(raw)):
+            try:
+                obj = orjson.loads(raw)
+            except ValueError:
+                continue
+            if isinstance(obj, dict):
+                yield obj
 
 
 def safe_objects(ci: Any, group: str, resource: str) -> Iterator[Mapping]:

@@ -8,6 +8,7 @@ evidence, are in ``triage_pods``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 
 from .findings import Finding, ObjectRef
@@ -20,6 +21,7 @@ from .triage_base import (
     d,
     finding,
     lst,
+    matching_objects,
     meta,
     num,
     parse_time,
@@ -40,6 +42,8 @@ from .triage_rules import (
 )
 
 CONFIG = "config.openshift.io"
+_ANY = re.compile(rb"")
+_OWNED_BY_DEPLOYMENT = re.compile(rb'"ownerReferences":\s*\[[^\]]*"kind":\s*"Deployment"')
 
 
 def condition_rules(ctx: Ctx) -> Iterator[Finding]:
@@ -186,7 +190,10 @@ def csrs(ctx: Ctx) -> Iterator[Finding]:
 def workloads(ctx: Ctx) -> Iterator[Finding]:
     """Fewer available than desired. ReplicaSets owned by a Deployment are left to the Deployment."""
     for group, resource, kind, want_f, have_f in WORKLOADS:
-        for obj in safe_objects(ctx.ci, group, resource):
+        # most ReplicaSets belong to a Deployment: their JSON says so, they are not decoded
+        objs = (matching_objects(ctx.ci, group, resource, _ANY, unless=_OWNED_BY_DEPLOYMENT)
+                if kind == "ReplicaSet" else safe_objects(ctx.ci, group, resource))
+        for obj in objs:
             m = meta(obj)
             if kind == "ReplicaSet" and any(isinstance(o, dict) and o.get("kind") == "Deployment"
                                             for o in lst(m.get("ownerReferences"))):

@@ -16,7 +16,22 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .findings import Finding, ObjectRef
-from .triage_base import Ctx, age, clip, condition_evidence, conditions, d, finding, lst, meta, num, parse_time, s, safe_objects
+from .triage_base import (
+    Ctx,
+    age,
+    clip,
+    condition_evidence,
+    conditions,
+    d,
+    finding,
+    lst,
+    matching_objects,
+    meta,
+    num,
+    parse_time,
+    s,
+    safe_objects,
+)
 from .triage_rules import (
     FOLD_LIST_MAX,
     PENDING_AGE,
@@ -32,6 +47,12 @@ from .triage_rules import (
 # (kubernetes pkg/controller/cronjob/utils.go getJobName)
 _CRONJOB_SUFFIX = re.compile(r"-\d{8,}$")
 _STATIC_POD_HELPER = re.compile(STATIC_POD_HELPER)
+# A pod can only be a finding (or decide one: a Succeeded installer or Job pod) if its JSON has
+# one of these: a phase other than Running, a waiting or terminated container, a container not
+# ready, or RESTART_THRESHOLD (5) restarts or more. Other pods are not decoded.
+assert 1 <= RESTART_THRESHOLD <= 9, "_MAY_FIND spells 'at least RESTART_THRESHOLD' as one digit class"
+_MAY_FIND = re.compile(rb'"(?:Pending|Failed|Succeeded|Unknown|waiting|terminated)"|"ready":\s*false'
+                       rb'|"restartCount":\s*(?:[%d-9]|[1-9][0-9])' % RESTART_THRESHOLD)
 
 # events that mark the start of each pod problem (kubelet event reasons, pkg/kubelet/events)
 _START_EVENTS = {
@@ -86,7 +107,8 @@ def stable_owner(ctx: Ctx, kind: str, namespace: str, name: str) -> Owner | None
     """For an object with a generated name (a pod, a Deployment's ReplicaSet, a CronJob's Job), the
     workload whose name is stable; None when its own name is."""
     if kind == "Pod":
-        return ctx.pod_owners.get((namespace, name))
+        pod = ctx.pod(namespace, name)
+        return owner_of(pod) if pod is not None else None
     if kind == "ReplicaSet":
         if ctx.rs_owners is None:
             ctx.rs_owners = {}
@@ -301,20 +323,13 @@ def _job_settled(ctx: Ctx, pod: Mapping, succeeded_jobs: set[tuple[str, str]]) -
 def pods(ctx: Ctx) -> Iterator[Finding]:
     """Every pod once; hits folded by (rule, namespace, owner, container)."""
     groups: dict[tuple, list[Hit]] = {}
-    all_pods = list(safe_objects(ctx.ci, "", "pods"))
+    all_pods = list(matching_objects(ctx.ci, "", "pods", _MAY_FIND))
     superseded = _superseded_helpers(all_pods)
     succeeded_jobs = {j for p in all_pods if d(p, "status", "phase") == "Succeeded" and (j := _job_of(p))}
     for pod in all_pods:
         m = meta(pod)
         if (s(m.get("namespace")), s(m.get("name"))) in superseded:
             continue
-        o = owner_of(pod)
-        if o is not None:
-            ctx.pod_owners[(s(m.get("namespace")), s(m.get("name")))] = o
-        for v in lst(d(pod, "spec", "volumes")):
-            claim = d(v, "persistentVolumeClaim", "claimName")
-            if isinstance(claim, str):
-                ctx.claims_in_use.add((s(m.get("namespace")), claim))
         for h in _pod_hits(ctx, pod):
             if h.rule == "pod-terminated-error" and _job_settled(ctx, pod, succeeded_jobs):
                 continue
