@@ -723,3 +723,18 @@ def test_byte_prefilters_change_no_finding(src, monkeypatch, tmp_path_factory):
     for mod in (triage_base, triage_checks, triage_pods):
         monkeypatch.setattr(mod, "matching_objects", everything)
     assert [f.to_dict() for f in triage.compute(ci)] == fast
+
+
+def test_unavailable_workload_says_why_its_pods_are_not_ready():
+    p = pod(container={"ready": False}, conditions=[cond("Ready", "False", 45, "ContainersNotReady",
+                                                         "containers with unready status: [web]")])
+    ev = event("Unhealthy", 3, message="Readiness probe failed: HTTP probe failed with statuscode: 503")
+    dep = deployment(1, 0)
+    dep["status"]["conditions"] = []
+    (f,) = [f for f in run({PODS: [p], EVENTS: [ev], ("apps", "deployments"): [dep]})
+            if f.rule == "workload-unavailable"]
+    assert f.evidence == [
+        "pod web-7d9f8c6b5d-x2x9q: Ready=False (ContainersNotReady): containers with unready status: [web]",
+        "pod web-7d9f8c6b5d-x2x9q: event Warning Unhealthy (x3): Readiness probe failed: HTTP probe failed with "
+        "statuscode: 503"]
+    assert f.since == t(45)

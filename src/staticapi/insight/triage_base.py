@@ -214,6 +214,8 @@ class Ctx:
         # (group, kind, namespace, name) of a workload -> the pod findings of its pods
         self.workload_findings: dict[tuple[str, str, str, str], list[Finding]] = {}
         self._claims: set[tuple[str, str]] | None = None
+        # (group, kind, namespace, name) of a workload -> its pods that are not Ready
+        self.unready_pods: dict[tuple[str, str, str, str], list[Mapping]] = {}
         self._pods: dict[tuple[str, str], Mapping] | None = None
         self.log_tails = 0
         self.rs_owners: dict[tuple[str, str], str] | None = None  # (namespace, ReplicaSet) -> Deployment

@@ -212,6 +212,11 @@ def workloads(ctx: Ctx) -> Iterator[Finding]:
                     ev.append(condition_evidence(c))
             ns, name = s(m.get("namespace")), s(m.get("name"))
             ev += [e.line() for e in ctx.events.warnings_for(ns, kind, name)[:2]]
+            unready = ctx.unready_pods.get((group, kind, ns, name), [])
+            for pod in unready[:2]:  # why its pods are not ready: the condition, the latest warning
+                pname = s(meta(pod).get("name"))
+                ev.append(f"pod {pname}: {condition_evidence(conditions(pod)['Ready'])}")
+                ev += [f"pod {pname}: {e.line()}" for e in ctx.events.warnings_for(ns, "Pod", pname)[:1]]
             if not ev:
                 st = obj.get("status") if isinstance(obj.get("status"), dict) else {}
                 ev.append("status: " + ", ".join(f"{k} {num(v)}" for k, v in st.items()
@@ -221,6 +226,9 @@ def workloads(ctx: Ctx) -> Iterator[Finding]:
             c = conds.get("Available")
             if c is not None and s(c.get("status")) == "False":
                 since = parse_time(c.get("lastTransitionTime"))
+            elif unready:
+                since = min((t for p in unready if (t := parse_time(conditions(p)["Ready"].get("lastTransitionTime")))),
+                            default=None)
             line = f"{kind} {ns}/{name}: {available}/{desired} replicas available"
             explained = ctx.workload_findings.get((group, kind, ns, name))
             if explained:  # its pods' findings say why: the replica count is their evidence

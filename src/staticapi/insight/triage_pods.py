@@ -330,11 +330,13 @@ def pods(ctx: Ctx) -> Iterator[Finding]:
         m = meta(pod)
         if (s(m.get("namespace")), s(m.get("name"))) in superseded:
             continue
+        o = owner_of(pod)
+        ready = conditions(pod).get("Ready")
+        if o is not None and ready is not None and s(ready.get("status")) == "False":
+            ctx.unready_pods.setdefault((o.group, o.kind, s(m.get("namespace")), o.name), []).append(pod)
         for h in _pod_hits(ctx, pod):
             if h.rule == "pod-terminated-error" and _job_settled(ctx, pod, succeeded_jobs):
                 continue
-            m = meta(pod)
-            o = owner_of(pod)
             okey = (o.kind, o.name) if o else ("Pod", _stable_pod_name(s(m.get("name"))))
             groups.setdefault((h.rule, s(m.get("namespace")), okey, h.container), []).append(h)
     for (rule, ns, (okind, oname), container), hits in groups.items():
