@@ -421,7 +421,8 @@ def test_hostile_objects_do_not_crash():
                                                                      [1, {"state": "x", "lastState": []}]}},
                    {"status": {"containerStatuses": [{"name": "<script>", "state": {"waiting": {
                        "reason": "CrashLoopBackOff", "message": ["not", "a", "string"]}}, "restartCount": "9"}]}}],
-            EVENTS: [{"count": "many", "involvedObject": "x", "firstTimestamp": "yesterday"}, 7],
+            EVENTS: [{"count": "many", "involvedObject": "x", "firstTimestamp": "yesterday"}, 7,
+                     {"type": "Warning", "metadata": {"uid": ["a"], "name": {}}, "reason": 5, "count": 99}],
             ("apps", "deployments"): [{"spec": {"replicas": "three"}, "status": None}],
             CV: [{"status": {"history": ["x", {"state": "Partial", "startedTime": 5}]}}]}
     found = run(data)

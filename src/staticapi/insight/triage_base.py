@@ -170,11 +170,15 @@ class Events:
             if not isinstance(obj, dict) or obj.get("type") != "Warning":
                 continue
             m = meta(obj)
-            key = m.get("uid") or (m.get("namespace"), m.get("name"))
+            key = s(m.get("uid")) or (s(m.get("namespace")), s(m.get("name")))
             if key in seen:
                 continue
             seen.add(key)
-            ev = Event.of(obj)
+            try:
+                ev = Event.of(obj)
+            except (TypeError, ValueError, AttributeError) as e:  # one odd event is no reason to lose them all
+                log.debug("event %s skipped: %s", key, e)
+                continue
             self.all.append(ev)
             self.by_object.setdefault((ev.namespace, ev.kind, ev.name), []).append(ev)
 
