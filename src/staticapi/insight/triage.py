@@ -179,7 +179,8 @@ OBJECT_SOURCES: list[tuple[str, Callable[[Ctx], Iterable[Finding]]]] = [
 ]
 
 
-def _object_findings(ci: Any) -> list[Finding]:
+def object_findings(ci: Any) -> list[Finding]:
+    """Every OBJECT_SOURCES finding (one shared Ctx)."""
     ctx = Ctx(ci)
     out: list[Finding] = []
     for name, src in OBJECT_SOURCES:
@@ -190,7 +191,7 @@ def _object_findings(ci: Any) -> list[Finding]:
 # Every finding source: ``(name, function(ci) -> iterable of Finding)``. The integrator adds
 # ``("alerts", alerts.findings)`` and ``("etcd", etcd.findings)`` here.
 SOURCES: list[tuple[str, Callable[[Any], Iterable[Finding]]]] = [
-    ("objects", _object_findings),
+    ("objects", object_findings),
 ]
 
 
@@ -207,10 +208,11 @@ def _run(name: str, call: Callable[[], Iterable[Finding]]) -> list[Finding]:
     return out
 
 
-def compute(ci: Any) -> list[Finding]:
-    """Every finding of every source, most severe first (``findings.ranked``); keys unique."""
+def compute(ci: Any, sources: list[tuple[str, Callable[[Any], Iterable[Finding]]]] | None = None) -> list[Finding]:
+    """Every finding of every source (default :data:`SOURCES`), most severe first
+    (``findings.ranked``); keys unique."""
     out: list[Finding] = []
-    for name, src in SOURCES:
+    for name, src in SOURCES if sources is None else sources:
         out += _run(name, lambda src=src: src(ci))
     seen: dict[str, int] = {}
     for f in out:  # two findings with one key (rare: e.g. two CSRs folded differently) stay apart
