@@ -67,6 +67,7 @@ def condition_rules(ctx: Ctx) -> Iterator[Finding]:
                 name = s(meta(obj).get("name"))
                 yield finding(row.rule, ref(obj, row.kind, group, resource), [condition_evidence(c)], since,
                               fields={"name": name, "reason": s(c.get("reason")) or row.condition,
+                                      "why": s(c.get("reason")) or clip(c.get("message"), 100) or row.condition,
                                       "condition": row.condition, "age": age(since, ctx.now)})
 
 

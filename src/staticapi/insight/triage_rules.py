@@ -36,7 +36,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "ClusterOperator {name} is Degraded ({reason})"),
     Rule("clusteroperator-progressing", "warning", "ClusterOperator",
          "condition Progressing=True for longer than PROGRESSING_STUCK",
-         "ClusterOperator {name} has been Progressing for {age} ({reason})"),
+         "ClusterOperator {name} has been Progressing for {age}: {why}"),
     Rule("clusterversion-failing", "critical", "ClusterVersion", "condition Failing=True",
          "ClusterVersion {name} is Failing ({reason})"),
     Rule("clusterversion-update-incomplete", "error", "ClusterVersion",
