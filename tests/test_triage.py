@@ -744,3 +744,13 @@ def test_unavailable_workload_says_why_its_pods_are_not_ready():
         "pod web-7d9f8c6b5d-x2x9q: event Warning Unhealthy (x3): Readiness probe failed: HTTP probe failed with "
         "statuscode: 503"]
     assert f.since == t(45)
+
+
+def test_a_container_that_ended_now_shows_its_current_log(tmp_path):
+    d = tmp_path / "namespaces" / "app" / "pods" / "web-7d9f8c6b5d-x2x9q" / "web" / "web" / "logs"
+    d.mkdir(parents=True)
+    (d / "previous.log").write_text(f"{t(300)} an older run\n")
+    (d / "current.log").write_text(f"{t(6)} fatal: out of disk\n")
+    p = pod(phase="Failed", container={"ready": False, "state": {"terminated": {"reason": "Error", "exitCode": 3}}})
+    (f,) = triage.compute(View({PODS: [p]}, roots=[tmp_path]), OBJECTS_ONLY)
+    assert f.evidence[-1] == f"log (current): {t(6)} fatal: out of disk"

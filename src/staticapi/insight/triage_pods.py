@@ -136,6 +136,7 @@ class Hit:
     evidence: list[str]
     exit_code: int | None = None
     restarts: int = 0
+    ended_now: bool = False  # the container's current state is terminated: its current log is the one that ended
 
 
 def _term_line(label: str, t: Mapping) -> str:
@@ -196,7 +197,7 @@ def _container_hit(ctx: Ctx, pod: Mapping, cs: Mapping, phase: str) -> Hit | Non
             reason, since, code = candidates[r]
             if restarts and r in ("pod-crashloop", "pod-restarts"):
                 ev.append(f"restartCount {restarts}")
-            return Hit(r, pod, name, reason, since, ev, exit_code=code, restarts=restarts)
+            return Hit(r, pod, name, reason, since, ev, exit_code=code, restarts=restarts, ended_now=bool(now_term))
     return None
 
 
@@ -266,7 +267,7 @@ def _detail(ctx: Ctx, h: Hit) -> tuple[list[str], str | None]:
         ev.append(events[0].line())
     log_container = None
     if h.container and h.rule in ("pod-crashloop", "pod-oomkilled", "pod-terminated-error", "pod-restarts"):
-        which, lines = ctx.log_tail(ns, name, h.container)
+        which, lines = ctx.log_tail(ns, name, h.container, previous_first=not h.ended_now)
         if lines:
             log_container = h.container
             ev += [f"log ({which}): {line}" for line in lines]
