@@ -70,7 +70,46 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--wall-clock", action="store_true",
                    help="measure ages from the wall clock instead of the must-gather's collection time")
     s.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    _diff_parser(sub)
     return p
+
+
+def _diff_parser(sub) -> None:
+    d = sub.add_parser("diff", help="compare two must-gathers: what changed from BASE to HEAD")
+    d.add_argument("base", metavar="BASE", help="the must-gather to compare from (directory, archive or URL)")
+    d.add_argument("head", metavar="HEAD", help="the must-gather to compare to")
+    d.add_argument("-o", "--output", default="text", choices=["text", "json"])
+    d.add_argument("-n", "--namespace", help="only objects, events and logs of this namespace")
+    d.add_argument("--kind", help="only objects of this kind (kind, resource or short name)")
+    d.add_argument("--show-noise", action="store_true",
+                   help="also show differences that are noise (uids, resourceVersions, timestamps, IPs ...)")
+    d.add_argument("--cache-dir", type=Path, default=Path(os.environ["STATICAPI_CACHE_DIR"]) if os.environ.get(
+        "STATICAPI_CACHE_DIR") else None, help="where archives are unpacked and indexes cached")
+    d.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
+
+
+async def diff(args: argparse.Namespace) -> int:
+    """`staticapi diff BASE HEAD`: both loaded without a server, the report on stdout."""
+    import orjson
+
+    from .insight.context import open_sources
+    from .insight.diff import compare
+    from .insight.diff_text import to_text
+    from .source import archive
+
+    try:
+        base, head = await open_sources([args.base, args.head], args.cache_dir)
+    except (archive.SourceError, RuntimeError) as e:
+        print(f"staticapi: {e}", file=sys.stderr)
+        return 2
+    rep = await asyncio.to_thread(compare, base, head, namespace=args.namespace, kind=args.kind,
+                                  show_noise=args.show_noise)
+    if args.output == "json":
+        sys.stdout.buffer.write(orjson.dumps(rep, option=orjson.OPT_INDENT_2) + b"\n")
+    else:
+        sys.stdout.write(to_text(rep))
+    sys.stdout.flush()
+    return 0
 
 
 def _is_loopback(host: str) -> bool:
@@ -213,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(serve(args))
         except KeyboardInterrupt:
             return 0
+    if args.command == "diff":
+        return asyncio.run(diff(args))
     return 2
 
 
