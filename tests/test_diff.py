@@ -308,3 +308,83 @@ def test_blank_is_noise_only():
         b'"creationTimestamp":"2023-03-09T12:00:00Z"},"spec":{"x":1}}'
     assert blank(a) == blank(b)
     assert blank(a) != blank(b.replace(b'"x":1', b'"x":2'))
+
+
+# ---------------------------------------------------------------- served: API and page
+
+
+@pytest.fixture(scope="module")
+def pair_server(planted):
+    from conftest import start_server
+
+    srv = start_server([str(planted["base"]), str(planted["head"])], planted["tmp"] / "srv")
+    yield srv
+    srv.stop()
+
+
+@needs_samples
+def test_api_diff(pair_server, planted):
+    code, body, _ = pair_server.get("/staticapi/v1/diff")
+    assert code == 200 and body["kind"] == "DiffReport"
+    assert (body["base"]["name"], body["head"]["name"]) == ("base", "head")
+    assert body["summary"] == planted["report"]["summary"]
+    code, body, _ = pair_server.get("/clusters/base/staticapi/v1/diff?base=head&head=base&kind=cm&namespace=openshift-dns")
+    assert code == 200 and _refs(body["objects"]["added"]) == {("ConfigMap", "openshift-dns", "dns-extra")}
+    assert body["objects"]["removed"] == [] and body["filters"]["kind"] == "cm"
+    code, body, _ = pair_server.get("/staticapi/v1/diff?base=nope")
+    assert code == 404 and body["kind"] == "Status"
+    code, body, _ = pair_server.get("/clusters/nope/staticapi/v1/diff")
+    assert code == 404
+
+
+def test_api_diff_needs_two_clusters(fixture_server):
+    code, body, _ = fixture_server.get("/staticapi/v1/diff")
+    assert code == 400 and "two must-gathers" in body["message"]
+
+
+CHROMIUM = shutil.which("chromium")
+
+
+@needs_samples
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed")
+def test_page_in_chromium(pair_server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            bad: list[str] = []
+            page.on("response", lambda r: bad.append(r.url) if r.status >= 400 and "favicon" not in r.url else None)
+            page.on("pageerror", lambda e: bad.append(str(e)))
+            resp = page.goto(pair_server.url + "/ui/diff")
+            assert resp.status == 200
+            assert "default-src 'none'" in resp.headers["content-security-policy"]
+            text = page.inner_text("main")
+            for needle in ("ClusterOperator dns is Degraded", "CrashLoopBackOff", "dns-extra", "crasher-0",
+                           "ProbeError", NEW_IMAGE):
+                assert needle in text, needle
+            assert RENAMED_POD[2] not in text
+            hrefs = page.eval_on_selector_all("main a", "els => els.map(e => e.getAttribute('href'))")
+            assert "/clusters/base/ui/objects/core/configmaps/openshift-dns/dns-extra" in hrefs
+            assert "/clusters/head/ui/objects/core/pods/openshift-dns/crasher-0" in hrefs
+            assert "/clusters/base/ui/objects/apps/deployments/openshift-dns-operator/dns-operator" in hrefs
+            assert "/clusters/head/ui/objects/apps/deployments/openshift-dns-operator/dns-operator" in hrefs
+            # the field diff opens; the form swaps the sides and filters (a plain GET form)
+            page.locator("ul.objects details summary", has_text="Deployment.apps").click()
+            assert page.locator("table.fields", has_text="containers[name=dns-operator].image").is_visible()
+            page.screenshot(path=str(tmp_path / "diff.png"), full_page=True)
+            page.select_option("select[name=base]", "head")
+            page.select_option("select[name=head]", "base")
+            page.fill("input[name=namespace]", "openshift-dns")
+            page.click("button[type=submit]")
+            page.wait_for_load_state()
+            assert "base=head" in page.url and "namespace=openshift-dns" in page.url
+            text = page.inner_text("main")
+            assert "dns-extra" in text and "only in head" in text
+            assert "dns-operator" not in text.split("Objects", 1)[1]
+            assert bad == []
+        finally:
+            browser.close()

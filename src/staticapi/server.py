@@ -21,8 +21,8 @@ from .kube.status import StatusError, method_not_allowed, path_not_found, status
 from .serve import api, openapi, reviews
 from .serve import metrics as metricsmod
 from .serve.cluster import Cluster
+from .web import diff_api, diff_page, triage_api
 from .web import timeline as webui
-from .web import triage_api
 
 log = logging.getLogger("staticapi.server")
 
@@ -203,6 +203,8 @@ def create_app(clusters: list[Cluster], options: ServerOptions | None = None) ->
     webui.setup_routes(app, _insight, prefix="", cache=cache)
     for prefix in ("/clusters/{cluster}", ""):
         triage_api.setup_routes(app, _insight, prefix=prefix)
+        diff_api.setup_routes(app, lambda request: request.app[INSIGHTS], prefix=prefix)
+        diff_page.setup_routes(app, lambda request: request.app[INSIGHTS], prefix=prefix)
     insights.on_renew.append(cache.invalidate)
     for c in clusters:
         c.on_change.append(lambda cl=c: insights.invalidate(cl))

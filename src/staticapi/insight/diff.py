@@ -321,8 +321,8 @@ def _findings(base: ClusterInsight, head: ClusterInsight, flt: _Filter, notes: l
         notes.append("triage findings not compared: staticapi.insight.triage is not available")
         return {"new": [], "gone": []}
     try:
-        fb = base.derive_sync("triage", triage.compute)
-        fh = head.derive_sync("triage", triage.compute)
+        fb = base.derive_sync(triage.DERIVE_KEY, triage.compute)
+        fh = head.derive_sync(triage.DERIVE_KEY, triage.compute)
     except Exception as e:  # a rule failing on odd input must not lose the rest of the diff
         log.exception("triage failed")
         notes.append(f"triage findings not compared: {type(e).__name__}: {e}")

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 
-def _v(x: Any) -> str:
+def short(x: Any) -> str:
+    """A value on one line, at most 120 characters."""
     if x is None:
         return "-"
     s = " ".join(str(x).split())
@@ -43,20 +44,20 @@ def to_text(rep: dict, limit: int = 30) -> str:
     v = rep["versions"]
     sec: list[str] = []
     if v["cluster"]:
-        sec.append(f"  cluster version: {_v(v['cluster']['base'])} -> {_v(v['cluster']['head'])}")
+        sec.append(f"  cluster version: {short(v['cluster']['base'])} -> {short(v['cluster']['head'])}")
     if v["payload"]:
-        sec.append(f"  release payload: {_v(v['payload']['base'])} -> {_v(v['payload']['head'])}")
+        sec.append(f"  release payload: {short(v['payload']['base'])} -> {short(v['payload']['head'])}")
     if v["kubernetes"]:
-        sec.append(f"  kubernetes: {_v(v['kubernetes']['base'])} -> {_v(v['kubernetes']['head'])}")
+        sec.append(f"  kubernetes: {short(v['kubernetes']['base'])} -> {short(v['kubernetes']['head'])}")
     # operators that moved together in one line
     moves: dict[tuple, list[str]] = {}
     for o in v["operators"]:
         moves.setdefault((o["component"], o["base"], o["head"]), []).append(o["name"])
     for (comp, a, bb), names in sorted(moves.items(), key=lambda x: -len(x[1])):
         who = f"{len(names)} operators" if len(names) > 3 else ", ".join(names)
-        sec.append(f"  {who} ({comp}): {_v(a)} -> {_v(bb)}")
+        sec.append(f"  {who} ({comp}): {short(a)} -> {short(bb)}")
     for i in v["images"]:
-        sec.append(f"  image {_obj(i)} [{i['container']}]: {_v(i['base'])} -> {_v(i['head'])}")
+        sec.append(f"  image {_obj(i)} [{i['container']}]: {short(i['base'])} -> {short(i['head'])}")
     _section(out, "VERSIONS", sec, limit)
 
     hl = rep["health"]
@@ -64,15 +65,15 @@ def to_text(rep: dict, limit: int = 30) -> str:
     for f in hl["findings"]["new"]:
         sec.append(f"  NEW {f['severity']}: {f['title']}")
         if f.get("evidence"):
-            sec.append(f"      {_v(f['evidence'][0])}")
+            sec.append(f"      {short(f['evidence'][0])}")
     for f in hl["findings"]["gone"]:
         sec.append(f"  gone {f['severity']}: {f['title']}")
     for c in hl["conditions"]:
-        msg = f": {_v(c['message'])}" if c.get("message") else ""
-        sec.append(f"  {_obj(c)} {c['condition']}: {_v(c['base'])} -> {_v(c['head'])}{msg}")
+        msg = f": {short(c['message'])}" if c.get("message") else ""
+        sec.append(f"  {_obj(c)} {c['condition']}: {short(c['base'])} -> {short(c['head'])}{msg}")
     for c in hl["containers"]:
         new = " (new pod)" if c.get("new") else ""
-        sec.append(f"  {_obj(c)} [{c['container']}]{new}: {_v(c['base'])} -> {c['head']}")
+        sec.append(f"  {_obj(c)} [{c['container']}]{new}: {short(c['base'])} -> {c['head']}")
     for c in hl["restarts"]:
         sec.append(f"  restarts {_obj(c)} [{c['container']}]: {c['base'] or 0} -> {c['head']}")
     _section(out, "HEALTH", sec, limit)
@@ -85,7 +86,7 @@ def to_text(rep: dict, limit: int = 30) -> str:
         was = f" (was {c['baseName']})" if c.get("baseName") else ""
         sec.append(f"  ~ {_obj(c)}{was}")
         for d in c["changes"][:5]:
-            sec.append(f"      {d['path']}: {_v(d['base'])} -> {_v(d['head'])}{' (noise)' if d['noise'] else ''}")
+            sec.append(f"      {d['path']}: {short(d['base'])} -> {short(d['head'])}{' (noise)' if d['noise'] else ''}")
         more = len(c["changes"]) - 5 + c.get("more", 0)
         if more > 0:
             sec.append(f"      ... {more} more fields")
@@ -95,19 +96,19 @@ def to_text(rep: dict, limit: int = 30) -> str:
     for c in noisy:
         sec.append(f"  ~ {_obj(c)} (noise only)")
         for d in c["changes"][:5]:
-            sec.append(f"      {d['path']}: {_v(d['base'])} -> {_v(d['head'])}")
+            sec.append(f"      {d['path']}: {short(d['base'])} -> {short(d['head'])}")
     _section(out, "OBJECTS", sec, limit * 3)
 
     sec = []
     for e in rep["events"]:
         grew = f"{e['base']} -> {e['head']}" if e["base"] else f"new x{e['head']}"
         ns = f"{e['namespace']}/" if e["namespace"] else ""
-        sec.append(f"  {e['reason']} on {e['kind']} {ns}{e['name']}: {grew}: {_v(e['message'])}")
+        sec.append(f"  {e['reason']} on {e['kind']} {ns}{e['name']}: {grew}: {short(e['message'])}")
     _section(out, "WARNING EVENTS", sec, limit)
 
     sec = []
     for lg in rep["logs"]:
-        sec.append(f"  {lg['namespace']}/{lg['pod']} [{lg['container']}] x{lg['count']}: {_v(lg['sample'])}")
+        sec.append(f"  {lg['namespace']}/{lg['pod']} [{lg['container']}] x{lg['count']}: {short(lg['sample'])}")
     _section(out, "NEW LOG SIGNATURES", sec, limit)
     for n in rep.get("notes") or []:
         out.append(f"note: {n}")
