@@ -885,6 +885,7 @@ def print_report(rep: dict) -> None:
         "get_throughput": ("GETs/s, 64 clients", lambda v: f"{v:.0f}/s", lambda v: f"{v:.0f}/s" if v else "-"),
         "table_list": ("Table list of all pods", fmt_s, fmt_s),
         "logs_tail_bytes_read": ("kubectl logs --tail=100 read", fmt_bytes, fmt_bytes),
+        "diff": ("staticapi diff of two trees", fmt_s, fmt_s),
     }
     for key, (label, fv, fb) in show.items():
         f = fig.get(key)
@@ -926,6 +927,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--prepare-only", action="store_true", help="generate the tree and exit")
     p.add_argument("--profile", action="store_true", help="also cProfile cluster.load_store in-process")
     p.add_argument("--seconds", type=float, help="duration of each load phase (default 10, --quick 2)")
+    p.add_argument("--skip-diff", action="store_true", help="do not measure staticapi diff (needs a second tree)")
+    p.add_argument("--diff-only", action="store_true", help="only the staticapi diff figure")
     p.add_argument("--omg-timeout", type=float, default=1800, help="seconds before one omg run is abandoned")
     a = p.parse_args(argv)
 
@@ -957,6 +960,9 @@ def main(argv: list[str] | None = None) -> int:
     home = Path(tempfile.mkdtemp(prefix="staticapi-bench-"))
     servers: list[Server] = []
     try:
+        if a.diff_only:
+            measure_diff(tree, params, home, fig, det)
+            return _finish(rep, a)
         det["page_cache_primed"] = {"before_naive": prime_page_cache(tree)}
         log("naive PyYAML baseline")
         naive = naive_parse(tree, timeout=7200)
@@ -1083,6 +1089,9 @@ def main(argv: list[str] | None = None) -> int:
         srv.stop()
         servers.remove(srv)
 
+        if not a.skip_diff and not a.tree:
+            measure_diff(tree, params, home, fig, det)
+
         if a.profile:
             log("cProfile of cluster.load_store (one process, no index cache)")
             det["profile"] = profile_load_store(tree)
@@ -1090,11 +1099,33 @@ def main(argv: list[str] | None = None) -> int:
         for s in servers:
             s.stop()
         shutil.rmtree(home, ignore_errors=True)
+    return _finish(rep, a)
 
+
+def measure_diff(tree: Path, params: dict, home: Path, fig: dict, det: dict) -> None:
+    """`staticapi diff` of the tree against a second one (the generator's next seed), both from
+    their store images: compare time and peak memory against the two stores (scripts/bench_diff.py)."""
+    sys.path.insert(0, str(SCRIPTS))
+    import bench_diff  # noqa: E402
+
+    head, _ = ensure_tree({**params, "seed": params["seed"] + 1})
+    log(f"staticapi diff {tree.name} {head.name} (indexing both first)")
+    d = bench_diff.run(tree, head, home / "diff-cache")
+    det["diff"] = d
+    fig["diff"] = figure(d["compare_seconds"], None, None, "< 10 s, mem <= 1.2",
+                         d["compare_seconds"] < 10 and d["memory_ratio"] <= 1.2, "s",
+                         memory_ratio=d["memory_ratio"], peak_rss=d["peak_rss"], rss_stores=d["rss_stores"],
+                         triage_seconds=d["triage_seconds"],
+                         objects=d["objects"])
+    log(f"diff: {d['compare_seconds']} s (+ {d['triage_seconds']} s triage of both), peak memory "
+        f"{d['memory_ratio']} x the two stores")
+
+
+def _finish(rep: dict, a: argparse.Namespace) -> int:
     rep["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     print_report(rep)
-    if a.profile and "profile" in det:
-        print(det["profile"]["tottime"])
+    if a.profile and "profile" in rep["details"]:
+        print(rep["details"]["profile"]["tottime"])
     out = a.json or BENCH_CACHE / "last.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(rep, indent=1) + "\n")

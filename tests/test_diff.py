@@ -17,7 +17,7 @@ import yaml
 from conftest import FIXTURE, OKD, OKD_SNO, REPO, needs_samples
 from staticapi.insight.context import open_sources
 from staticapi.insight.diff import compare, is_empty
-from staticapi.insight.diff_objects import blank, field_diff, name_stem, object_stem, pair_by_stem
+from staticapi.insight.diff_objects import field_diff, name_stem, object_stem, pair_by_stem
 from staticapi.insight.diff_text import to_text
 
 try:
@@ -299,15 +299,6 @@ def test_generated_names():
     rs = {"metadata": {"name": "web-5d8f7c9b4b", "labels": {"pod-template-hash": "5d8f7c9b4b"},
                        "ownerReferences": [{"kind": "Deployment", "name": "web", "controller": True}]}}
     assert object_stem("apps", "ReplicaSet", rs) == "Deployment/web"
-
-
-def test_blank_is_noise_only():
-    a = b'{"metadata":{"uid":"0f4a3c8e-1111-4222-8333-944455556666","resourceVersion":"1",' \
-        b'"creationTimestamp":"2023-03-08T12:00:00Z"},"spec":{"x":1}}'
-    b = b'{"metadata":{"uid":"1f4a3c8e-1111-4222-8333-944455556666","resourceVersion":"22",' \
-        b'"creationTimestamp":"2023-03-09T12:00:00Z"},"spec":{"x":1}}'
-    assert blank(a) == blank(b)
-    assert blank(a) != blank(b.replace(b'"x":1', b'"x":2'))
 
 
 # ---------------------------------------------------------------- served: API and page

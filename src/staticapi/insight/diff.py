@@ -14,8 +14,10 @@ must-gather from a passing and a failing run, or of one cluster before and after
 5. logs: error signatures new in HEAD per container, with a sample line (``insight.signatures``).
 
 The report is a plain dict (JSON for ``/staticapi/v1/diff`` and ``-o json``); :func:`to_text` is the
-CLI's compact text. Speed: per resource, JSON bytes are compared first and only pairs that differ
-beyond noise are decoded (``diff_objects.blank``); nothing is kept but the differences.
+CLI's compact text. Speed and memory: per resource, JSON bytes are compared first, only pairs
+that differ are decoded (one pair at a time), the field walk stops at noise unless asked for, and
+only the differences are kept: at most ``MAX_LISTED`` objects per list and field diffs for the first
+``MAX_DETAILED`` changed objects (the counts per kind cover all of them).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import Any
 import orjson
 
 from .context import ClusterInsight
-from .diff_objects import blank, field_diff, name_stem, noise_paths_for, pair_by_stem
+from .diff_objects import field_diff, light, name_stem, noise_paths_for, pair_by_stem
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +51,10 @@ HEALTH_CONDITIONS: dict[str, dict[str, str]] = {
 BAD_STATES = frozenset({"CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "CreateContainerConfigError",
                         "CreateContainerError", "InvalidImageName", "RunContainerError", "OOMKilled", "Error",
                         "ContainerCannotRun", "StartError"})
-MAX_FIELD_CHANGES = 50  # per object in the report
+MAX_FIELD_CHANGES = 25  # per object in the report
+MAX_VALUE = 300  # characters of a value shown in a field diff
+MAX_LISTED = 10_000  # objects per list (added, removed, changed); the rest is counted per kind
+MAX_DETAILED = 1_000  # changed objects with their field diff
 
 
 def compare(base: ClusterInsight, head: ClusterInsight, *, namespace: str | None = None,
@@ -166,8 +171,13 @@ def _objects(base: ClusterInsight, head: ClusterInsight, flt: _Filter, show_nois
     added: list[dict] = []
     removed: list[dict] = []
     changed: list[dict] = []
-    noise_only = 0
-    unchanged = 0
+    by_kind: dict[str, dict[str, int]] = {}
+    counts = {"noiseOnly": 0, "unchanged": 0, "detailed": 0}
+
+    def tally(r, what: str) -> None:
+        k = by_kind.setdefault(f"{r.kind}.{r.group}" if r.group else r.kind, {"added": 0, "removed": 0, "changed": 0})
+        k[what] += 1
+
     for key in sorted(bs.tables.keys() | hs.tables.keys()):
         if key in SKIP_RESOURCES:
             continue
@@ -184,55 +194,65 @@ def _objects(base: ClusterInsight, head: ClusterInsight, flt: _Filter, show_nois
         pairs = [(k, k) for k in ob.keys() & oh.keys()]
         only_b = sorted(ob.keys() - oh.keys())
         only_h = sorted(oh.keys() - ob.keys())
-        decoded: dict[tuple, dict] = {}
         if only_b and only_h:
-            db = [(k, ob[k].obj()) for k in only_b]
-            dh = [(k, oh[k].obj()) for k in only_h]
-            decoded = {("b", k): o for k, o in db} | {("h", k): o for k, o in dh}
-            extra, only_b, only_h = pair_by_stem(db, dh, r.group, r.kind)
+            extra, only_b, only_h = pair_by_stem([(k, light(ob[k].obj())) for k in only_b],
+                                                 [(k, light(oh[k].obj())) for k in only_h], r.group, r.kind)
             pairs += extra
         for kb, kh in sorted(pairs):
-            eb, eh = ob[kb], oh[kh]
-            rb, rh = eb.raw, eh.raw
-            if rb == rh or (not show_noise and kb == kh and blank(rb) == blank(rh)):
-                unchanged += rb == rh
-                noise_only += rb != rh
+            rb, rh = ob[kb].raw, oh[kh].raw
+            if rb == rh:
+                counts["unchanged"] += 1
                 continue
-            a = decoded.get(("b", kb)) or orjson.loads(rb)
-            b = decoded.get(("h", kh)) or orjson.loads(rh)
-            diffs = field_diff(a, b, npaths)
+            a, b = orjson.loads(rb), orjson.loads(rh)
+            if a == b:
+                counts["unchanged"] += 1
+                continue
+            diffs = field_diff(a, b, npaths, with_noise=show_noise)
             real = [d for d in diffs if not d["noise"]]
             _health_pair(r, kh, a, b, health)
             _images(r, kh, a, real, versions)
             if not real:
-                noise_only += 1
+                counts["noiseOnly"] += 1
                 if not show_noise:
                     continue
+            else:
+                tally(r, "changed")
+            if len(changed) >= MAX_LISTED:
+                continue
             shown = diffs if show_noise else real
             item = ref(r, kh[0], kh[1])
             if kb != kh:
                 item["baseName"] = kb[1]
-            item["changes"] = [_jsonable(d) for d in shown[:MAX_FIELD_CHANGES]]
-            item["more"] = max(0, len(shown) - MAX_FIELD_CHANGES)
+            if counts["detailed"] < MAX_DETAILED:
+                counts["detailed"] += 1
+                item["changes"] = [_jsonable(d) for d in shown[:MAX_FIELD_CHANGES]]
+                item["more"] = max(0, len(shown) - MAX_FIELD_CHANGES)
+            else:
+                item["changes"], item["more"] = [], len(shown)
             item["noiseOnly"] = not real
             changed.append(item)
         for k in only_b:
-            removed.append(ref(r, *k))
+            tally(r, "removed")
+            if len(removed) < MAX_LISTED:
+                removed.append(ref(r, *k))
         for k in only_h:
-            added.append(ref(r, *k))
+            tally(r, "added")
+            if len(added) < MAX_LISTED:
+                added.append(ref(r, *k))
             if r.kind == "Pod":
-                _health_new_pod(r, k, decoded.get(("h", k)) or oh[k].obj(), health)
-    return {"added": added, "removed": removed, "changed": changed, "noiseOnly": noise_only,
-            "unchanged": unchanged}
+                _health_new_pod(r, k, oh[k].obj(), health)
+    totals = {w: sum(v[w] for v in by_kind.values()) for w in ("added", "removed", "changed")}
+    return {"added": added, "removed": removed, "changed": changed, "noiseOnly": counts["noiseOnly"],
+            "unchanged": counts["unchanged"], "byKind": by_kind, "totals": totals}
 
 
 def _jsonable(d: dict) -> dict:
     def short(v):
         if isinstance(v, (dict, list)):
             s = orjson.dumps(v).decode()
-            return s if len(s) <= 400 else s[:400] + "…"
-        if isinstance(v, str) and len(v) > 400:
-            return v[:400] + "…"
+            return s if len(s) <= MAX_VALUE else s[:MAX_VALUE] + "…"
+        if isinstance(v, str) and len(v) > MAX_VALUE:
+            return v[:MAX_VALUE] + "…"
         return v
     return {"path": d["path"], "base": short(d["base"]), "head": short(d["head"]), "noise": d["noise"]}
 
@@ -332,10 +352,16 @@ def _findings(base: ClusterInsight, head: ClusterInsight, flt: _Filter, notes: l
         o = f.object
         return o is None or (flt.ns_ok(o.namespace) and flt.kind_ok(o.kind))
 
-    kb = {f.key: f for f in fb if keep(f)}
-    kh = {f.key: f for f in fh if keep(f)}
-    return {"new": [f.to_dict() for k, f in kh.items() if k not in kb],
-            "gone": [f.to_dict() for k, f in kb.items() if k not in kh]}
+    def stem(f) -> str:  # the key with the object's generated name suffix cut (in case a rule kept one)
+        o = f.object
+        return f"{f.rule}:{o.group}/{o.kind}/{o.namespace}/{name_stem(o.kind, o.name)}" if o else f.key
+
+    kb = [f for f in fb if keep(f)]
+    kh = [f for f in fh if keep(f)]
+    seen_b = {f.key for f in kb} | {stem(f) for f in kb}
+    seen_h = {f.key for f in kh} | {stem(f) for f in kh}
+    return {"new": [f.to_dict() for f in kh if f.key not in seen_b and stem(f) not in seen_b],
+            "gone": [f.to_dict() for f in kb if f.key not in seen_h and stem(f) not in seen_h]}
 
 
 def _warnings(ci: ClusterInsight, flt: _Filter) -> dict[tuple, dict]:
@@ -436,8 +462,8 @@ def _summary(rep: dict) -> dict:
         "newFindings": len(h["findings"]["new"]), "goneFindings": len(h["findings"]["gone"]),
         "conditionChanges": len(h["conditions"]), "badContainers": len(h["containers"]),
         "restartsGrew": len(h["restarts"]),
-        "added": len(o["added"]), "removed": len(o["removed"]),
-        "changed": sum(1 for c in o["changed"] if not c["noiseOnly"]), "noiseOnly": o["noiseOnly"],
+        "added": o["totals"]["added"], "removed": o["totals"]["removed"],
+        "changed": o["totals"]["changed"], "noiseOnly": o["noiseOnly"],
         "unchanged": o["unchanged"], "warningEvents": len(rep["events"]), "newLogSignatures": len(rep["logs"]),
     }
 

@@ -80,6 +80,11 @@ def to_text(rep: dict, limit: int = 30) -> str:
 
     o = rep["objects"]
     sec = []
+    kinds = sorted(o.get("byKind", {}).items(), key=lambda kv: -sum(kv[1].values()))
+    if sum(sum(v.values()) for _, v in kinds) > 10:
+        sec.append("  by kind: " + ", ".join(
+            f"{k} " + " ".join(f"{m}{v[w]}" for m, w in (("+", "added"), ("-", "removed"), ("~", "changed")) if v[w])
+            for k, v in kinds[:12]) + (f", ... {len(kinds) - 12} more kinds" if len(kinds) > 12 else ""))
     for c in o["changed"]:
         if c["noiseOnly"]:
             continue
@@ -92,6 +97,11 @@ def to_text(rep: dict, limit: int = 30) -> str:
             sec.append(f"      ... {more} more fields")
     sec += [f"  - {_obj(r)}" for r in o["removed"]]
     sec += [f"  + {_obj(a)}" for a in o["added"]]
+    listed = {"added": len(o["added"]), "removed": len(o["removed"]),
+              "changed": sum(1 for c in o["changed"] if not c["noiseOnly"])}
+    unlisted = {w: n - listed[w] for w, n in o.get("totals", listed).items() if n > listed[w]}
+    if unlisted:
+        sec.append("  (not listed: " + ", ".join(f"{n} more {w}" for w, n in unlisted.items()) + "; see byKind)")
     noisy = [c for c in o["changed"] if c["noiseOnly"]]
     for c in noisy:
         sec.append(f"  ~ {_obj(c)} (noise only)")

@@ -76,9 +76,13 @@ def view(rep: dict) -> dict:
         "restarts": linked(h["restarts"], hn),
         "changed": changed, "removed": linked(o["removed"], bn), "added": linked(o["added"], hn),
         "events": events, "logs": logs,
-        "more": {k: max(0, n - MAX_ROWS) for k, n in (
-            ("changed", len(o["changed"])), ("removed", len(o["removed"])), ("added", len(o["added"])),
-            ("events", len(rep["events"])), ("logs", len(rep["logs"])))},
+        "more": {k: max(0, total - shown) for k, total, shown in (
+            ("changed", o["totals"]["changed"], sum(1 for c in changed if not c["noiseOnly"])),
+            ("removed", o["totals"]["removed"], min(len(o["removed"]), MAX_ROWS)),
+            ("added", o["totals"]["added"], min(len(o["added"]), MAX_ROWS)),
+            ("events", len(rep["events"]), min(len(rep["events"]), MAX_ROWS)),
+            ("logs", len(rep["logs"]), min(len(rep["logs"]), MAX_ROWS)))},
+        "by_kind": sorted(o["byKind"].items(), key=lambda kv: -sum(kv[1].values())),
     }
 
 
