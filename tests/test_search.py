@@ -64,9 +64,8 @@ def _journal(service: str, start_min: int, n: int, err_from: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-@pytest.fixture(scope="module")
-def tree(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("search-tree") / "mg"
+def build_tree(root: Path) -> Path:
+    """The fixture must-gather plus node logs, a pathological line and a hostile line, at ``root``."""
     shutil.copytree(FIXTURE, root, symlinks=True)
     image = next(p for p in sorted(root.iterdir()) if p.is_dir() and (p / "namespaces").is_dir())
     hsl = image / "host_service_logs" / "masters"
@@ -77,11 +76,18 @@ def tree(tmp_path_factory) -> Path:
     ng.mkdir(parents=True)
     (ng / "master-0_logs_kubelet.gz").write_bytes(gzip.compress(_journal("kubelet", 0, 90, 45).encode()))
     (ng / "lspci").write_text("00:00.0 Host bridge: error not a log\n")  # not a node log: never searched
-    # a pathological line for (a+)+$ and a line without a final newline
+    # a pathological line for (a+)+$, a line without a final newline, markup that must stay text
     pod = image / "namespaces" / "demo-apps" / "pods" / "evil" / "c" / "c" / "logs"
     pod.mkdir(parents=True)
-    (pod / "current.log").write_bytes(b"2025-03-20T07:00:00Z " + b"a" * 200_000 + b"b\n" + b"last error line")
+    (pod / "current.log").write_bytes(b"2025-03-20T07:00:00Z " + b"a" * 200_000 + b"b\n"
+                                      + b"2025-03-20T07:00:01Z hostile <img src=x onerror=alert(1)><script>alert(2)</script>\n"
+                                      + b"last error line")
     return root
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory) -> Path:
+    return build_tree(tmp_path_factory.mktemp("search-tree") / "mg")
 
 
 @pytest.fixture(scope="module")

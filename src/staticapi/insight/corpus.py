@@ -83,7 +83,8 @@ class Doc:
                 s += f" [{self.file}]"
             return s
         if self.source == "nodes":
-            return f"{self.node or self.rel}/{self.service}"
+            # host_service_logs/<role>/<service>_service.log holds several nodes: named by its role
+            return f"{self.node or os.path.basename(os.path.dirname(self.rel)) or self.rel}/{self.service}"
         if self.source == "events":
             return f"event {self.namespace + '/' if self.namespace else ''}{self.kind}/{self.name}"
         return f"{self.group or 'core'}/{self.resource}/{self.namespace + '/' if self.namespace else ''}{self.name}"

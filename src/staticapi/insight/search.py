@@ -285,6 +285,8 @@ def search(corpus: Corpus, q: Query, stop: threading.Event | None = None) -> Ite
     by_source = dict.fromkeys(q.sources, 0)
     timed: dict[tuple[int, str], int] = {}  # (minute, series) -> hits: bounded whatever the hit count
     untimed = 0
+    firsts: dict[str, float] = {}  # series -> its first hit's time
+    last: float | None = None
     total = returned = 0
     files = nbytes = 0
     window = q.since is not None or q.until is not None
@@ -312,18 +314,33 @@ def search(corpus: Corpus, q: Query, stop: threading.Event | None = None) -> Ite
                 if t is None:
                     untimed += 1
                 else:
-                    k = (int(t // 60), _series_label(d, host))
+                    label = _series_label(d, host)
+                    k = (int(t // 60), label)
                     timed[k] = timed.get(k, 0) + 1
+                    f = firsts.get(label)
+                    if f is None or t < f:
+                        firsts[label] = t
+                    if last is None or t > last:
+                        last = t
                 if returned < q.limit:
                     returned += 1
                     yield _hit(seg, d, ls, le, line, t, host, q.context)
                 if stop is not None and stop.is_set():
                     break
-    hist = Histogram(*time_span(corpus, q.sources))
+    start, end = time_span(corpus, q.sources)
+    if timed:  # hits outside the span (clock skew, logs newer than the collection) widen it
+        minutes = [m for m, _ in timed]
+        start, end = min(start, min(minutes) * 60), max(end, max(minutes) * 60 + 60)
+    hist = Histogram(start, end)
     for (minute, label), n in timed.items():
         hist.add(minute * 60 + 30, label, n)
+    hd = hist.to_dict()
+    for srs in hd["series"]:
+        srs["first"] = iso(firsts.get(srs["label"]))
+    first = min(firsts.values()) if firsts else None
     yield {"type": "summary", "hits": total, "returned": returned, "truncated": total > returned,
-           "bySource": by_source, "untimed": untimed, "histogram": hist.to_dict(),
+           "bySource": by_source, "untimed": untimed, "histogram": hd,
+           "firstHit": iso(first), "lastHit": iso(last),
            "documents": files, "bytes": nbytes, "elapsedSeconds": round(time.monotonic() - t0, 4),
            "cancelled": bool(stop is not None and stop.is_set()), "corpus": corpus.stats()}
 

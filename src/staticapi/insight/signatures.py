@@ -88,8 +88,8 @@ class Signature:
 
     def query(self) -> str:
         """An RE2 regex that finds this signature's lines (the literal parts, in order)."""
-        parts = [p for p in _PLACEHOLDER_RE.split(self.text)]
-        return ".*".join(re2.escape(p) for p in parts if p) or re2.escape(self.sample[:80])
+        parts = [p for p in _PLACEHOLDER_RE.split(self.text) if len(p.strip()) >= 3]  # dropping only loosens
+        return ".*".join(re2.escape(p) for p in parts) or re2.escape(self.sample[:80])
 
     def to_dict(self) -> dict[str, Any]:
         from .search import link
