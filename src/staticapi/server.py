@@ -21,7 +21,7 @@ from .kube.status import StatusError, method_not_allowed, path_not_found, status
 from .serve import api, openapi, reviews
 from .serve import metrics as metricsmod
 from .serve.cluster import Cluster
-from .web import diff_api, diff_page, triage_api
+from .web import diff_api, diff_page, search_api, search_page, triage_api
 from .web import timeline as webui
 
 log = logging.getLogger("staticapi.server")
@@ -206,6 +206,10 @@ def create_app(clusters: list[Cluster], options: ServerOptions | None = None) ->
         diff_api.setup_routes(app, lambda request: request.app[INSIGHTS], prefix=prefix)
         diff_page.setup_routes(app, lambda request: request.app[INSIGHTS], prefix=prefix)
     insights.on_renew.append(cache.invalidate)
+    search_api.setup_routes(app, _interval_view, prefix="/clusters/{cluster}")
+    search_api.setup_routes(app, _interval_view)
+    search_page.setup_routes(app, _interval_view, prefix="/clusters/{cluster}")
+    search_page.setup_routes(app, _interval_view)
     for c in clusters:
         c.on_change.append(lambda cl=c: insights.invalidate(cl))
     app.router.add_route("*", "/{tail:.*}", dispatch)

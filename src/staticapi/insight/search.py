@@ -1,0 +1,425 @@
+"""Search everything a must-gather holds: a query model and its execution over the corpus.
+
+Why this module exists: people grep unpacked must-gathers and read timestamps by hand. This runs a
+regular expression over the pod logs, node logs, events and (opt-in) objects of one store
+(``corpus.py``) and yields hits as they are found, then a summary with the hits per source and a
+histogram over the must-gather's time span ("it started at 10:42 on the three masters").
+
+Semantics follow ripgrep's defaults, the oracle of ``tests/test_search.py``: line-based (a match
+never spans a newline: RE2's ``never_nl``, as rg's default removes ``\\n`` from the regex, see
+ripgrep crates/regex/src/config.rs ``line_terminator``), multiline off, ``-i`` = ``(?i)``, and a
+hit counts once per matching line (``rg -c``). Regexes are RE2 (linear time; no backreferences or
+lookaround, as rg's default engine). Known differences: RE2's ``\\d \\w \\b`` are ASCII, rg's are
+Unicode.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import re2
+
+from .corpus import DEFAULT_SOURCES, SOURCES, Corpus, Doc, Segment, iso, line_time
+
+MAX_LINE = 2000  # characters of a hit's line (and of a context line) sent; counts are unaffected
+MAX_CONTEXT = 20
+MAX_LIMIT = 100_000
+BUCKETS = 60
+MAX_SERIES = 8
+
+
+class QueryError(ValueError):
+    """A query that cannot run (bad regex, bad filter): the reason is the message."""
+
+
+@dataclass
+class Query:
+    pattern: str
+    ignore_case: bool = False
+    sources: tuple[str, ...] = DEFAULT_SOURCES
+    namespace: str | None = None
+    pod: str | None = None
+    container: str | None = None
+    kind: str | None = None
+    since: float | None = None  # epoch seconds
+    until: float | None = None
+    limit: int = 1000
+    context: int = 0
+
+    def compile(self):
+        """The RE2 regex (bytes, multiline, never matching a newline); QueryError when invalid."""
+        if not self.pattern:
+            raise QueryError("empty query: q is required")
+        if "\n" in self.pattern:
+            raise QueryError("the literal '\\n' is not allowed in a regex (search is line-based)")
+        opts = re2.Options()
+        opts.never_nl = True
+        opts.never_capture = True
+        opts.case_sensitive = not self.ignore_case
+        opts.log_errors = False
+        opts.max_mem = 64 << 20
+        try:
+            return re2.compile(b"(?m)" + self.pattern.encode("utf-8"), opts)
+        except re2.error as e:
+            why = e.args[0] if e.args else str(e)
+            if isinstance(why, bytes):
+                why = why.decode("utf-8", "replace")
+            why = str(why).replace("(?m)", "", 1)
+            raise QueryError(f"invalid regex {self.pattern!r}: {why}") from None
+
+
+def parse_time(v: str | None, what: str) -> float | None:
+    if not v:
+        return None
+    try:
+        dt = datetime.fromisoformat(v.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise QueryError(f"{what}: not an RFC3339 time: {v!r}") from None
+    if dt.tzinfo is None:
+        raise QueryError(f"{what}: an RFC3339 time needs a zone (Z or +hh:mm): {v!r}")
+    return dt.timestamp()
+
+
+def parse_sources(v: str | None) -> tuple[str, ...]:
+    if not v:
+        return DEFAULT_SOURCES
+    got = tuple(dict.fromkeys(s.strip() for s in v.split(",") if s.strip()))
+    bad = [s for s in got if s not in SOURCES]
+    if bad:
+        raise QueryError(f"in: unknown source(s) {', '.join(bad)} (valid: {', '.join(SOURCES)})")
+    return got or DEFAULT_SOURCES
+
+
+def _int(v: str | None, what: str, default: int, lo: int, hi: int) -> int:
+    if v is None or v == "":
+        return default
+    try:
+        n = int(v)
+    except ValueError:
+        raise QueryError(f"{what}: not an integer: {v!r}") from None
+    if n < lo:
+        raise QueryError(f"{what}: must be >= {lo}")
+    return min(n, hi)
+
+
+def _bool(v: str | None) -> bool:
+    return (v or "").lower() in ("1", "true", "yes", "on")
+
+
+def query_from_params(p) -> Query:
+    """A Query from URL parameters (q, in, namespace, pod, container, kind, from, to, ignoreCase,
+    limit, context); QueryError for a bad one."""
+    q = Query(
+        pattern=p.get("q") or "",
+        ignore_case=_bool(p.get("ignoreCase")),
+        sources=parse_sources(p.get("in")),
+        namespace=p.get("namespace") or None,
+        pod=p.get("pod") or None,
+        container=p.get("container") or None,
+        kind=p.get("kind") or None,
+        since=parse_time(p.get("from"), "from"),
+        until=parse_time(p.get("to"), "to"),
+        limit=_int(p.get("limit"), "limit", 1000, 0, MAX_LIMIT),
+        context=_int(p.get("context"), "context", 0, 0, MAX_CONTEXT),
+    )
+    q.compile()
+    return q
+
+
+def _glob(pat: str | None, v: str) -> bool:
+    if pat is None:
+        return True
+    if any(c in pat for c in "*?["):
+        return fnmatch.fnmatchcase(v, pat)
+    return v == pat
+
+
+def doc_filter(q: Query):
+    """A predicate on documents for the query's namespace/pod/container/kind filters (None = all)."""
+    if not (q.namespace or q.pod or q.container or q.kind):
+        return None
+
+    def keep(d: Doc) -> bool:
+        if not _glob(q.namespace, d.namespace):
+            return False
+        if q.pod is not None and not (d.source == "logs" and _glob(q.pod, d.pod)) and not (
+                d.source == "events" and d.kind == "Pod" and _glob(q.pod, d.name)) and not (
+                d.source == "objects" and d.kind == "Pod" and _glob(q.pod, d.name)):
+            return False
+        if q.container is not None and not (d.source == "logs" and _glob(q.container, d.container)):
+            return False
+        if q.kind is not None:
+            kind = "Pod" if d.source == "logs" else "Node" if d.source == "nodes" else d.kind
+            if kind.lower() != q.kind.lower():
+                return False
+        return True
+
+    return keep
+
+
+def _text(b: bytes) -> str:
+    s = b.decode("utf-8", "replace")
+    return s if len(s) <= MAX_LINE else s[:MAX_LINE] + "…"
+
+
+def link(d: Doc, line: int, node: str = "") -> str:
+    """The page of a hit, relative to the cluster's base URL (the ``pages``/``nodelogs`` pages)."""
+    from urllib.parse import quote, urlencode
+
+    if d.source == "logs":
+        qs = {}
+        if d.previous:
+            qs["previous"] = "1"
+        if d.file:
+            qs["file"] = d.file
+        return (f"ui/logs/{quote(d.namespace, safe='')}/{quote(d.pod, safe='')}/{quote(d.container, safe='')}"
+                + (f"?{urlencode(qs)}" if qs else "") + f"#L{line}")
+    if d.source == "nodes":
+        n = node or d.node or "_"
+        qs = "" if d.node else "?" + urlencode({"file": d.rel})  # host_service_logs: several nodes in one file
+        return f"ui/nodelogs/{quote(n, safe='')}/{quote(d.service, safe='')}{qs}#L{line}"
+    if d.source == "events":
+        return _object_link(d.group, _resource_of(d.kind), d.namespace, d.name) if d.kind and d.name else ""
+    return _object_link(d.group, d.resource, d.namespace, d.name)
+
+
+# the resources of the kinds events name most (others: the lower-cased plural guess)
+_RESOURCES = {"Pod": "pods", "Node": "nodes", "Deployment": "deployments", "ReplicaSet": "replicasets",
+              "DaemonSet": "daemonsets", "StatefulSet": "statefulsets", "Job": "jobs", "CronJob": "cronjobs",
+              "Service": "services", "Endpoints": "endpoints", "Namespace": "namespaces",
+              "ConfigMap": "configmaps", "Secret": "secrets", "PersistentVolumeClaim": "persistentvolumeclaims",
+              "PersistentVolume": "persistentvolumes", "ClusterOperator": "clusteroperators",
+              "Ingress": "ingresses", "HorizontalPodAutoscaler": "horizontalpodautoscalers",
+              "Lease": "leases", "ClusterVersion": "clusterversions", "Machine": "machines"}
+
+
+def _resource_of(kind: str) -> str:
+    r = _RESOURCES.get(kind)
+    if r:
+        return r
+    k = kind.lower()
+    return k + ("es" if k.endswith(("s", "x", "ch", "sh")) else "s")
+
+
+def _object_link(group: str, resource: str, namespace: str, name: str) -> str:
+    from urllib.parse import quote
+
+    return (f"ui/objects/{quote(group or 'core', safe='')}/{quote(resource, safe='')}/"
+            f"{quote(namespace or '_', safe='')}/{quote(name, safe='')}")
+
+
+@dataclass
+class Histogram:
+    """Hits per time bucket over [start, end], per series (node, namespace, "events")."""
+
+    start: float
+    end: float
+    buckets: int = BUCKETS
+    counts: list[int] = field(default_factory=list)
+    series: dict[str, list[int]] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.end <= self.start:
+            self.end = self.start + 60
+        self.width = (self.end - self.start) / self.buckets
+        self.counts = [0] * self.buckets
+
+    def add(self, t: float, label: str, n: int = 1) -> None:
+        i = int((t - self.start) / self.width)
+        i = 0 if i < 0 else self.buckets - 1 if i >= self.buckets else i
+        self.counts[i] += n
+        s = self.series.get(label)
+        if s is None:
+            s = self.series[label] = [0] * self.buckets
+        s[i] += n
+
+    def to_dict(self) -> dict[str, Any]:
+        top = sorted(self.series.items(), key=lambda kv: -sum(kv[1]))
+        series = [{"label": k, "counts": v} for k, v in top[:MAX_SERIES]]
+        if len(top) > MAX_SERIES:
+            rest = [sum(v[i] for _, v in top[MAX_SERIES:]) for i in range(self.buckets)]
+            series.append({"label": f"{len(top) - MAX_SERIES} more", "counts": rest})
+        return {"start": iso(self.start), "end": iso(self.end), "bucketSeconds": self.width,
+                "counts": self.counts, "series": series}
+
+
+def time_span(corpus: Corpus, sources) -> tuple[float, float]:
+    """The must-gather's time span: the earliest time found at a document's start (built segments)
+    to the collection time. Without either, a day before the collection time."""
+    end = corpus.collection_time
+    firsts = [s.first_ts for i, s in corpus._built.items()
+              if s.first_ts is not None and corpus.plans[i].source in sources]
+    start = min(firsts) if firsts else None
+    if end is None:
+        end = time.time()
+    if start is None or start >= end:
+        start = end - 86400
+    return start, end
+
+
+def _series_label(d: Doc, host: str) -> str:
+    if d.source == "nodes":
+        return f"node {host or d.node or d.rel}"
+    if d.source == "events":
+        return "events"
+    if d.source == "objects":
+        return "objects"
+    return f"ns {d.namespace}"
+
+
+def search(corpus: Corpus, q: Query, stop: threading.Event | None = None) -> Iterator[dict[str, Any]]:
+    """Hits (``{"type": "hit", ...}``) as they are found, then one ``{"type": "summary", ...}``.
+
+    Every matching line is counted (summary and histogram); at most ``q.limit`` hits are yielded.
+    ``stop`` (set by a disconnected client) ends the scan between segments and hits."""
+    rx = q.compile()
+    regexp = rx._regexp  # the extension object: Match(anchor, text, pos, endpos) -> spans, no Match objects
+    keep = doc_filter(q)
+    t0 = time.monotonic()
+    by_source = dict.fromkeys(q.sources, 0)
+    timed: dict[tuple[int, str], int] = {}  # (minute, series) -> hits: bounded whatever the hit count
+    untimed = 0
+    firsts: dict[str, float] = {}  # series -> its first hit's time
+    last: float | None = None
+    total = returned = 0
+    files = nbytes = 0
+    window = q.since is not None or q.until is not None
+    year = corpus.year
+    for seg in corpus.segments(q.sources, stop):
+        if stop is not None and stop.is_set():
+            break
+        nbytes += len(seg.data)
+        files += len(seg.docs)
+        for (lo, hi, i) in _ranges(seg, keep):
+            for ls, le in _matching_lines(regexp, seg.data, lo, hi):
+                d = seg.docs[i] if i is not None else seg.docs[seg.doc_at(ls)]
+                line = seg.data[ls:le]
+                if d.source in ("events",):
+                    t, host = d.time, ""
+                elif d.source == "objects":
+                    t, host = None, ""
+                else:
+                    t, host = line_time(line[:300], year)
+                if window and (t is None or (q.since is not None and t < q.since)
+                               or (q.until is not None and t > q.until)):
+                    continue
+                total += 1
+                by_source[d.source] = by_source.get(d.source, 0) + 1
+                if t is None:
+                    untimed += 1
+                else:
+                    label = _series_label(d, host)
+                    k = (int(t // 60), label)
+                    timed[k] = timed.get(k, 0) + 1
+                    f = firsts.get(label)
+                    if f is None or t < f:
+                        firsts[label] = t
+                    if last is None or t > last:
+                        last = t
+                if returned < q.limit:
+                    returned += 1
+                    yield _hit(seg, d, ls, le, line, t, host, q.context)
+                if stop is not None and stop.is_set():
+                    break
+    start, end = time_span(corpus, q.sources)
+    if timed:  # hits outside the span (clock skew, logs newer than the collection) widen it
+        minutes = [m for m, _ in timed]
+        start, end = min(start, min(minutes) * 60), max(end, max(minutes) * 60 + 60)
+    hist = Histogram(start, end)
+    for (minute, label), n in timed.items():
+        hist.add(minute * 60 + 30, label, n)
+    hd = hist.to_dict()
+    for srs in hd["series"]:
+        srs["first"] = iso(firsts.get(srs["label"]))
+    first = min(firsts.values()) if firsts else None
+    yield {"type": "summary", "hits": total, "returned": returned, "truncated": total > returned,
+           "bySource": by_source, "untimed": untimed, "histogram": hd,
+           "firstHit": iso(first), "lastHit": iso(last),
+           "documents": files, "bytes": nbytes, "elapsedSeconds": round(time.monotonic() - t0, 4),
+           "cancelled": bool(stop is not None and stop.is_set()), "corpus": corpus.stats()}
+
+
+def _ranges(seg: Segment, keep) -> Iterator[tuple[int, int, int | None]]:
+    """The byte ranges to scan: the whole segment, or each kept document's."""
+    if keep is None:
+        yield 0, len(seg.data), None
+        return
+    for i, d in enumerate(seg.docs):
+        if keep(d):
+            yield seg.starts[i], seg.doc_end(i), i
+
+
+def _matching_lines(regexp, data: bytes, lo: int, hi: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of every line of data[lo:hi] the regex matches (end excludes the newline).
+
+    One RE2 search per matching line over the whole buffer: a search resumes after the line it
+    found, so the work is linear in the buffer whatever the number of hits."""
+    pos = lo
+    match = regexp.Match
+    unanchored = re2._Anchor.UNANCHORED
+    find, rfind = data.find, data.rfind
+    while pos < hi:
+        spans = match(unanchored, data, pos, hi)
+        s = spans[0][0]
+        if s < 0 or (s >= hi and data[hi - 1] == 10):  # nothing, or only the empty "line" after the last \n
+            return
+        ls = rfind(b"\n", lo, s) + 1 if s > lo else lo
+        if ls < lo:
+            ls = lo
+        le = find(b"\n", spans[0][1], hi)
+        if le < 0:
+            le = hi
+        yield ls, le
+        pos = le + 1
+
+
+def _hit(seg: Segment, d: Doc, ls: int, le: int, line: bytes, t: float | None, host: str,
+         context: int) -> dict[str, Any]:
+    i = seg.doc_at(ls)
+    start = seg.starts[i]
+    data = seg.data
+    lineno = data.count(b"\n", start, ls) + 1
+    h: dict[str, Any] = {"type": "hit", **d.to_dict(), "line": lineno, "text": _text(line),
+                         "link": link(d, lineno, host)}
+    if host and d.source == "nodes":
+        h["node"] = host
+    if t is not None:
+        h["time"] = iso(t)
+    if context:
+        end = seg.doc_end(i)
+        before, p = [], ls
+        for _ in range(context):
+            if p <= start:
+                break
+            q = data.rfind(b"\n", start, p - 1) + 1
+            q = max(q, start)
+            before.append(_text(data[q:p - 1]))
+            p = q
+        after, p = [], le + 1
+        for _ in range(context):
+            if p >= end:
+                break
+            q = data.find(b"\n", p, end)
+            q = end if q < 0 else q
+            after.append(_text(data[p:q]))
+            p = q + 1
+        h["before"] = before[::-1]
+        h["after"] = after
+    return h
+
+
+def count_lines(corpus: Corpus, q: Query) -> dict[str, int]:
+    """Matching lines per document path (logs/nodes) or label, for comparisons with ``rg -c``."""
+    out: dict[str, int] = {}
+    qq = Query(**{**q.__dict__, "limit": MAX_LIMIT})
+    for h in search(corpus, qq):
+        if h["type"] == "hit":
+            k = h.get("path") or h["label"]
+            out[k] = out.get(k, 0) + 1
+    return out
