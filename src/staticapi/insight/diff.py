@@ -11,7 +11,8 @@ must-gather from a passing and a failing run, or of one cluster before and after
    ReplicaSets whose names differ by a generated suffix are matched by owner and template hash
    (``diff_objects``); noise (uids, resourceVersions, timestamps ...) is hidden unless asked;
 4. events: warning reasons that appear or grow, per object;
-5. logs: error signatures new in HEAD per container, with a sample line (``insight.signatures``).
+5. logs: error signatures new in HEAD per container or node service, with a sample line
+   (``insight.signatures``, matched by ``Signature.key``).
 
 The report is a plain dict (JSON for ``/staticapi/v1/diff`` and ``-o json``); :func:`to_text` is the
 CLI's compact text. Speed and memory: per resource, JSON bytes are compared first, only pairs
@@ -23,7 +24,6 @@ only the differences are kept: at most ``MAX_LISTED`` objects per list and field
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from typing import Any
 
 import orjson
@@ -84,6 +84,15 @@ def compare(base: ClusterInsight, head: ClusterInsight, *, namespace: str | None
 # ---------------------------------------------------------------- pieces
 
 
+def _d(v: Any) -> dict:
+    """``v`` when it is a mapping, else ``{}`` (a must-gather is untrusted: any field may be odd)."""
+    return v if isinstance(v, dict) else {}
+
+
+def _s(v: Any) -> str | None:
+    return None if v is None or isinstance(v, (dict, list)) else str(v)
+
+
 class _Filter:
     def __init__(self, namespace: str | None, kind: str | None):
         self.namespace = namespace or None
@@ -122,12 +131,12 @@ def _one(ci: ClusterInsight, group: str, plural: str, name: str) -> dict | None:
 def _cv_version(cv: dict | None) -> str | None:
     if not cv:
         return None
-    st = cv.get("status") or {}
-    hist = st.get("history") or []
+    st = _d(cv.get("status"))
+    hist = st.get("history") if isinstance(st.get("history"), list) else []
     for h in hist:  # newest first: the first completed one is what runs; else the desired one
         if isinstance(h, dict) and h.get("state") == "Completed":
-            return h.get("version")
-    return (st.get("desired") or {}).get("version")
+            return _s(h.get("version"))
+    return _s(_d(st.get("desired")).get("version"))
 
 
 def _versions(base: ClusterInsight, head: ClusterInsight) -> dict:
@@ -136,8 +145,7 @@ def _versions(base: ClusterInsight, head: ClusterInsight) -> dict:
     vb, vh = _cv_version(cb), _cv_version(ch)
     if vb != vh:
         out["cluster"] = {"base": vb, "head": vh}
-    ib = ((cb or {}).get("status") or {}).get("desired", {}).get("image")
-    ih = ((ch or {}).get("status") or {}).get("desired", {}).get("image")
+    ib, ih = (_s(_d(_d(_d(c).get("status")).get("desired")).get("image")) for c in (cb, ch))
     if ib != ih:
         out["payload"] = {"base": ib, "head": ih}
     kb, kh = base.store.version_info.get("gitVersion"), head.store.version_info.get("gitVersion")
@@ -154,8 +162,9 @@ def _versions(base: ClusterInsight, head: ClusterInsight) -> dict:
 def _operator_versions(ci: ClusterInsight) -> dict[tuple[str, str], str]:
     out = {}
     for co in ci.objects("config.openshift.io", "clusteroperators"):
-        name = (co.get("metadata") or {}).get("name", "")
-        for v in (co.get("status") or {}).get("versions") or []:
+        name = str(_d(co.get("metadata")).get("name", ""))
+        vs = _d(co.get("status")).get("versions")
+        for v in vs if isinstance(vs, list) else []:
             if isinstance(v, dict) and v.get("name"):
                 out[(name, str(v["name"]))] = str(v.get("version", ""))
     return out
@@ -261,10 +270,11 @@ def _images(r, k: tuple, a: dict, real: list[dict], versions: dict) -> None:
     if r.kind not in IMAGE_KINDS:
         return
     if r.kind == "Pod":
-        owners = (a.get("metadata") or {}).get("ownerReferences") or []
+        owners = _d(a.get("metadata")).get("ownerReferences")
+        owners = owners if isinstance(owners, list) else []
         if any(isinstance(o, dict) and o.get("kind") != "Node" for o in owners):
             return
-    if r.kind == "ReplicaSet" and (a.get("metadata") or {}).get("ownerReferences"):
+    if r.kind == "ReplicaSet" and _d(a.get("metadata")).get("ownerReferences"):
         return  # its Deployment says it
     for d in real:
         p = d["path"]
@@ -274,8 +284,8 @@ def _images(r, k: tuple, a: dict, real: list[dict], versions: dict) -> None:
 
 
 def _conditions(obj: dict) -> dict[str, dict]:
-    st = obj.get("status") if isinstance(obj.get("status"), dict) else {}
-    return {str(c.get("type")): c for c in st.get("conditions") or [] if isinstance(c, dict)}
+    conds = _d(obj.get("status")).get("conditions")
+    return {str(c.get("type")): c for c in (conds if isinstance(conds, list) else []) if isinstance(c, dict)}
 
 
 def _health_pair(r, k: tuple, a: dict, b: dict, health: dict) -> None:
@@ -311,9 +321,10 @@ def _health_new_pod(r, k: tuple, obj: dict, health: dict) -> None:
 
 def _container_states(pod: dict) -> dict[str, tuple[str | None, int, str | None]]:
     """container -> (bad state reason or None, restartCount, message)."""
-    st = pod.get("status") if isinstance(pod.get("status"), dict) else {}
+    st = _d(pod.get("status"))
     out = {}
-    for cs in (st.get("initContainerStatuses") or []) + (st.get("containerStatuses") or []):
+    lists = [st.get("initContainerStatuses"), st.get("containerStatuses")]
+    for cs in [c for lst in lists if isinstance(lst, list) for c in lst]:
         if not isinstance(cs, dict):
             continue
         state = cs.get("state") if isinstance(cs.get("state"), dict) else {}
@@ -323,7 +334,7 @@ def _container_states(pod: dict) -> dict[str, tuple[str | None, int, str | None]
             if isinstance(v, dict) and v.get("reason") in BAD_STATES:
                 reason, msg = v.get("reason"), v.get("message")
         if reason is None:
-            last = (cs.get("lastState") or {}).get("terminated")
+            last = _d(cs.get("lastState")).get("terminated")
             if isinstance(last, dict) and last.get("reason") == "OOMKilled":
                 reason = "OOMKilled"
         try:
@@ -385,7 +396,7 @@ def _warnings(ci: ClusterInsight, flt: _Filter) -> dict[tuple, dict]:
         kind, ns, name = str(io.get("kind", "")), str(io.get("namespace", "") or ""), str(io.get("name", ""))
         if not (flt.ns_ok(ns or e.namespace) and flt.kind_ok(kind)):
             continue
-        count = ev.get("count") or ev.get("deprecatedCount") or (ev.get("series") or {}).get("count") or 1
+        count = ev.get("count") or ev.get("deprecatedCount") or _d(ev.get("series")).get("count") or 1
         try:
             count = int(count)
         except (TypeError, ValueError):
@@ -412,46 +423,37 @@ def _events(base: ClusterInsight, head: ClusterInsight, flt: _Filter) -> list[di
     return out
 
 
-# Field names the Signature shape may use (insight/signatures.py, engineer `search`).
-_SIG_TEXT = ("signature", "pattern", "normalized", "text", "key")
-_SIG_SAMPLE = ("sample", "example", "line", "sample_line")
-
-
-def _signature_rows(ci: ClusterInsight, sigs: Iterable[Any]) -> dict[tuple, dict]:
-    out: dict[tuple, dict] = {}
-    for s in sigs:
-        d = s.to_dict() if hasattr(s, "to_dict") else dict(getattr(s, "__dict__", {}) or s)
-        text = next((d[k] for k in _SIG_TEXT if d.get(k)), None)
-        if text is None:
-            continue
-        ns, pod, cont = str(d.get("namespace") or ""), str(d.get("pod") or ""), str(d.get("container") or "")
-        k = (ns, name_stem("Pod", pod), cont, str(text))
-        cur = out.get(k)
-        count = int(d.get("count") or 1)
-        if cur is None:
-            out[k] = {"namespace": ns, "pod": pod, "container": cont, "signature": str(text),
-                      "sample": next((str(d[x]) for x in _SIG_SAMPLE if d.get(x)), ""), "count": count,
-                      "source": d.get("source") or d.get("node")}
-        else:
-            cur["count"] += count
-    return out
+SIGNATURES_KEY = "signatures"  # the memo key insight/signatures.py documents
 
 
 def _logs(base: ClusterInsight, head: ClusterInsight, flt: _Filter, notes: list[str]) -> list[dict]:
+    """Error signatures (insight/signatures.py: per container or node service, the normalised
+    error/warning lines) of HEAD whose ``Signature.key`` (source, namespace, container, text: no pod
+    name) BASE does not have."""
     try:
-        from . import signatures  # engineer `search`'s error signatures (insight/signatures.py)
+        from . import signatures  # engineer `search`'s error signatures
     except ImportError:
         notes.append("log signatures not compared: staticapi.insight.signatures is not available")
         return []
     try:
-        sb = _signature_rows(base, base.derive_sync("signatures", signatures.compute))
-        sh = _signature_rows(head, head.derive_sync("signatures", signatures.compute))
-    except Exception as e:
+        sb = base.derive_sync(SIGNATURES_KEY, signatures.compute)
+        sh = head.derive_sync(SIGNATURES_KEY, signatures.compute)
+    except Exception as e:  # odd log files must not lose the rest of the diff
         log.exception("signatures failed")
         notes.append(f"log signatures not compared: {type(e).__name__}: {e}")
         return []
-    out = [v for k, v in sh.items() if k not in sb and flt.ns_ok(k[0]) and flt.kind_ok("Pod")]
-    out.sort(key=lambda v: (-v["count"], v["namespace"], v["pod"], v["container"]))
+    seen = {s.key for s in sb}
+    out = []
+    for s in sh:
+        if s.key in seen:
+            continue
+        node_log = s.source == "nodes"
+        if not (flt.ns_ok(s.namespace) and flt.kind_ok("Node" if node_log else "Pod")):
+            continue
+        out.append({"source": s.source, "namespace": s.namespace, "pod": s.pod, "container": s.container,
+                    "node": s.node, "level": s.level, "signature": s.text, "sample": s.sample, "count": s.count,
+                    "pods": s.pods})
+    out.sort(key=lambda v: (v["level"] != "error", -v["count"], v["namespace"], v["pod"], v["container"]))
     return out
 
 

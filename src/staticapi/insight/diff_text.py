@@ -118,7 +118,8 @@ def to_text(rep: dict, limit: int = 30) -> str:
 
     sec = []
     for lg in rep["logs"]:
-        sec.append(f"  {lg['namespace']}/{lg['pod']} [{lg['container']}] x{lg['count']}: {short(lg['sample'])}")
+        where = f"node/{lg['node']}" if lg["source"] == "nodes" else f"{lg['namespace']}/{lg['pod']}"
+        sec.append(f"  {lg['level']} {where} [{lg['container']}] x{lg['count']}: {short(lg['sample'])}")
     _section(out, "NEW LOG SIGNATURES", sec, limit)
     for n in rep.get("notes") or []:
         out.append(f"note: {n}")

@@ -33,6 +33,10 @@ def logs_url(cluster: str, ns: str, pod: str, container: str) -> str:
            f"{quote(container, safe='')}"
 
 
+def nodelogs_url(cluster: str, node: str, service: str) -> str:
+    return f"/clusters/{quote(cluster, safe='')}/ui/nodelogs/{quote(node, safe='')}/{quote(service, safe='')}"
+
+
 def _finding_row(f: dict, cluster: str) -> dict:
     o = f.get("object") or None
     link = object_url(cluster, o) if o and o.get("resource") else None
@@ -67,7 +71,9 @@ def view(rep: dict) -> dict:
                         "changes": [{**d, "base": short(d["base"]), "head": short(d["head"])} for d in c["changes"]]})
     events = [{**e, "link": f"/clusters/{quote(hn, safe='')}/ui/events?namespace={quote(e['namespace'], safe='')}"
                             f"&type=Warning&reason={quote(e['reason'], safe='')}"} for e in rep["events"][:MAX_ROWS]]
-    logs = [{**lg, "link": logs_url(hn, lg["namespace"], lg["pod"], lg["container"])} for lg in rep["logs"][:MAX_ROWS]]
+    logs = [{**lg, "where": f"node/{lg['node']}" if lg["source"] == "nodes" else f"{lg['namespace']}/{lg['pod']}",
+             "link": nodelogs_url(hn, lg["node"], lg["container"]) if lg["source"] == "nodes"
+             else logs_url(hn, lg["namespace"], lg["pod"], lg["container"])} for lg in rep["logs"][:MAX_ROWS]]
     return {
         "versions": versions,
         "new_findings": [_finding_row(f, hn) for f in h["findings"]["new"][:MAX_ROWS]],
