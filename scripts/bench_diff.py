@@ -8,9 +8,11 @@ How it is measured: BASE is the benchmark tree, HEAD the same generator with the
 run of the same "job": other uids, generated name suffixes, timestamps, IPs). A first child process
 indexes both (writes their store images; not timed). A second child loads both from their images,
 materializes every table (the stores' full size: ``rss_stores``), then runs ``compare`` and records
-its wall time and the peak RSS (VmHWM). Both clusters' triage findings (which the health section
-compares) are computed first and timed apart: they are memoised per store and a server computes
-them for its overview anyway. Memory ratio = (peak - interpreter) / (stores - interpreter).
+its wall time and the peak RSS (VmHWM, reset before the compare). Both clusters' triage findings and
+log signatures (which the health and logs sections compare) are computed first and timed apart:
+they are memoised per store, and a server computes them for its overview and search pages anyway.
+``memory_ratio`` = 1 + (peak during compare - RSS before it) / (the two stores);
+``memos_ratio`` = what the findings and signatures memos hold, over the two stores.
 
 Usage (alone)::
 
@@ -47,28 +49,43 @@ def child(base: str, head: str, cache: str, index_only: bool) -> dict:
     load_s = time.perf_counter() - t0
     if index_only:
         return {"load_seconds": round(load_s, 2)}
+    t0 = time.perf_counter()
     for ci in (b, h):
         for t in list(ci.store.tables.values()):
             t.objects  # noqa: B018  (materialize: the stores at full size)
+    materialize_s = time.perf_counter() - t0
     gc.collect()
     rss_stores = _status_kb("VmRSS")
-    t0 = time.perf_counter()
-    try:  # the findings the health section compares: computed once per store (served: by the overview)
-        from staticapi.insight import triage
-
+    memo_s = {}
+    for key, mod in (("triage", "triage"), ("signatures", "signatures")):
+        # what the health and logs sections compare: memoised per store (a server computes them for
+        # its overview and search pages anyway), so timed apart
+        try:
+            m = __import__(f"staticapi.insight.{mod}", fromlist=["compute"])
+        except ImportError:
+            continue
+        t0 = time.perf_counter()
         for ci in (b, h):
-            ci.derive_sync(triage.DERIVE_KEY, triage.compute)
-    except ImportError:
+            ci.derive_sync(getattr(m, "DERIVE_KEY", key), m.compute)
+        memo_s[key] = round(time.perf_counter() - t0, 2)
+    gc.collect()
+    rss_memos = _status_kb("VmRSS")
+    try:  # reset VmHWM to the current RSS (Linux >= 4.0, proc(5) clear_refs)
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
         pass
-    triage_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     rep = compare(b, h)
-    compare_s = time.perf_counter() - t0
+    compare_s, cpu_s = time.perf_counter() - t0, time.process_time() - c0
     peak = _status_kb("VmHWM")
-    return {"load_seconds": round(load_s, 2), "compare_seconds": round(compare_s, 2),
-            "triage_seconds": round(triage_s, 2),
-            "rss_interpreter": rss0, "rss_stores": rss_stores, "peak_rss": peak,
-            "memory_ratio": round((peak - rss0) / max(1, rss_stores - rss0), 3),
+    stores = max(1, rss_stores - rss0)
+    return {"load_seconds": round(load_s, 2), "materialize_seconds": round(materialize_s, 2),
+            "compare_seconds": round(compare_s, 2), "cpu_seconds": round(cpu_s, 2), "memo_seconds": memo_s,
+            "rss_interpreter": rss0, "rss_stores": rss_stores, "rss_memos": rss_memos,
+            "peak_rss": peak,
+            # the diff's own memory over the two stores (findings and signatures memos excluded)
+            "memory_ratio": round(1 + (peak - rss_memos) / stores, 3),
+            "memos_ratio": round((rss_memos - rss_stores) / stores, 3),
             "objects": [b.store.count(), h.store.count()], "summary": rep["summary"]}
 
 

@@ -1115,10 +1115,11 @@ def measure_diff(tree: Path, params: dict, home: Path, fig: dict, det: dict) -> 
     fig["diff"] = figure(d["compare_seconds"], None, None, "< 10 s, mem <= 1.2",
                          d["compare_seconds"] < 10 and d["memory_ratio"] <= 1.2, "s",
                          memory_ratio=d["memory_ratio"], peak_rss=d["peak_rss"], rss_stores=d["rss_stores"],
-                         triage_seconds=d["triage_seconds"],
+                         memo_seconds=d["memo_seconds"], memos_ratio=d["memos_ratio"],
+                         materialize_seconds=d["materialize_seconds"], cpu_seconds=d["cpu_seconds"],
                          objects=d["objects"])
-    log(f"diff: {d['compare_seconds']} s (+ {d['triage_seconds']} s triage of both), peak memory "
-        f"{d['memory_ratio']} x the two stores")
+    log(f"diff: {d['compare_seconds']} s (+ {d['memo_seconds']} s for the findings and signatures of both), "
+        f"peak memory {d['memory_ratio']} x the two stores (memos: +{d['memos_ratio']})")
 
 
 def _finish(rep: dict, a: argparse.Namespace) -> int:

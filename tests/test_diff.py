@@ -17,7 +17,7 @@ import yaml
 from conftest import FIXTURE, OKD, OKD_SNO, REPO, needs_samples
 from staticapi.insight.context import open_sources
 from staticapi.insight.diff import compare, is_empty
-from staticapi.insight.diff_objects import field_diff, name_stem, object_stem, pair_by_stem
+from staticapi.insight.diff_objects import field_diff, light, name_stem, object_stem, pair_by_stem
 from staticapi.insight.diff_text import to_text
 
 try:
@@ -379,3 +379,65 @@ def test_page_in_chromium(pair_server, tmp_path):
             assert bad == []
         finally:
             browser.close()
+
+
+@needs_samples
+def test_list_items_archive_and_layout_are_the_same_objects(tmp_path):
+    """BASE: the SNO sample as a directory of per-object files. HEAD: the same cluster with every
+    namespace's pods as one PodList file (no per-pod files), under an image dir of a
+    must-gather.local directory, packed as a .tar.gz. Nothing differs."""
+    import tarfile
+
+    base = tmp_path / "base"
+    shutil.copytree(OKD_SNO, base)
+    root = tmp_path / "must-gather.local.42"
+    img = root / "quay-io-openshift-release-dev-ocp-v4-0-art-dev-sha256-0123456789abcdef"
+    shutil.copytree(OKD_SNO, img)
+    (root / "timestamp").write_text((base / "timestamp").read_text() if (base / "timestamp").exists() else "")
+    listed = 0
+    for pods_dir in sorted(img.glob("namespaces/*/core/pods")):
+        items = [_load(p) for p in sorted(pods_dir.glob("*.yaml"))]
+        for it in items[::2]:  # List items without their own kind/apiVersion, as oc adm inspect writes some
+            it.pop("kind", None)
+            it.pop("apiVersion", None)
+        shutil.rmtree(pods_dir)
+        _dump(pods_dir.with_suffix(".yaml"), {"apiVersion": "v1", "kind": "PodList", "metadata": {}, "items": items})
+        listed += len(items)
+    assert listed > 100
+    archive = tmp_path / "head.tar.gz"
+    with tarfile.open(archive, "w:gz") as tf:
+        tf.add(root, arcname=root.name)
+
+    async def load():
+        return await open_sources([str(base), str(archive)], tmp_path / "cache", index_cache=False)
+
+    b, h = asyncio.run(load())
+    assert h.store.count() == b.store.count()
+    rep = compare(b, h)
+    assert is_empty(rep), (rep["summary"], rep["objects"]["added"][:3], rep["objects"]["removed"][:3],
+                           rep["objects"]["changed"][:3])
+    assert rep["summary"]["unchanged"] > 400
+
+
+def test_hostile_objects_do_not_break_the_diff():
+    """Odd but parseable objects (a must-gather is untrusted): fields of the wrong type everywhere."""
+    from staticapi.insight import diff as d
+
+    odd = [
+        {"metadata": {"name": "x"}, "status": []},
+        {"metadata": {"name": "x"}, "status": {"conditions": "nope", "containerStatuses": {"a": 1},
+                                               "versions": "1.0", "history": 3, "desired": []}},
+        {"metadata": {"name": "x", "ownerReferences": "me", "labels": [1]},
+         "status": {"conditions": [1, None, {"type": None}], "containerStatuses": [None, 3, {"name": ["x"],
+                    "restartCount": "many", "state": [], "lastState": "gone"}]}},
+        {"metadata": [], "spec": "x", "status": {"desired": {"image": {"x": 1}}, "history": [{"state": 1}]}},
+    ]
+    for a in odd:
+        for b in odd:
+            d._conditions(a)
+            d._container_states(a)
+            d._cv_version(a)
+            field_diff(a, b)
+            field_diff(a, b, with_noise=False)
+            object_stem("", "Pod", light(a))
+    assert d._container_states(odd[2]) == {"['x']": (None, 0, None)}
