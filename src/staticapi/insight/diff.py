@@ -51,6 +51,11 @@ HEALTH_CONDITIONS: dict[str, dict[str, str]] = {
 BAD_STATES = frozenset({"CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "CreateContainerConfigError",
                         "CreateContainerError", "InvalidImageName", "RunContainerError", "OOMKilled", "Error",
                         "ContainerCannotRun", "StartError"})
+# Most telling kinds first in the object lists (then the rest by group/kind/namespace/name).
+KIND_ORDER = ("ClusterVersion", "ClusterOperator", "Node", "MachineConfigPool", "MachineConfig", "Machine",
+              "Deployment", "DaemonSet", "StatefulSet", "Job", "CronJob", "Pod", "PersistentVolumeClaim",
+              "PersistentVolume", "Service", "Ingress", "Route", "ConfigMap", "Secret", "Namespace")
+_KIND_RANK = {k: i for i, k in enumerate(KIND_ORDER)}
 MAX_FIELD_CHANGES = 25  # per object in the report
 MAX_VALUE = 300  # characters of a value shown in a field diff
 MAX_LISTED = 10_000  # objects per list (added, removed, changed); the rest is counted per kind
@@ -250,9 +255,15 @@ def _objects(base: ClusterInsight, head: ClusterInsight, flt: _Filter, show_nois
                 added.append(ref(r, *k))
             if r.kind == "Pod":
                 _health_new_pod(r, k, oh[k].obj(), health)
+    for lst in (added, removed, changed):
+        lst.sort(key=_telling)
     totals = {w: sum(v[w] for v in by_kind.values()) for w in ("added", "removed", "changed")}
     return {"added": added, "removed": removed, "changed": changed, "noiseOnly": counts["noiseOnly"],
             "unchanged": counts["unchanged"], "byKind": by_kind, "totals": totals}
+
+
+def _telling(o: dict) -> tuple:
+    return (_KIND_RANK.get(o["kind"], len(KIND_ORDER)), o["group"], o["kind"], o["namespace"], o["name"])
 
 
 def _jsonable(d: dict) -> dict:

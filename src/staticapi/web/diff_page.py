@@ -78,7 +78,10 @@ def view(rep: dict) -> dict:
         "versions": versions,
         "new_findings": [_finding_row(f, hn) for f in h["findings"]["new"][:MAX_ROWS]],
         "gone_findings": [_finding_row(f, bn) for f in h["findings"]["gone"][:MAX_ROWS]],
-        "conditions": linked(h["conditions"], hn), "containers": linked(h["containers"], hn),
+        "conditions": [{**c, "message": short(c.get("message")) if c.get("message") else ""}
+                       for c in linked(h["conditions"], hn)],
+        "containers": [{**c, "message": short(c.get("message")) if c.get("message") else ""}
+                       for c in linked(h["containers"], hn)],
         "restarts": linked(h["restarts"], hn),
         "changed": changed, "removed": linked(o["removed"], bn), "added": linked(o["added"], hn),
         "events": events, "logs": logs,
