@@ -6,13 +6,14 @@ The body is the report of :func:`staticapi.insight.diff.compare` with ``kind: Di
 
 Query: ``base``, ``head`` (cluster names; by default the first served cluster is BASE and the
 request's cluster, or else the second one, is HEAD), ``namespace``, ``kind``, ``noise=1``. An
-unknown cluster is a 404 Status, one still indexing a 503, one cluster only a 400. A report is
-computed once per pair of stores and filter (memo of BASE's ClusterInsight, so a reload of BASE
-forgets it; HEAD's store identity is part of the key).
+unknown cluster is a 404 Status, one still indexing a 503, one cluster only a 400. An unfiltered
+report is computed once per pair of stores (memo of BASE's ClusterInsight, so a reload of BASE
+forgets it; HEAD's store identity is part of the key); filtered ones are computed per request.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -49,9 +50,13 @@ async def report_for(insights: Insights, q: DiffQuery) -> tuple[dict, ClusterIns
     """The diff report of a query (computed in a worker thread, once per pair of stores)."""
     b = insights.get(insights.cluster(q.base))
     h = insights.get(insights.cluster(q.head))
-    key = f"diff\0{q.head}\0{id(h.store)}\0{h.store.generation}\0{q.namespace}\0{q.kind}\0{int(q.noise)}"
-    rep = await b.derive(key, lambda ci: compare(ci, h, namespace=q.namespace, kind=q.kind, show_noise=q.noise))
-    return rep, b, h
+    def build(ci: ClusterInsight) -> dict:
+        return compare(ci, h, namespace=q.namespace, kind=q.kind, show_noise=q.noise)
+
+    if q.namespace or q.kind:  # filtered: not memoised (any number of filters must not fill the memory)
+        return await asyncio.to_thread(build, b), b, h
+    key = f"diff\0{q.head}\0{id(h.store)}\0{h.store.generation}\0{int(q.noise)}"
+    return await b.derive(key, build), b, h
 
 
 def setup_routes(app: web.Application, get_insights: Callable[[web.Request], Insights], prefix: str = "") -> None:
