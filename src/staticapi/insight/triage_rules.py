@@ -36,7 +36,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "ClusterOperator {name} is Degraded ({reason})"),
     Rule("clusteroperator-progressing", "warning", "ClusterOperator",
          "condition Progressing=True for longer than PROGRESSING_STUCK",
-         "ClusterOperator {name} has been Progressing for {age} ({reason})"),
+         "ClusterOperator {name} has been Progressing for {age}: {why}"),
     Rule("clusterversion-failing", "critical", "ClusterVersion", "condition Failing=True",
          "ClusterVersion {name} is Failing ({reason})"),
     Rule("clusterversion-update-incomplete", "error", "ClusterVersion",
@@ -79,7 +79,9 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "{what} is Pending: {reason}"),
     Rule("pod-evicted", "warning", "Pod", "phase Failed with reason Evicted",
          "{what} was Evicted"),
-    Rule("pod-restarts", "warning", "Pod", "a container restarted RESTART_THRESHOLD or more times",
+    Rule("pod-restarts", "warning", "Pod",
+         "a container restarted RESTART_THRESHOLD or more times and is not ready, or (re)started within "
+         "RECENT_TERMINATION of collection",
          "{what}: container {container} restarted {restarts} times"),
     # -- workloads --------------------------------------------------------------------------
     Rule("workload-unavailable", "error", "Deployment/StatefulSet/DaemonSet/ReplicaSet",
@@ -101,6 +103,8 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     # -- the archive itself -----------------------------------------------------------------
     Rule("files-unreadable", "warning", "File", "files the index skipped (store.problems + unpack problems)",
          "{count} file(s) could not be read"),
+    Rule("triage-source-failed", "warning", "Triage", "a finding source raised (a bug or an object we cannot read)",
+         "Triage check {name} failed: {error}"),
 )}
 
 # -- thresholds ----------------------------------------------------------------------------
@@ -117,6 +121,7 @@ RESTART_THRESHOLD = 5
 PATHOLOGICAL_THRESHOLD = 20
 TOP_WARNING_REASONS = 5
 LOG_TAIL_LINES = 5  # last log lines shown as evidence for a failing container
+MAX_LOG_TAILS = 200  # log files read per run at most (a cluster-wide outage must not read thousands)
 FOLD_LIST_MAX = 10  # folded objects named in the evidence
 
 # -- condition rules: (rule id, group, resource, condition type, bad status, must last) -------
@@ -168,6 +173,11 @@ POD_WAITING_RULES: dict[str, str] = {
     "CreateContainerError": "pod-config-error",
 }
 
+# pod status reasons of kubelet's graceful node shutdown (pkg/kubelet/nodeshutdown/
+# nodeshutdown_manager_linux.go: nodeShutdownReason "Terminated", nodeShutdownNotAdmittedReason
+# "NodeShutdown"; "Shutdown" before Kubernetes 1.21): Failed pods a node reboot leaves behind
+POD_SHUTDOWN_REASONS = frozenset({"Terminated", "NodeShutdown", "Shutdown"})
+
 # when one container matches several pod rules, the first in this order wins
 POD_RULE_ORDER = ("pod-crashloop", "pod-image-pull", "pod-config-error", "pod-oomkilled",
                   "pod-terminated-error", "pod-restarts")
@@ -190,3 +200,54 @@ MACHINE_ERROR_PHASES = frozenset({"Failed"})
 
 def severity(rule: str) -> str:
     return RULES[rule].severity
+
+
+# -- OpenShift static pod installers ----------------------------------------------------------
+# library-go pkg/operator/staticpod/controller/installer/installer_controller.go names installer
+# pods "installer-<revision>-<node>" and retries "installer-<revision>-retry-<n>-<node>"; the
+# pruner "revision-pruner-<revision>-<node>". A failed installer that a later revision or retry
+# replaced has healed: only the newest pod per (namespace, kind, node) counts.
+STATIC_POD_HELPER = r"^(installer|revision-pruner)-(\d+)(?:-retry-(\d+))?-(.+)$"
+
+
+# -- repeated events origin allows ---------------------------------------------------------------
+@dataclass(frozen=True)
+class AllowedRepeat:
+    """A repeated Warning event that is not a storm. Patterns are our constants (Python ``re``,
+    searched, not anchored unless written so); empty = any."""
+
+    name: str  # origin's matcher name
+    reason: str = ""
+    message: str = ""
+    namespace: str = ""
+    object: str = ""
+    upgrade_only: bool = False  # origin allows it only in upgrade jobs: here, during an update
+
+
+# origin pkg/monitortestlibrary/pathologicaleventlibrary/duplicated_event_patterns.go:
+# NewUniversalPathologicalEventMatchers and NewUpgradePathologicalEventMatchers (the entries that
+# can occur outside origin's own e2e namespaces).
+ALLOWED_REPEATS: tuple[AllowedRepeat, ...] = (
+    AllowedRepeat("KubeAPIReadinessProbeError", "^ProbeError$", "Readiness probe error",
+                  "openshift-kube-", "kube.*guard"),
+    AllowedRepeat("KubeletUnhealthyReadinessProbeFailed", "^Unhealthy$", "Readiness probe failed"),
+    AllowedRepeat("EtcdReadinessProbeError", "^ProbeError$", "Readiness probe error: .* connect: connection refused",
+                  "openshift-etcd", "etcd-guard"),
+    AllowedRepeat("OpenShiftAPICheckFailed", "^OpenShiftAPICheckFailed$", r"user\.openshift\.io\.v1.*503"),
+    AllowedRepeat("AllowBackOffRestartingFailedContainer", "^BackOff$", "Back-off restarting failed container"),
+    AllowedRepeat("AllowImagePullBackOffFromRedHatRegistry", "", "Back-off pulling image .*registry.redhat.io"),
+    AllowedRepeat("EtcdRequiredResourcesMissing", "^RequiredInstallerResourcesMissing$",
+                  "secrets: etcd-all-certs-[0-9]+"),
+    AllowedRepeat("FailedScheduling", "^FailedScheduling$",
+                  "nodes are available.*didn't match Pod's node affinity/selector"),
+    AllowedRepeat("ProbeErrorConnectionRefused", "^ProbeError$", "Readiness probe error.*connection refused",
+                  "openshift-config-operator|openshift-oauth-apiserver"),
+    AllowedRepeat("OperatorMultipleVersions", "^MultipleVersions$", "multiple versions found, probably in transition",
+                  upgrade_only=True),
+    AllowedRepeat("EtcdUnhealthyMembers", "^UnhealthyEtcdMember$", "unhealthy members", "openshift-etcd-operator",
+                  upgrade_only=True),
+    AllowedRepeat("NetworkNotReady", "^NetworkNotReady$", "network is not ready", upgrade_only=True),
+)
+# Not origin's, same reasoning: library-go's base controller emits FastControllerResync on every
+# operator start to say a resync period is 0s (a setting, not a failure).
+ALLOWED_REPEATS += (AllowedRepeat("FastControllerResync", "^FastControllerResync$", "resync interval is set to"),)
