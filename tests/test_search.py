@@ -331,3 +331,47 @@ def test_cnv_sample_node_gather_counts_equal_rg(tmp_path):
         want = _rg_counts(pattern, ic, [d.path for d in docs])
         got = S.count_lines(corpus, S.Query(pattern, ignore_case=ic, sources=("nodes",)))
         assert {str(src.resolve() / k): v for k, v in got.items()} == want
+
+
+# ------------------------------------------------------------------------------- repeated and refined
+def test_narrower_rule():
+    from staticapi.insight.search_cache import narrower
+
+    assert narrower("error.*timeout", "error")
+    assert narrower("upstream timeout", "timeout")
+    assert narrower("level=(warning|error)", "(warning|error)")
+    assert narrower(r"^2025-03-20T0[3-5]:.*error", r"^2025-03-20T0[3-5]:")
+    assert not narrower("error|timeout", "error")  # a top-level | widens
+    assert not narrower("errors*", "errors")  # the quantifier binds to the earlier part's last atom
+    assert not narrower("a|b.*c", "a|b")
+    assert not narrower("(?i)error", "error")  # a flag changes how the earlier part matches
+    assert not narrower(r"a\\d", "a\\")
+    assert not narrower("x[|]y|z", "x[|]y")
+    assert not narrower("error", "error.*timeout")
+
+
+@pytest.mark.parametrize("base,refined,extra", [
+    ("error", "error.*timeout", {}),
+    ("timeout", "upstream timeout", {"ignore_case": True}),
+    ("e", "e", {"namespace": "demo-apps"}),
+    ("PLEG", "PLEG is not", {"sources": ("nodes",)}),
+    ("attempt=", "attempt=\\d$", {"context": 1}),
+])
+def test_refined_equals_full_scan(corpus, base, refined, extra):
+    from staticapi.insight.search_cache import cached_search
+
+    corpus.results = None  # a fresh cache
+    ic = extra.get("ignore_case", False)
+    src = extra.get("sources", S.DEFAULT_SOURCES)
+    first = list(cached_search(corpus, S.Query(base, ignore_case=ic, sources=src, limit=100_000)))
+    assert "refinedFrom" not in first[-1]
+    q = S.Query(refined, limit=50, **extra)
+    got = list(cached_search(corpus, q))
+    want = list(S.search(corpus, q))
+    assert got[-1].get("refinedFrom") is True
+    strip = lambda rs: [{k: v for k, v in r.items() if k not in ("elapsedSeconds", "corpus", "documents",  # noqa: E731
+                                                                  "bytes", "refinedFrom", "cached")} for r in rs]
+    assert strip(got)[:-1] == strip(want)[:-1]
+    assert {k: (v, strip(want)[-1].get(k)) for k, v in strip(got)[-1].items() if strip(want)[-1].get(k) != v} == {}
+    again = list(cached_search(corpus, q))
+    assert again[-1]["cached"] and strip(again) == strip(want)
