@@ -9,7 +9,7 @@ RE2's ``never_nl``), hence never crosses documents; a hit's document is found by
 segment's start offsets, its line number by counting ``\\n`` from the document's start.
 
 What it costs: the first scan reads (and gunzips) every file; segments are kept in memory up to
-``STATICAPI_SEARCH_CACHE_MB`` (default 1024 MB of decompressed text) so repeated and refined
+``STATICAPI_SEARCH_CACHE_MB`` (default 512 MB of decompressed text) so repeated and refined
 queries never touch the disk or gzip again; segments beyond the budget are rebuilt per query.
 The plan (which files, in which order) is built once per store via ``ci.derive("search-corpus")``.
 
@@ -39,9 +39,9 @@ from typing import Any
 
 import orjson
 
-SEGMENT_BYTES = 8 << 20
+SEGMENT_BYTES = 2 << 20  # small enough that a first query reads files on both cores
 MAX_FILE_BYTES = 4 << 30  # decompressed size cap per file (a gzip bomb stops there)
-_DEFAULT_BUDGET_MB = 1024
+_DEFAULT_BUDGET_MB = 512
 
 SOURCES = ("logs", "nodes", "events", "objects")
 DEFAULT_SOURCES = ("logs", "nodes", "events")
@@ -50,7 +50,7 @@ _ROTATED_RE = re.compile(r"(\d+)\.log\.(\d{8}-\d{6})(\.gz)?\Z")
 _MAIN_RE = re.compile(r"(current|previous)(\.insecure)?\.log(\.gz)?\Z")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Doc:
     """One searchable document. ``source`` is one of :data:`SOURCES`."""
 
@@ -453,18 +453,34 @@ def _lines_segment(source: str, items: list[tuple[Doc, bytes]]) -> Segment:
     return Segment(source, b"".join(parts), starts, docs, first)
 
 
-def object_items(store, hide_secrets: bool) -> Iterator[tuple[Doc, bytes]]:
-    """Every served object (but events) as indented JSON, one key per line."""
+OBJECTS_PER_SEGMENT = 2000
+
+
+def object_refs(store, hide_secrets: bool) -> list[Doc]:
+    """Every served object but events (and Secrets with --hide-secret-data), as Docs."""
+    out = []
     for (group, plural), t in sorted(store.tables.items()):
         if plural == "events" or (hide_secrets and group == "" and plural == "secrets"):
             continue
         for e in t.sorted():
-            try:
-                text = orjson.dumps(orjson.loads(e.raw), option=orjson.OPT_INDENT_2) + b"\n"
-            except orjson.JSONDecodeError:
-                continue
-            yield Doc("objects", namespace=e.namespace, name=e.name, kind=e.kind, group=group,
-                      resource=plural), text
+            out.append(Doc("objects", namespace=e.namespace, name=e.name, kind=e.kind, group=group, resource=plural))
+    return out
+
+
+def _objects_segment(store, docs: list[Doc]) -> Segment:
+    """The objects as indented JSON (one key per line), read from the store when searched: the
+    plan holds only their names, so an unsearched corpus costs no copy of the objects."""
+    items = []
+    for d in docs:
+        t = store.tables.get((d.group, d.resource))
+        e = t.objects.get((d.namespace, d.name)) if t is not None else None
+        if e is None:
+            continue  # gone since the plan (a live reload renews the corpus anyway)
+        try:
+            items.append((d, orjson.dumps(orjson.loads(e.raw), option=orjson.OPT_INDENT_2) + b"\n"))
+        except orjson.JSONDecodeError:
+            continue
+    return _lines_segment("objects", items)
 
 
 @dataclass
@@ -598,18 +614,9 @@ def build_corpus(ci) -> Corpus:
     hide = bool(getattr(ci.cluster, "hide_secret_data", False))
 
     def object_plans() -> list[_Plan]:
-        plans, cur, size = [], [], 0
-        for d, b in object_items(store, hide):
-            cur.append((d, b))
-            size += len(b)
-            if size >= SEGMENT_BYTES:
-                plans.append(_Plan("objects", [x for x, _ in cur], lambda _ds, items=cur: _lines_segment(
-                    "objects", items)))
-                cur, size = [], 0
-        if cur:
-            plans.append(_Plan("objects", [x for x, _ in cur],
-                               lambda _ds, items=cur: _lines_segment("objects", items)))
-        return plans
+        refs = object_refs(store, hide)
+        return [_Plan("objects", refs[i:i + OBJECTS_PER_SEGMENT], lambda ds: _objects_segment(store, ds))
+                for i in range(0, len(refs), OBJECTS_PER_SEGMENT)]
 
     corpus._objects = object_plans
     return corpus

@@ -374,7 +374,7 @@ def search(corpus: Corpus, q: Query, stop: threading.Event | None = None, *,
 
 
 SCAN_THREADS = 2  # RE2 releases the GIL while it scans: both cores work on one query
-SCAN_AHEAD = 3  # segments in flight per search (memory: their hit offsets)
+SCAN_AHEAD = 4  # segments in flight per search (memory: their hit offsets)
 _POOL: concurrent.futures.ThreadPoolExecutor | None = None
 _POOL_LOCK = threading.Lock()
 

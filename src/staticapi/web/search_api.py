@@ -88,7 +88,8 @@ def setup_routes(app: web.Application, get_insight: Callable[[web.Request], Clus
                 if hits[-1]["type"] == "summary":
                     break
         except (ConnectionResetError, asyncio.CancelledError):
-            stop.set()
+            stop.set()  # the scan ends at its next hit or segment
+            log.info("search %r: the client went away; scan stopped", q.pattern[:80])
             raise
         finally:
             stop.set()
