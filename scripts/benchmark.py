@@ -19,6 +19,8 @@ kubectl get pods -A    ``omg get pods -A`` (PyPI o-must-gather, own venv)       
 single-object GETs/s   aiohttp hello-world server, same client and duration        >= 0.5
 Table list of pods     --                                                          report
 kubectl logs --tail    --                                                          <= 1 MB read
+search, first run      ``rg -z -n`` over the same logs and event files             <= 1.5
+search, repeat/refine  same                                                        <= 0.5
 =====================  =========================================================  ==========
 
 Usage::
@@ -903,6 +905,8 @@ def print_report(rep: dict) -> None:
         "logs_tail_bytes_read": ("kubectl logs --tail=100 read", fmt_bytes, fmt_bytes),
         "triage": ("triage findings, first GET", fmt_s, fmt_s),
         "diff": ("staticapi diff of two trees", fmt_s, fmt_s),
+        "search_first": ("search, first run (worst of the mix)", fmt_s, fmt_s),
+        "search_again": ("search, repeated/refined (worst)", fmt_s, lambda v: "-"),
     }
     for key, (label, fv, fb) in show.items():
         f = fig.get(key)
@@ -928,8 +932,39 @@ def print_report(rep: dict) -> None:
               f"{CLIENT_QPS:g}, burst {CLIENT_BURST}) lets them take no less than {fmt_s(floor)} with any server that "
               "pages as kube-apiserver does" + (f" (omg/that: {fig['kubectl_get_pods']['baseline'] / floor:.0f})"
                                                  if floor and fig["kubectl_get_pods"].get("baseline") else ""))
+    sr = rep["details"].get("search_vs_rg")
+    if sr:
+        print(f"search: hit counts equal rg on every query of the mix: {sr['all_counts_equal']}; first/rg median "
+              f"{sr['median_first_ratio']:.2f}, repeat/rg median {sr['median_repeat_ratio']:.2f}, refined/rg median "
+              f"{sr['median_refined_ratio']:.2f}; the run's very first query {fmt_s(sr['cold_first_seconds'])} "
+              f"({sr['cold_first_ratio']:.2f} x rg)")
     for note in rep.get("notes", []):
         print(f"note: {note}")
+
+
+def search_figures(url: str, tree: Path, det: dict) -> dict:
+    """Issue 16: the search mix against rg over the same files (scripts/bench_search.py)."""
+    sys.path.insert(0, str(SCRIPTS))
+    import bench_search
+
+    res = bench_search.measure(url, tree)
+    det["search_vs_rg"] = res
+    rows = res["queries"]
+    worst_first = max(rows, key=lambda r: r["first_ratio"])
+    worst_again = max(rows, key=lambda r: max(r["repeat_ratio"], r["refined_ratio"]))
+    again_ratio = max(worst_again["repeat_ratio"], worst_again["refined_ratio"])
+    again_value = worst_again["repeat_seconds"] if worst_again["repeat_ratio"] >= worst_again["refined_ratio"] \
+        else worst_again["refined_seconds"]
+    return {
+        "search_first": figure(worst_first["first_seconds"], worst_first["rg_seconds"], worst_first["first_ratio"],
+                               "<= 1.5", worst_first["first_ratio"] <= 1.5 and res["all_counts_equal"], "s",
+                               query=worst_first["pattern"], counts_equal_rg=res["all_counts_equal"],
+                               median_ratio=res["median_first_ratio"], queries=len(rows),
+                               cold_first_seconds=res["cold_first_seconds"], cold_first_ratio=res["cold_first_ratio"]),
+        "search_again": figure(again_value, None, again_ratio, "<= 0.5", again_ratio <= 0.5, "s",
+                               query=worst_again["pattern"], median_repeat_ratio=res["median_repeat_ratio"],
+                               median_refined_ratio=res["median_refined_ratio"]),
+    }
 
 
 # ---------------------------------------------------------------- main
@@ -1109,6 +1144,8 @@ def main(argv: list[str] | None = None) -> int:
                                                  lines=lt["lines"])
         else:
             rep["notes"].append("no pod log in the tree: logs figure not measured")
+        log("search vs rg: the query mix of scripts/bench_search.py (counts, first, repeated, refined)")
+        fig.update(search_figures(srv.url, tree, det))
         srv.stop()
         servers.remove(srv)
 

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 from pathlib import Path
 
@@ -235,6 +236,8 @@ def test_stop_ends_the_scan(corpus):
 
 
 def test_objects_opt_in(corpus, ci):
+    import re2
+
     pod = next(ci.store.objects("", "pods"))
     ip = (pod.get("status") or {}).get("podIP")
     assert ip
@@ -243,6 +246,10 @@ def test_objects_opt_in(corpus, ci):
             if h["type"] == "hit"]
     assert any(h["kind"] == "Pod" and h["name"] == pod["metadata"]["name"] for h in hits)
     assert hits[0]["link"].startswith("ui/objects/")
+    node = next(ci.store.objects("", "nodes"))["metadata"]["name"]
+    hits = [h for h in S.search(corpus, S.Query(re2.escape(node), sources=("objects",), kind="Node"))
+            if h["type"] == "hit"]
+    assert hits and hits[0]["link"] == f"ui/objects/core/nodes/_/{node}"
 
 
 def test_signatures(ci):
@@ -283,6 +290,24 @@ def test_api_streams_hits_then_summary(server):
     name = out[0].get("cluster") or server.get("/clusters")[1]["items"][0]["name"]
     out2 = _ndjson(server.url + f"/clusters/{name}/staticapi/v1/search?q=upstream%20timeout&in=logs")
     assert out2[0]["link"].startswith(f"/clusters/{name}/ui/logs/demo-apps/")
+
+
+def test_api_client_disconnect_stops_the_scan(server):
+    import socket
+    from urllib.parse import urlsplit
+
+    u = urlsplit(server.url)
+    with socket.create_connection((u.hostname, u.port), timeout=30) as s:
+        s.sendall(b"GET /staticapi/v1/search?q=.&limit=100000&context=20 HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert s.recv(4096).startswith(b"HTTP/1.1 200")
+    for _ in range(100):
+        if any("the client went away; scan stopped" in line for line in server.output):
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("no sign of a stopped scan in the server log")
+    code, body, _ = server.get("/staticapi/v1/search?q=upstream&limit=1")  # and it still answers
+    assert code == 200
 
 
 def test_api_bad_regex_is_400(server):
@@ -331,3 +356,64 @@ def test_cnv_sample_node_gather_counts_equal_rg(tmp_path):
         want = _rg_counts(pattern, ic, [d.path for d in docs])
         got = S.count_lines(corpus, S.Query(pattern, ignore_case=ic, sources=("nodes",)))
         assert {str(src.resolve() / k): v for k, v in got.items()} == want
+
+
+# ------------------------------------------------------------------------------- repeated and refined
+def test_narrower_rule():
+    from staticapi.insight.search_cache import narrower
+
+    assert narrower("error.*timeout", "error")
+    assert narrower("upstream timeout", "timeout")
+    assert narrower("level=(warning|error)", "(warning|error)")
+    assert narrower(r"^2025-03-20T0[3-5]:.*error", r"^2025-03-20T0[3-5]:")
+    assert not narrower("error|timeout", "error")  # a top-level | widens
+    assert not narrower("errors*", "errors")  # the quantifier binds to the earlier part's last atom
+    assert not narrower("a|b.*c", "a|b")
+    assert not narrower("(?i)error", "error")  # a flag changes how the earlier part matches
+    assert not narrower(r"a\\d", "a\\")
+    assert not narrower("x[|]y|z", "x[|]y")
+    assert not narrower("error", "error.*timeout")
+
+
+@pytest.mark.parametrize("base,refined,extra", [
+    ("error", "error.*timeout", {}),
+    ("timeout", "upstream timeout", {"ignore_case": True}),
+    ("e", "e", {"namespace": "demo-apps"}),
+    ("PLEG", "PLEG is not", {"sources": ("nodes",)}),
+    ("attempt=", "attempt=\\d$", {"context": 1}),
+])
+def test_refined_equals_full_scan(corpus, base, refined, extra):
+    from staticapi.insight.search_cache import cached_search
+
+    corpus.results = None  # a fresh cache
+    ic = extra.get("ignore_case", False)
+    src = extra.get("sources", S.DEFAULT_SOURCES)
+    first = list(cached_search(corpus, S.Query(base, ignore_case=ic, sources=src, limit=100_000)))
+    assert "refinedFrom" not in first[-1]
+    q = S.Query(refined, limit=50, **extra)
+    got = list(cached_search(corpus, q))
+    want = list(S.search(corpus, q))
+    assert got[-1].get("refinedFrom") is True
+    strip = lambda rs: [{k: v for k, v in r.items() if k not in ("elapsedSeconds", "corpus", "documents",  # noqa: E731
+                                                                  "bytes", "refinedFrom", "cached")} for r in rs]
+    assert strip(got)[:-1] == strip(want)[:-1]
+    assert {k: (v, strip(want)[-1].get(k)) for k, v in strip(got)[-1].items() if strip(want)[-1].get(k) != v} == {}
+    again = list(cached_search(corpus, q))
+    assert again[-1]["cached"] and strip(again) == strip(want)
+
+
+@needs_samples
+@needs_rg
+@pytest.mark.parametrize("sample", ["must-gather-clean-release-4.8/release-4.8", "omc-testdata",
+                                    "static-kas-testdata", "mugshine/mgs/validMg", "must-gather-explorer-cnv"])
+def test_samples_counts_equal_rg(sample, tmp_path):
+    src = SAMPLES / sample
+    [ci] = asyncio.run(open_sources([str(src)], tmp_path / "cache"))
+    corpus = corpusmod.corpus_of(ci)
+    docs = corpus.docs("logs") + corpus.docs("nodes")
+    assert docs, f"no log found in {sample}"
+    base = Path(ci.roots[0])
+    for pattern, ic in MIX[:2] + MIX[4:12] + [("raft|lease", True), (r"\bI\d{4}\b", False)]:
+        want = _rg_counts(pattern, ic, [d.path for d in docs])
+        got = S.count_lines(corpus, S.Query(pattern, ignore_case=ic, sources=("logs", "nodes")))
+        assert {str(base / k): v for k, v in got.items()} == want, pattern

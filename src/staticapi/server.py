@@ -208,6 +208,7 @@ def create_app(clusters: list[Cluster], options: ServerOptions | None = None) ->
     insights.on_renew.append(cache.invalidate)
     search_api.setup_routes(app, _interval_view, prefix="/clusters/{cluster}")
     search_api.setup_routes(app, _interval_view)
+    search_api.prewarm_on_ready(app, insights)
     search_page.setup_routes(app, _interval_view, prefix="/clusters/{cluster}")
     search_page.setup_routes(app, _interval_view)
     for c in clusters:

@@ -15,17 +15,20 @@ Unicode.
 
 from __future__ import annotations
 
+import concurrent.futures
 import fnmatch
 import threading
 import time
+from array import array
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 import re2
 
-from .corpus import DEFAULT_SOURCES, SOURCES, Corpus, Doc, Segment, iso, line_time
+from .corpus import DEFAULT_SOURCES, SOURCES, Corpus, Doc, Segment, fast_time, iso, line_time
 
 MAX_LINE = 2000  # characters of a hit's line (and of a context line) sent; counts are unaffected
 MAX_CONTEXT = 20
@@ -273,11 +276,14 @@ def _series_label(d: Doc, host: str) -> str:
     return f"ns {d.namespace}"
 
 
-def search(corpus: Corpus, q: Query, stop: threading.Event | None = None) -> Iterator[dict[str, Any]]:
+def search(corpus: Corpus, q: Query, stop: threading.Event | None = None, *,
+           candidates: dict[int, array] | None = None, spans: Spans | None = None) -> Iterator[dict[str, Any]]:
     """Hits (``{"type": "hit", ...}``) as they are found, then one ``{"type": "summary", ...}``.
 
     Every matching line is counted (summary and histogram); at most ``q.limit`` hits are yielded.
-    ``stop`` (set by a disconnected client) ends the scan between segments and hits."""
+    ``stop`` (set by a disconnected client) ends the scan between segments and hits.
+    ``candidates`` (segment index -> line offsets of a broader query, ``search_cache.py``) limits
+    the scan to those lines; ``spans`` collects this query's matching lines for such a later use."""
     rx = q.compile()
     regexp = rx._regexp  # the extension object: Match(anchor, text, pos, endpos) -> spans, no Match objects
     keep = doc_filter(q)
@@ -291,40 +297,62 @@ def search(corpus: Corpus, q: Query, stop: threading.Event | None = None) -> Ite
     files = nbytes = 0
     window = q.since is not None or q.until is not None
     year = corpus.year
-    for seg in corpus.segments(q.sources, stop):
+    memo: dict[int, tuple[dict, str, str]] = {}  # id(doc) -> (its fields, link before/after the line number)
+    for i_seg, seg, found in _scanned(corpus, q.sources, regexp, keep, stop, candidates):
         if stop is not None and stop.is_set():
             break
+        if spans is not None:
+            spans.add(i_seg, found)
+        if seg is None:
+            continue
         nbytes += len(seg.data)
         files += len(seg.docs)
-        for (lo, hi, i) in _ranges(seg, keep):
-            for ls, le in _matching_lines(regexp, seg.data, lo, hi):
-                d = seg.docs[i] if i is not None else seg.docs[seg.doc_at(ls)]
-                line = seg.data[ls:le]
-                if d.source in ("events",):
-                    t, host = d.time, ""
-                elif d.source == "objects":
-                    t, host = None, ""
-                else:
-                    t, host = line_time(line[:300], year)
-                if window and (t is None or (q.since is not None and t < q.since)
-                               or (q.until is not None and t > q.until)):
-                    continue
-                total += 1
-                by_source[d.source] = by_source.get(d.source, 0) + 1
-                if t is None:
-                    untimed += 1
-                else:
-                    label = _series_label(d, host)
-                    k = (int(t // 60), label)
-                    timed[k] = timed.get(k, 0) + 1
-                    f = firsts.get(label)
-                    if f is None or t < f:
-                        firsts[label] = t
-                    if last is None or t > last:
-                        last = t
-                if returned < q.limit:
-                    returned += 1
-                    yield _hit(seg, d, ls, le, line, t, host, q.context)
+        data = seg.data
+        starts = seg.starts
+        # the current document and the line count up to a position in it (hits come in order)
+        cur_end, cur_pos, cur_line = -1, 0, 1
+        d = seg.docs[0] if seg.docs else None
+        label = ""
+        for k in range(0, len(found), 2):
+            ls, le = found[k], found[k + 1]
+            if ls >= cur_end:
+                i = seg.doc_at(ls)
+                d = seg.docs[i]
+                cur_pos, cur_end, cur_line = starts[i], seg.doc_end(i), 1
+                label = _series_label(d, "")
+            counting = returned >= q.limit  # only counts and the histogram from here on
+            if not counting:
+                cur_line += data.count(b"\n", cur_pos, ls)
+                cur_pos = ls
+            line = data[ls:le] if not counting else data[ls:min(le, ls + 300)]
+            source = d.source
+            if source == "events":
+                t, host = d.time, ""
+            elif source == "objects":
+                t, host = None, ""
+            elif counting:
+                t, host = fast_time(line, year)
+            else:
+                t, host = line_time(line[:300], year)
+            if window and (t is None or (q.since is not None and t < q.since)
+                           or (q.until is not None and t > q.until)):
+                continue
+            total += 1
+            by_source[source] = by_source.get(source, 0) + 1
+            if t is None:
+                untimed += 1
+            else:
+                lab = _series_label(d, host) if host else label
+                mk = (int(t // 60), lab)
+                timed[mk] = timed.get(mk, 0) + 1
+                f = firsts.get(lab)
+                if f is None or t < f:
+                    firsts[lab] = t
+                if last is None or t > last:
+                    last = t
+            if returned < q.limit:
+                returned += 1
+                yield _hit(seg, d, cur_line, ls, le, line, t, host, q.context, memo)
                 if stop is not None and stop.is_set():
                     break
     start, end = time_span(corpus, q.sources)
@@ -343,6 +371,97 @@ def search(corpus: Corpus, q: Query, stop: threading.Event | None = None) -> Ite
            "firstHit": iso(first), "lastHit": iso(last),
            "documents": files, "bytes": nbytes, "elapsedSeconds": round(time.monotonic() - t0, 4),
            "cancelled": bool(stop is not None and stop.is_set()), "corpus": corpus.stats()}
+
+
+SCAN_THREADS = 2  # RE2 releases the GIL while it scans: both cores work on one query
+SCAN_AHEAD = 4  # segments in flight per search (memory: their hit offsets)
+_POOL: concurrent.futures.ThreadPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _pool() -> concurrent.futures.ThreadPoolExecutor:
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = concurrent.futures.ThreadPoolExecutor(SCAN_THREADS, thread_name_prefix="search-scan")
+        return _POOL
+
+
+class Spans:
+    """The matching lines of one search per segment (``[start0, end0, start1, ...]``), kept for
+    refinements while they stay under ``limit`` lines (16 bytes a line)."""
+
+    def __init__(self, limit: int = 1_000_000):
+        self.by_segment: dict[int, array] = {}
+        self.lines = 0
+        self.limit = limit
+        self.complete = True
+
+    def add(self, i: int, found: array) -> None:
+        if not self.complete:
+            return
+        self.lines += len(found) // 2
+        if self.lines > self.limit:
+            self.complete = False
+            self.by_segment.clear()
+        elif found:
+            self.by_segment[i] = found
+
+    @property
+    def nbytes(self) -> int:
+        return sum(a.itemsize * len(a) for a in self.by_segment.values())
+
+
+def _scan_one(corpus: Corpus, i: int, regexp, keep, stop: threading.Event | None,
+              cand: array | None) -> tuple[int, Segment, array]:
+    """Build (or take) segment ``i`` and find its matching lines: ``[start0, end0, start1, ...]``,
+    among the candidate lines ``cand`` when given."""
+    seg = corpus.segment(i)
+    found = array("q")
+    if stop is not None and stop.is_set():
+        return i, seg, found
+    data = seg.data
+    if cand is not None:
+        for k in range(0, len(cand), 2):
+            ls, le = cand[k], cand[k + 1]
+            if keep is not None and not keep(seg.docs[seg.doc_at(ls)]):
+                continue
+            for a, b in _matching_lines(regexp, data, ls, le + 1):
+                found.append(a)
+                found.append(b)
+        return i, seg, found
+    for lo, hi, _i in _ranges(seg, keep):
+        for ls, le in _matching_lines(regexp, data, lo, hi):
+            found.append(ls)
+            found.append(le)
+    return i, seg, found
+
+
+def _scanned(corpus: Corpus, sources, regexp, keep, stop: threading.Event | None,
+             candidates: dict[int, array] | None = None):
+    """(index, segment, matching line offsets) in plan order, scanned SCAN_AHEAD at a time in the
+    pool; with ``candidates``, segments without any are skipped (``(index, None, [])``)."""
+    todo = corpus.indices(sources)
+    pool = _pool()
+    inflight: deque = deque()
+    k = 0
+    try:
+        while k < len(todo) or inflight:
+            while k < len(todo) and len(inflight) < SCAN_AHEAD:
+                i = todo[k]
+                k += 1
+                if candidates is not None and i not in candidates:
+                    continue
+                inflight.append(pool.submit(_scan_one, corpus, i, regexp, keep, stop,
+                                            None if candidates is None else candidates[i]))
+            if not inflight:
+                break
+            yield inflight.popleft().result()
+            if stop is not None and stop.is_set():
+                return
+    finally:
+        for f in inflight:
+            f.cancel()
 
 
 def _ranges(seg: Segment, keep) -> Iterator[tuple[int, int, int | None]]:
@@ -379,26 +498,50 @@ def _matching_lines(regexp, data: bytes, lo: int, hi: int) -> Iterator[tuple[int
         pos = le + 1
 
 
-def _hit(seg: Segment, d: Doc, ls: int, le: int, line: bytes, t: float | None, host: str,
-         context: int) -> dict[str, Any]:
-    i = seg.doc_at(ls)
-    start = seg.starts[i]
-    data = seg.data
-    lineno = data.count(b"\n", start, ls) + 1
-    h: dict[str, Any] = {"type": "hit", **d.to_dict(), "line": lineno, "text": _text(line),
-                         "link": link(d, lineno, host)}
-    if host and d.source == "nodes":
+def _doc_fields(d: Doc, memo: dict) -> tuple[dict, str, str]:
+    got = memo.get(id(d))
+    if got is None:
+        lk = link(d, 0)
+        pre, sep, post = lk.partition("#L0") if lk.endswith("#L0") else (lk, "", "")
+        got = memo[id(d)] = (d.to_dict(), pre + ("#L" if sep else ""), "")
+        if len(memo) > 100_000:
+            memo.clear()
+    return got
+
+
+_ISO_CACHE: dict[int, str] = {}
+
+
+def _iso_ms(t: float) -> str:
+    sec = int(t)
+    head = _ISO_CACHE.get(sec)
+    if head is None:
+        if len(_ISO_CACHE) > 100_000:
+            _ISO_CACHE.clear()
+        head = _ISO_CACHE[sec] = datetime.fromtimestamp(sec, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    return f"{head}.{int((t - sec) * 1000):03d}Z"
+
+
+def _hit(seg: Segment, d: Doc, lineno: int, ls: int, le: int, line: bytes, t: float | None, host: str,
+         context: int, memo: dict) -> dict[str, Any]:
+    fields, pre, _ = _doc_fields(d, memo)
+    h: dict[str, Any] = {"type": "hit", **fields, "line": lineno, "text": _text(line)}
+    if d.source == "nodes" and host:
         h["node"] = host
+        h["link"] = link(d, lineno, host)
+    elif pre:
+        h["link"] = f"{pre}{lineno}" if pre.endswith("#L") else pre
     if t is not None:
-        h["time"] = iso(t)
+        h["time"] = _iso_ms(t)
     if context:
-        end = seg.doc_end(i)
+        i = seg.doc_at(ls)
+        start, end = seg.starts[i], seg.doc_end(i)
+        data = seg.data
         before, p = [], ls
         for _ in range(context):
             if p <= start:
                 break
-            q = data.rfind(b"\n", start, p - 1) + 1
-            q = max(q, start)
+            q = max(data.rfind(b"\n", start, p - 1) + 1, start)
             before.append(_text(data[q:p - 1]))
             p = q
         after, p = [], le + 1

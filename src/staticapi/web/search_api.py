@@ -15,6 +15,8 @@ A bad query answers 400 with a ``Status``; a client that disconnects stops the s
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import threading
 from collections.abc import Callable
 
@@ -22,9 +24,12 @@ import orjson
 from aiohttp import web
 
 from ..insight import signatures as sigmod
-from ..insight.context import ClusterInsight
-from ..insight.corpus import build_corpus
-from ..insight.search import QueryError, query_from_params, search
+from ..insight.context import ClusterInsight, Insights
+from ..insight.corpus import DEFAULT_SOURCES, build_corpus
+from ..insight.search import QueryError, query_from_params
+from ..insight.search_cache import cached_search
+
+log = logging.getLogger(__name__)
 
 BATCH = 200  # hits taken from the scanning thread per hop
 
@@ -54,7 +59,7 @@ def setup_routes(app: web.Application, get_insight: Callable[[web.Request], Clus
         corpus = await ci.derive("search-corpus", build_corpus)
         base = base_of(request)
         stop = threading.Event()
-        it = search(corpus, q, stop)
+        it = cached_search(corpus, q, stop)
 
         def batch() -> list[dict]:
             out = []
@@ -75,15 +80,16 @@ def setup_routes(app: web.Application, get_insight: Callable[[web.Request], Clus
                     break
                 buf = bytearray()
                 for h in hits:
-                    if h.get("link"):
-                        h["link"] = base + h["link"]
+                    if h.get("link"):  # records may be cached and shared: never mutated
+                        h = {**h, "link": base + h["link"]}
                     buf += orjson.dumps(h)
                     buf += b"\n"
                 await resp.write(bytes(buf))
                 if hits[-1]["type"] == "summary":
                     break
         except (ConnectionResetError, asyncio.CancelledError):
-            stop.set()
+            stop.set()  # the scan ends at its next hit or segment
+            log.info("search %r: the client went away; scan stopped", q.pattern[:80])
             raise
         finally:
             stop.set()
@@ -113,3 +119,39 @@ def setup_routes(app: web.Application, get_insight: Callable[[web.Request], Clus
 
     app.router.add_get(f"{prefix}/staticapi/v1/search", search_handler)
     app.router.add_get(f"{prefix}/staticapi/v1/signatures", signatures_handler)
+
+
+PREWARM_TASKS: web.AppKey[list] = web.AppKey("staticapi_search_prewarm", list)
+
+
+def prewarm_on_ready(app: web.Application, insights: Insights) -> None:
+    """Once each cluster has settled, plan its search corpus and build what
+    ``STATICAPI_SEARCH_PREWARM`` names in a worker thread: ``events`` (default: the events as
+    text, a few MB, so no query pays for decoding them), ``all`` (also read every log into memory,
+    within ``STATICAPI_SEARCH_CACHE_MB``) or ``off``."""
+    mode = os.environ.get("STATICAPI_SEARCH_PREWARM", "events").strip().lower()
+    if mode in ("off", "0", "no", "false", ""):
+        return
+    sources = DEFAULT_SOURCES if mode == "all" else ("events",)
+
+    async def one(cluster) -> None:
+        await cluster.ready.wait()
+        await cluster.settled.wait()
+        if cluster.store is None:
+            return
+        try:
+            ci = insights.get(cluster)
+            corpus = await ci.derive("search-corpus", build_corpus)
+            await asyncio.to_thread(corpus.prewarm, sources)
+        except Exception:  # a prewarm is an optimisation: the first query builds what is missing
+            log.exception("%s: search prewarm failed", cluster.name)
+
+    async def start(app: web.Application) -> None:
+        app[PREWARM_TASKS] = [asyncio.create_task(one(c)) for c in insights.clusters.values()]
+
+    async def stop(app: web.Application) -> None:
+        for t in app.get(PREWARM_TASKS, []):
+            t.cancel()
+
+    app.on_startup.append(start)
+    app.on_cleanup.append(stop)
