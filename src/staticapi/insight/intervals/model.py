@@ -19,7 +19,7 @@ import orjson
 
 @runtime_checkable
 class ClusterView(Protocol):
-    """What this module needs from a loaded cluster (the store implements it)."""
+    """What the intervals need from a loaded cluster (insight.context.ClusterInsight implements it)."""
 
     name: str
     collection_time: datetime  # aware; the must-gather's timestamp
