@@ -417,3 +417,16 @@ def test_samples_counts_equal_rg(sample, tmp_path):
         want = _rg_counts(pattern, ic, [d.path for d in docs])
         got = S.count_lines(corpus, S.Query(pattern, ignore_case=ic, sources=("logs", "nodes")))
         assert {str(base / k): v for k, v in got.items()} == want, pattern
+
+
+def test_event_hits_link_to_the_involved_object(corpus):
+    hits = [h for h in S.search(corpus, S.Query(".", sources=("events",), limit=100_000)) if h["type"] == "hit"]
+    assert hits and all("time" in h for h in hits)
+    pod = next(h for h in hits if h["kind"] == "Pod")
+    assert pod["link"] == f"ui/objects/core/pods/{pod['namespace']}/{pod['name']}"
+    node = [h for h in hits if h["kind"] == "Node"]
+    assert not node or node[0]["link"] == f"ui/objects/core/nodes/_/{node[0]['name']}"
+    kinds = {h["kind"] for h in hits}
+    assert len(kinds) >= 2, kinds
+    dep = next(h for h in hits if h["kind"] == "Deployment")
+    assert dep["link"] == f"ui/objects/apps/deployments/{dep['namespace']}/{dep['name']}"

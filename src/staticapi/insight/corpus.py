@@ -72,6 +72,7 @@ class Doc:
     reason: str = ""
     event: str = ""  # events: the Event's own name
     size: int = field(default=0, compare=False)  # bytes on disk (files)
+    cluster_scoped: bool = False  # events: the involved object is cluster-scoped (a Node ...)
 
     @property
     def label(self) -> str:
@@ -431,9 +432,12 @@ def event_docs(store) -> list[tuple[Doc, bytes]]:
             reason = str(ev.get("reason") or "")
             msg = str(ev.get("message") or ev.get("note") or "")
             api = str(inv.get("apiVersion") or "v1")
+            igroup = api.rpartition("/")[0] if "/" in api else ""
+            r = store.registry.for_kind(igroup, kind) if kind else None
             text = _one_line(f"{reason} {kind}/{name} {msg}")
-            out.append((Doc("events", namespace=ns, kind=kind, name=name, group=api.rpartition("/")[0] if "/" in api
-                            else "", time=event_time(ev), reason=reason, event=str(md.get("name") or "")),
+            out.append((Doc("events", namespace=ns, kind=kind, name=name, group=igroup,
+                            resource=r.plural if r is not None else "", time=event_time(ev), reason=reason,
+                            event=str(md.get("name") or ""), cluster_scoped=r is not None and not r.namespaced),
                         text.encode("utf-8", "replace") + b"\n"))
         if out:
             break  # the store mirrors core events as events.k8s.io ones: one of them is enough
@@ -564,6 +568,13 @@ class Corpus:
                     self._built[i] = seg
                     self._kept_bytes += len(seg.data)
             return seg
+
+    def first_time(self, sources) -> float | None:
+        """The earliest time seen at the start of a document of these sources (built segments)."""
+        with self._lock:
+            firsts = [s.first_ts for i, s in self._built.items()
+                      if s.first_ts is not None and self.plans[i].source in sources]
+        return min(firsts) if firsts else None
 
     def stats(self) -> dict[str, Any]:
         return {"segments": len(self.plans), "keptSegments": len(self._built), "keptBytes": self._kept_bytes,

@@ -188,7 +188,10 @@ def link(d: Doc, line: int, node: str = "") -> str:
         qs = "" if d.node else "?" + urlencode({"file": d.rel})  # host_service_logs: several nodes in one file
         return f"ui/nodelogs/{quote(n, safe='')}/{quote(d.service, safe='')}{qs}#L{line}"
     if d.source == "events":
-        return _object_link(d.group, _resource_of(d.kind), d.namespace, d.name) if d.kind and d.name else ""
+        if not (d.kind and d.name):
+            return ""
+        return _object_link(d.group, d.resource or _resource_of(d.kind), "" if d.cluster_scoped else d.namespace,
+                            d.name)
     return _object_link(d.group, d.resource, d.namespace, d.name)
 
 
@@ -256,9 +259,7 @@ def time_span(corpus: Corpus, sources) -> tuple[float, float]:
     """The must-gather's time span: the earliest time found at a document's start (built segments)
     to the collection time. Without either, a day before the collection time."""
     end = corpus.collection_time
-    firsts = [s.first_ts for i, s in corpus._built.items()
-              if s.first_ts is not None and corpus.plans[i].source in sources]
-    start = min(firsts) if firsts else None
+    start = corpus.first_time(sources)
     if end is None:
         end = time.time()
     if start is None or start >= end:
@@ -268,7 +269,7 @@ def time_span(corpus: Corpus, sources) -> tuple[float, float]:
 
 def _series_label(d: Doc, host: str) -> str:
     if d.source == "nodes":
-        return f"node {host or d.node or d.rel}"
+        return f"node {host or d.node or d.label}"
     if d.source == "events":
         return "events"
     if d.source == "objects":
