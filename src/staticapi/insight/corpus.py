@@ -309,7 +309,7 @@ def _epoch(y: int, mo: int, d: int, h: int, mi: int, s: int) -> float | None:
     return days * 86400 + h * 3600 + mi * 60 + s
 
 
-def line_time(line: bytes, year: int) -> tuple[float | None, str]:
+def line_time(line: bytes, year: int, latest: float | None = None) -> tuple[float | None, str]:
     """The time a log line carries and the journal host it names (``""`` if none).
 
     Forms, tried at the line's start: RFC3339 (``oc logs --timestamps``, CRI files, most JSON
@@ -319,13 +319,21 @@ def line_time(line: bytes, year: int) -> tuple[float | None, str]:
     m = _RFC3339_RE.match(line)
     host = ""
     if m is None:
+        # klog and the journal print no year: the collection's, or the one before for a time
+        # after ``latest`` (a December log collected in January)
         k = _KLOG_RE.match(line)
         if k is not None:
-            t = _epoch(year, int(k[1]), int(k[2]), int(k[3]), int(k[4]), int(k[5]))
+            parts = (int(k[1]), int(k[2]), int(k[3]), int(k[4]), int(k[5]))
+            t = _epoch(year, *parts)
+            if t is not None and latest is not None and t > latest:
+                t = _epoch(year - 1, *parts)
             return (t + float(k[6]) if t is not None and k[6] else t), ""
         j = _JOURNAL_RE.match(line)
         if j is not None:
-            t = _epoch(year, _MONTHS[j[1]], int(j[2]), int(j[3]), int(j[4]), int(j[5]))
+            parts = (_MONTHS[j[1]], int(j[2]), int(j[3]), int(j[4]), int(j[5]))
+            t = _epoch(year, *parts)
+            if t is not None and latest is not None and t > latest:
+                t = _epoch(year - 1, *parts)
             host = j[7].decode("utf-8", "replace")
             return (t + float(j[6]) if t is not None and j[6] else t), host
         m = _RFC3339_RE.search(line, 0, 200)
@@ -347,7 +355,7 @@ def line_time(line: bytes, year: int) -> tuple[float | None, str]:
 _FAST: dict[bytes, float | None] = {}
 
 
-def fast_time(line: bytes, year: int) -> tuple[float | None, str]:
+def fast_time(line: bytes, year: int, latest: float | None = None) -> tuple[float | None, str]:
     """:func:`line_time` to the second, memoised on the line's ``YYYY-MM-DDTHH:MM:SS`` and zone
     (for counting hits: no fraction, one dict lookup for the common RFC3339 prefix)."""
     if len(line) > 20 and line[4] == 45 and line[13] == 58 and line[10] in (84, 32):
@@ -361,7 +369,7 @@ def fast_time(line: bytes, year: int) -> tuple[float | None, str]:
                 _FAST.clear()
             t = _FAST[key] = line_time(key, year)[0]
         return t, ""
-    return line_time(line, year)
+    return line_time(line, year, latest)
 
 
 def iso(t: float | None) -> str | None:
@@ -371,7 +379,7 @@ def iso(t: float | None) -> str | None:
 
 
 # ------------------------------------------------------------------------------- segments
-def _file_segment(source: str, docs: list[Doc], year: int) -> Segment:
+def _file_segment(source: str, docs: list[Doc], year: int, latest: float | None = None) -> Segment:
     parts: list[bytes] = []
     starts: list[int] = []
     kept: list[Doc] = []
@@ -390,7 +398,7 @@ def _file_segment(source: str, docs: list[Doc], year: int) -> Segment:
         kept.append(d)
         parts.append(data)
         pos += len(data)
-        t, _ = line_time(data[:300], year)
+        t, _ = line_time(data[:300], year, latest)
         if t is not None and (first is None or t < first):
             first = t
     return Segment(source, b"".join(parts), starts, kept, first)
@@ -569,6 +577,11 @@ class Corpus:
                     self._kept_bytes += len(seg.data)
             return seg
 
+    @property
+    def latest(self) -> float | None:
+        """The latest plausible time of a log line: a day after the collection (year-less lines)."""
+        return self.collection_time + 86400 if self.collection_time is not None else None
+
     def first_time(self, sources) -> float | None:
         """The earliest time seen at the start of a document of these sources (built segments)."""
         with self._lock:
@@ -619,7 +632,7 @@ def build_corpus(ci) -> Corpus:
     for source, docs in (("logs", pod_log_docs(mg_roots, base, pods_of)),
                          ("nodes", node_log_docs(list(dict.fromkeys([*ci.roots, *mg_roots])), base))):
         for chunk in _chunks(docs, _size):
-            corpus.plans.append(_Plan(source, chunk, lambda ds, s=source: _file_segment(s, ds, year)))
+            corpus.plans.append(_Plan(source, chunk, lambda ds, s=source: _file_segment(s, ds, year, corpus.latest)))
     # events: one segment, read from the store when first searched
     corpus.plans.append(_Plan("events", [], lambda _ds: _lines_segment("events", event_docs(store))))
     hide = bool(getattr(ci.cluster, "hide_secret_data", False))

@@ -298,6 +298,7 @@ def search(corpus: Corpus, q: Query, stop: threading.Event | None = None, *,
     files = nbytes = 0
     window = q.since is not None or q.until is not None
     year = corpus.year
+    latest = corpus.latest
     memo: dict[int, tuple[dict, str, str]] = {}  # id(doc) -> (its fields, link before/after the line number)
     for i_seg, seg, found in _scanned(corpus, q.sources, regexp, keep, stop, candidates):
         if stop is not None and stop.is_set():
@@ -332,9 +333,9 @@ def search(corpus: Corpus, q: Query, stop: threading.Event | None = None, *,
             elif source == "objects":
                 t, host = None, ""
             elif counting:
-                t, host = fast_time(line, year)
+                t, host = fast_time(line, year, latest)
             else:
-                t, host = line_time(line[:300], year)
+                t, host = line_time(line[:300], year, latest)
             if window and (t is None or (q.since is not None and t < q.since)
                            or (q.until is not None and t > q.until)):
                 continue

@@ -159,7 +159,7 @@ def compute(ci) -> list[Signature]:
             if level not in ("error", "warning"):
                 continue
             d = seg.docs[i]
-            t, host = line_time(raw[:300], year)
+            t, host = line_time(raw[:300], year, corpus.latest)
             container = d.container if d.source == "logs" else d.service
             text = normalise(rest)
             key = (d.source, d.namespace, container, text)
