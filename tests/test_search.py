@@ -451,3 +451,24 @@ def test_line_time_forms():
     assert lt(b"Dec 31 23:59:59 n k[1]: x", 2026, latest)[0] == ts("2025-12-31T23:59:59")
     assert lt(b"Jan 02 10:00:00 n k[1]: x", 2026, latest)[0] == ts("2026-01-02T10:00:00")
     assert corpusmod.fast_time(b"2025-03-20T09:00:00.9+02:00 x", 2025)[0] == ts("2025-03-20T07:00:00")
+
+
+@needs_rg
+def test_big_file_parts_keep_line_numbers_and_counts(tmp_path):
+    log = tmp_path / "current.log"
+    lines = [f"2025-03-20T07:{i // 60 % 60:02d}:{i % 60:02d}Z line {i} {'error' if i % 7 == 0 else 'ok'}"
+             for i in range(20_000)]
+    log.write_text("\n".join(lines) + "\n")
+    d = corpusmod.Doc("logs", str(log), "current.log", "ns", "p", "c", size=log.stat().st_size)
+    parts = corpusmod.split_big(d, part=50_000)
+    assert len(parts) > 5 and parts[0].offset == 0 and parts[-1].end == d.size
+    assert all(a.end == b.offset for a, b in zip(parts, parts[1:]))
+    assert all(corpusmod.read_text(p.path, p.offset, p.end).endswith(b"\n") for p in parts)
+    seg = corpusmod._file_segment("logs", parts, 2025)
+    corpus = corpusmod.Corpus(year=2025, collection_time=None)
+    corpus.plans.append(corpusmod._Plan("logs", parts, lambda _ds: seg))
+    got = [h for h in S.search(corpus, S.Query(r"line \d+ error", limit=100_000, sources=("logs",)))
+           if h["type"] == "hit"]
+    assert len(got) == _rg_counts(r"line \d+ error", False, [str(log)])[str(log)] == len(range(0, 20_000, 7))
+    for h in got[::97]:
+        assert lines[h["line"] - 1] == h["text"]

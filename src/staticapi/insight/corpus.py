@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import concurrent.futures
+import dataclasses
 import os
 import re
 import threading
@@ -40,7 +41,8 @@ from typing import Any
 import orjson
 
 SEGMENT_BYTES = 2 << 20  # small enough that a first query reads files on both cores
-MAX_FILE_BYTES = 4 << 30  # decompressed size cap per file (a gzip bomb stops there)
+MAX_FILE_BYTES = 1 << 30  # decompressed size cap per gzip'd file (a gzip bomb stops there)
+PART_BYTES = 64 << 20  # a plain file larger than twice this is searched as parts cut at line ends
 _DEFAULT_BUDGET_MB = 512
 
 SOURCES = ("logs", "nodes", "events", "objects")
@@ -73,6 +75,9 @@ class Doc:
     event: str = ""  # events: the Event's own name
     size: int = field(default=0, compare=False)  # bytes on disk (files)
     cluster_scoped: bool = False  # events: the involved object is cluster-scoped (a Node ...)
+    offset: int = 0  # a part of a big plain file: its bytes [offset, end) and the lines before it
+    end: int = -1
+    line_base: int = 0
 
     @property
     def label(self) -> str:
@@ -263,12 +268,51 @@ def node_log_docs(dirs: list[Path], base: Path) -> list[Doc]:
     return out
 
 
-def read_text(path: str) -> bytes:
-    """A file's bytes, gunzipped when it is gzip (by its magic, whatever its name), capped."""
+def split_big(d: Doc, part: int = PART_BYTES) -> list[Doc]:
+    """A plain file of more than two parts as Docs of about ``part`` bytes each, cut after a newline,
+    with the number of lines before each (read once, 16 MB at a time): a segment never holds a
+    whole multi-GB log, and line numbers stay the file's."""
+    if d.size <= 2 * part or d.path.endswith(".gz"):
+        return [d]
+    out: list[Doc] = []
+    start = base = pos = lines = 0
+    target = part
+    try:
+        with open(d.path, "rb") as f:
+            if f.read(2) == b"\x1f\x8b":
+                return [d]
+            f.seek(0)
+            while True:
+                block = f.read(16 << 20)
+                if not block:
+                    break
+                while target < pos + len(block):
+                    nl = block.find(b"\n", max(0, target - pos))
+                    if nl < 0:
+                        break  # the cut is in a later block
+                    cut = pos + nl + 1
+                    cut_lines = lines + block.count(b"\n", 0, nl + 1)
+                    out.append(dataclasses.replace(d, offset=start, end=cut, line_base=base, size=cut - start))
+                    start, base, target = cut, cut_lines, cut + part
+                lines += block.count(b"\n")
+                pos += len(block)
+    except OSError:
+        return [d]
+    if pos > start:
+        out.append(dataclasses.replace(d, offset=start, end=pos, line_base=base, size=pos - start))
+    return out or [d]
+
+
+def read_text(path: str, offset: int = 0, end: int = -1) -> bytes:
+    """A file's bytes (``[offset, end)`` of a plain file's part), gunzipped when it is gzip (by its
+    magic, whatever its name), capped at MAX_FILE_BYTES."""
     with open(path, "rb") as f:
         head = f.read(2)
         f.seek(0)
         if head != b"\x1f\x8b":
+            if end >= 0:
+                f.seek(offset)
+                return f.read(end - offset)
             return f.read(MAX_FILE_BYTES)
         out = []
         total = 0
@@ -387,7 +431,7 @@ def _file_segment(source: str, docs: list[Doc], year: int, latest: float | None 
     first: float | None = None
     for d in docs:
         try:
-            data = read_text(d.path)
+            data = read_text(d.path, d.offset, d.end)
         except OSError:
             continue
         if not data:
@@ -631,6 +675,7 @@ def build_corpus(ci) -> Corpus:
     corpus = Corpus(year=year, collection_time=ct.timestamp() if ct else None)
     for source, docs in (("logs", pod_log_docs(mg_roots, base, pods_of)),
                          ("nodes", node_log_docs(list(dict.fromkeys([*ci.roots, *mg_roots])), base))):
+        docs = [p for d in docs for p in split_big(d)]
         for chunk in _chunks(docs, _size):
             corpus.plans.append(_Plan(source, chunk, lambda ds, s=source: _file_segment(s, ds, year, corpus.latest)))
     # events: one segment, read from the store when first searched

@@ -320,7 +320,7 @@ def search(corpus: Corpus, q: Query, stop: threading.Event | None = None, *,
             if ls >= cur_end:
                 i = seg.doc_at(ls)
                 d = seg.docs[i]
-                cur_pos, cur_end, cur_line = starts[i], seg.doc_end(i), 1
+                cur_pos, cur_end, cur_line = starts[i], seg.doc_end(i), 1 + d.line_base
                 label = _series_label(d, "")
             counting = returned >= q.limit  # only counts and the histogram from here on
             if not counting:

@@ -149,7 +149,7 @@ def compute(ci) -> list[Signature]:
             i = seg.doc_at(ls)
             if i != cur_doc:
                 cur_doc, cur_start = i, seg.starts[i]
-                cur_line, cur_pos = 1, cur_start
+                cur_line, cur_pos = 1 + seg.docs[i].line_base, cur_start
             cur_line += data.count(b"\n", cur_pos, ls)
             cur_pos = ls
             raw = data[ls:le]
