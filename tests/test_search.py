@@ -381,6 +381,8 @@ def test_narrower_rule():
     ("e", "e", {"namespace": "demo-apps"}),
     ("PLEG", "PLEG is not", {"sources": ("nodes",)}),
     ("attempt=", "attempt=\\d$", {"context": 1}),
+    ("2025", "^2025", {}),
+    ("line", "\\bline", {"sources": ("logs",)}),
 ])
 def test_refined_equals_full_scan(corpus, base, refined, extra):
     from staticapi.insight.search_cache import cached_search
