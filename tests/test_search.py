@@ -440,7 +440,9 @@ def test_line_time_forms():
     def ts(s):
         return datetime.fromisoformat(s).replace(tzinfo=timezone.utc).timestamp()
 
-    lt = corpusmod.line_time
+    from staticapi.insight import logtime
+
+    lt = logtime.line_time
     assert lt(b"2025-03-20T07:00:00.5Z x", 2025) == (ts("2025-03-20T07:00:00") + 0.5, "")
     assert lt(b"2025-03-20T09:00:00+02:00 stdout F x", 2025)[0] == ts("2025-03-20T07:00:00")
     assert lt(b"E0320 07:00:01.250000    1 x.go:1] boom", 2025)[0] == ts("2025-03-20T07:00:01") + 0.25
@@ -452,7 +454,7 @@ def test_line_time_forms():
     latest = ts("2026-01-03T00:00:00")
     assert lt(b"Dec 31 23:59:59 n k[1]: x", 2026, latest)[0] == ts("2025-12-31T23:59:59")
     assert lt(b"Jan 02 10:00:00 n k[1]: x", 2026, latest)[0] == ts("2026-01-02T10:00:00")
-    assert corpusmod.fast_time(b"2025-03-20T09:00:00.9+02:00 x", 2025)[0] == ts("2025-03-20T07:00:00")
+    assert logtime.fast_time(b"2025-03-20T09:00:00.9+02:00 x", 2025)[0] == ts("2025-03-20T07:00:00")
 
 
 @needs_rg

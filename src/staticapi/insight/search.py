@@ -28,7 +28,8 @@ from typing import Any
 
 import re2
 
-from .corpus import DEFAULT_SOURCES, SOURCES, Corpus, Doc, Segment, iso, line_time
+from .corpus import DEFAULT_SOURCES, SOURCES, Corpus, Doc, Segment
+from .logtime import iso, line_time
 from .search_count import Tally, count_rest, series_label
 
 MAX_LINE = 2000  # characters of a hit's line (and of a context line) sent; counts are unaffected

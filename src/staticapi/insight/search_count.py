@@ -18,7 +18,8 @@ import re
 from bisect import bisect_left
 from collections import Counter
 
-from .corpus import Segment, fast_time, line_time
+from .corpus import Segment
+from .logtime import fast_time, line_time
 
 _KEY_RE = re.compile(rb"\d{4}-\d\d-\d\d[T ]\d\d:\d\d\Z")
 _KEYS: dict[bytes, float | None] = {}

@@ -29,7 +29,8 @@ from typing import Any
 
 import re2
 
-from .corpus import Doc, corpus_of, iso, line_time
+from .corpus import Doc, corpus_of
+from .logtime import iso, line_time
 
 MAX_PER_CONTAINER = 100  # distinct signatures kept per container; later new ones are counted only
 MAX_TEXT = 400
