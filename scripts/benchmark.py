@@ -1145,7 +1145,10 @@ def main(argv: list[str] | None = None) -> int:
         else:
             rep["notes"].append("no pod log in the tree: logs figure not measured")
         log("search vs rg: the query mix of scripts/bench_search.py (counts, first, repeated, refined)")
-        fig.update(search_figures(srv.url, tree, det))
+        try:
+            fig.update(search_figures(srv.url, tree, det))
+        except (Exception, SystemExit) as e:  # noqa: BLE001 - e.g. rg missing: report, keep measuring
+            rep["notes"].append(f"search figures not measured: {e}")
         srv.stop()
         servers.remove(srv)
 

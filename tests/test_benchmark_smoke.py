@@ -28,6 +28,8 @@ FIGURES = {  # figure -> does it have a measured baseline in a --skip-omg run
     "table_list": False,
     "logs_tail_bytes_read": False,
     "triage": False,
+    "search_first": True,  # the search mix against rg (scripts/bench_search.py)
+    "search_again": False,
 }
 
 
@@ -63,5 +65,6 @@ def test_quick_benchmark_reports_every_figure(tmp_path, kubectl_bin):
     assert figs["table_list"]["rows"] == figs["kubectl_get_pods"]["rows"]
     assert figs["get_throughput"]["errors"] == 0
     assert figs["logs_tail_bytes_read"]["lines"] == 100
+    assert figs["search_first"]["counts_equal_rg"] is True and figs["search_first"]["queries"] >= 10
     # the table is printed too
     assert "cold start to /readyz" in r.stdout and "warm restart to /readyz" in r.stdout

@@ -54,8 +54,8 @@ def page(browser, tmp_path):
 
 
 def _wait_done(pg):
-    pg.wait_for_function("document.getElementById('status').textContent.includes('matching line')"
-                         " || document.getElementById('status').classList.contains('error')", timeout=30000)
+    # a selector, not wait_for_function: the page's CSP forbids the eval that polling a JS string needs
+    pg.wait_for_selector("#status:has-text('matching line'), #status.error", timeout=30000)
 
 
 def test_query_from_url_chart_and_groups(server, page, tmp_path):
@@ -127,4 +127,15 @@ def test_archive_markup_stays_text(server, page):
     text = page.text_content(".hit-text")
     assert "<img src=x onerror=alert(1)><script>alert(2)</script>" in text
     assert page.locator(".results img, .results script").count() == 0
+    assert page.errors == []
+
+
+def test_under_cluster_prefix(server, page):
+    code, body, _ = server.get("/clusters")
+    name = body["items"][0]["name"]
+    page.goto(server.url + f"/clusters/{name}/ui/search?q=upstream+timeout&in=logs")
+    _wait_done(page)
+    assert page.get_attribute("a.brand", "href") == f"/clusters/{name}/ui/"
+    href = page.locator(".hit").first.get_attribute("data-href")
+    assert href.startswith(f"/clusters/{name}/ui/logs/demo-apps/")
     assert page.errors == []

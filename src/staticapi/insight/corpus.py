@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import concurrent.futures
+import dataclasses
 import os
 import re
 import threading
@@ -39,8 +40,11 @@ from typing import Any
 
 import orjson
 
+from .logtime import line_time
+
 SEGMENT_BYTES = 2 << 20  # small enough that a first query reads files on both cores
-MAX_FILE_BYTES = 4 << 30  # decompressed size cap per file (a gzip bomb stops there)
+MAX_FILE_BYTES = 1 << 30  # decompressed size cap per gzip'd file (a gzip bomb stops there)
+PART_BYTES = 64 << 20  # a plain file larger than twice this is searched as parts cut at line ends
 _DEFAULT_BUDGET_MB = 512
 
 SOURCES = ("logs", "nodes", "events", "objects")
@@ -72,6 +76,10 @@ class Doc:
     reason: str = ""
     event: str = ""  # events: the Event's own name
     size: int = field(default=0, compare=False)  # bytes on disk (files)
+    cluster_scoped: bool = False  # events: the involved object is cluster-scoped (a Node ...)
+    offset: int = 0  # a part of a big plain file: its bytes [offset, end) and the lines before it
+    end: int = -1
+    line_base: int = 0
 
     @property
     def label(self) -> str:
@@ -262,115 +270,86 @@ def node_log_docs(dirs: list[Path], base: Path) -> list[Doc]:
     return out
 
 
-def read_text(path: str) -> bytes:
-    """A file's bytes, gunzipped when it is gzip (by its magic, whatever its name), capped."""
-    with open(path, "rb") as f:
-        head = f.read(2)
-        f.seek(0)
-        if head != b"\x1f\x8b":
-            return f.read(MAX_FILE_BYTES)
-        out = []
-        total = 0
-        d = zlib.decompressobj(wbits=47)
-        while total < MAX_FILE_BYTES:
-            chunk = f.read(1 << 20)
-            if not chunk:
-                break
-            try:
-                piece = d.decompress(chunk, MAX_FILE_BYTES - total)
-                while d.unused_data and not d.unconsumed_tail:  # concatenated gzip members
-                    rest = d.unused_data
-                    d = zlib.decompressobj(wbits=47)
-                    piece += d.decompress(rest, MAX_FILE_BYTES - total - len(piece))
-            except zlib.error:
-                break  # a truncated or corrupt archive: search what was readable
+def split_big(d: Doc, part: int = PART_BYTES) -> list[Doc]:
+    """A plain file of more than two parts as Docs of about ``part`` bytes each, cut after a newline,
+    with the number of lines before each (read once, 16 MB at a time): a segment never holds a
+    whole multi-GB log, and line numbers stay the file's."""
+    if d.size <= 2 * part or d.path.endswith(".gz"):
+        return [d]
+    out: list[Doc] = []
+    start = base = pos = lines = 0
+    target = part
+    try:
+        with open(d.path, "rb") as f:
+            if f.read(2) == b"\x1f\x8b":
+                return [d]
+            f.seek(0)
+            while True:
+                block = f.read(16 << 20)
+                if not block:
+                    break
+                while target < pos + len(block):
+                    nl = block.find(b"\n", max(0, target - pos))
+                    if nl < 0:
+                        break  # the cut is in a later block
+                    cut = pos + nl + 1
+                    cut_lines = lines + block.count(b"\n", 0, nl + 1)
+                    out.append(dataclasses.replace(d, offset=start, end=cut, line_base=base, size=cut - start))
+                    start, base, target = cut, cut_lines, cut + part
+                lines += block.count(b"\n")
+                pos += len(block)
+    except OSError:
+        return [d]
+    if pos > start:
+        out.append(dataclasses.replace(d, offset=start, end=pos, line_base=base, size=pos - start))
+    return out or [d]
+
+
+def _read_fd(fd: int, n: int, offset: int = 0) -> bytes:
+    parts, got = [], 0
+    while got < n:
+        piece = os.pread(fd, min(n - got, 1 << 30), offset + got)
+        if not piece:
+            break
+        parts.append(piece)
+        got += len(piece)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+def read_text(path: str, offset: int = 0, end: int = -1) -> bytes:
+    """A file's bytes (``[offset, end)`` of a plain file's part), gunzipped when it is gzip (by its
+    magic, whatever its name), capped at MAX_FILE_BYTES. One open and one read per file: a first
+    search reads thousands of them."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if end >= 0:
+            return _read_fd(fd, end - offset, offset)
+        data = _read_fd(fd, min(os.fstat(fd).st_size, MAX_FILE_BYTES))
+    finally:
+        os.close(fd)
+    if data[:2] != b"\x1f\x8b":
+        return data
+    out = []
+    total = 0
+    d = zlib.decompressobj(wbits=47)
+    rest = data
+    try:
+        while rest and total < MAX_FILE_BYTES:
+            piece = d.decompress(rest, MAX_FILE_BYTES - total)
             out.append(piece)
             total += len(piece)
-        return b"".join(out)
-
-
-# ------------------------------------------------------------------------------- timestamps
-_RFC3339_RE = re.compile(rb"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(\.\d+)?(Z|[+-]\d\d:?\d\d)?")
-_KLOG_RE = re.compile(rb"[IWEF](\d\d)(\d\d) (\d\d):(\d\d):(\d\d)(\.\d+)?")
-_JOURNAL_RE = re.compile(rb"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\d{1,2}) (\d\d):(\d\d):(\d\d)(\.\d+)? (\S+) ")
-_MONTHS = {m: i + 1 for i, m in enumerate(b"Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())}
-_EPOCH_DAYS: dict[tuple[int, int, int], int] = {}
-
-
-def _epoch(y: int, mo: int, d: int, h: int, mi: int, s: int) -> float | None:
-    key = (y, mo, d)
-    days = _EPOCH_DAYS.get(key)
-    if days is None:
-        try:
-            days = _EPOCH_DAYS[key] = (datetime(y, mo, d).toordinal() - 719163)
-        except ValueError:
-            return None
-    return days * 86400 + h * 3600 + mi * 60 + s
-
-
-def line_time(line: bytes, year: int) -> tuple[float | None, str]:
-    """The time a log line carries and the journal host it names (``""`` if none).
-
-    Forms, tried at the line's start: RFC3339 (``oc logs --timestamps``, CRI files, most JSON
-    logs), klog's ``I1207 10:42:01.123456`` (the year is the collection's), the journal's
-    ``Dec 07 10:42:01.123456 host unit[pid]:`` (``oc adm node-logs``); then an RFC3339 time in the
-    first 200 bytes (``time="..."``, ``"ts":"..."``)."""
-    m = _RFC3339_RE.match(line)
-    host = ""
-    if m is None:
-        k = _KLOG_RE.match(line)
-        if k is not None:
-            t = _epoch(year, int(k[1]), int(k[2]), int(k[3]), int(k[4]), int(k[5]))
-            return (t + float(k[6]) if t is not None and k[6] else t), ""
-        j = _JOURNAL_RE.match(line)
-        if j is not None:
-            t = _epoch(year, _MONTHS[j[1]], int(j[2]), int(j[3]), int(j[4]), int(j[5]))
-            host = j[7].decode("utf-8", "replace")
-            return (t + float(j[6]) if t is not None and j[6] else t), host
-        m = _RFC3339_RE.search(line, 0, 200)
-        if m is None:
-            return None, ""
-    t = _epoch(int(m[1]), int(m[2]), int(m[3]), int(m[4]), int(m[5]), int(m[6]))
-    if t is None:
-        return None, ""
-    if m[7]:
-        t += float(m[7][:10])
-    z = m[8]
-    if z and z != b"Z":
-        sign = 1 if z[:1] == b"+" else -1
-        zz = z[1:].replace(b":", b"")
-        t -= sign * (int(zz[:2]) * 3600 + int(zz[2:4]) * 60)
-    return t, host
-
-
-_FAST: dict[bytes, float | None] = {}
-
-
-def fast_time(line: bytes, year: int) -> tuple[float | None, str]:
-    """:func:`line_time` to the second, memoised on the line's ``YYYY-MM-DDTHH:MM:SS`` and zone
-    (for counting hits: no fraction, one dict lookup for the common RFC3339 prefix)."""
-    if len(line) > 20 and line[4] == 45 and line[13] == 58 and line[10] in (84, 32):
-        sp = line.find(b" ", 19, 64)
-        tok = line[:sp] if sp > 0 else line[:19]
-        zone = tok[-6:] if len(tok) >= 25 and tok[-6] in (43, 45) else (b"Z" if tok.endswith(b"Z") else b"")
-        key = tok[:19] + zone
-        t = _FAST.get(key, -1.0)
-        if t == -1.0:
-            if len(_FAST) > 200_000:
-                _FAST.clear()
-            t = _FAST[key] = line_time(key, year)[0]
-        return t, ""
-    return line_time(line, year)
-
-
-def iso(t: float | None) -> str | None:
-    if t is None:
-        return None
-    return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+            if d.unconsumed_tail:
+                break  # the cap was reached
+            rest = d.unused_data  # concatenated gzip members
+            if rest:
+                d = zlib.decompressobj(wbits=47)
+    except zlib.error:
+        pass  # a truncated or corrupt archive: search what was readable
+    return b"".join(out)
 
 
 # ------------------------------------------------------------------------------- segments
-def _file_segment(source: str, docs: list[Doc], year: int) -> Segment:
+def _file_segment(source: str, docs: list[Doc], year: int, latest: float | None = None) -> Segment:
     parts: list[bytes] = []
     starts: list[int] = []
     kept: list[Doc] = []
@@ -378,7 +357,7 @@ def _file_segment(source: str, docs: list[Doc], year: int) -> Segment:
     first: float | None = None
     for d in docs:
         try:
-            data = read_text(d.path)
+            data = read_text(d.path, d.offset, d.end)
         except OSError:
             continue
         if not data:
@@ -389,7 +368,7 @@ def _file_segment(source: str, docs: list[Doc], year: int) -> Segment:
         kept.append(d)
         parts.append(data)
         pos += len(data)
-        t, _ = line_time(data[:300], year)
+        t, _ = line_time(data[:300], year, latest)
         if t is not None and (first is None or t < first):
             first = t
     return Segment(source, b"".join(parts), starts, kept, first)
@@ -431,9 +410,12 @@ def event_docs(store) -> list[tuple[Doc, bytes]]:
             reason = str(ev.get("reason") or "")
             msg = str(ev.get("message") or ev.get("note") or "")
             api = str(inv.get("apiVersion") or "v1")
+            igroup = api.rpartition("/")[0] if "/" in api else ""
+            r = store.registry.for_kind(igroup, kind) if kind else None
             text = _one_line(f"{reason} {kind}/{name} {msg}")
-            out.append((Doc("events", namespace=ns, kind=kind, name=name, group=api.rpartition("/")[0] if "/" in api
-                            else "", time=event_time(ev), reason=reason, event=str(md.get("name") or "")),
+            out.append((Doc("events", namespace=ns, kind=kind, name=name, group=igroup,
+                            resource=r.plural if r is not None else "", time=event_time(ev), reason=reason,
+                            event=str(md.get("name") or ""), cluster_scoped=r is not None and not r.namespaced),
                         text.encode("utf-8", "replace") + b"\n"))
         if out:
             break  # the store mirrors core events as events.k8s.io ones: one of them is enough
@@ -565,6 +547,18 @@ class Corpus:
                     self._kept_bytes += len(seg.data)
             return seg
 
+    @property
+    def latest(self) -> float | None:
+        """The latest plausible time of a log line: a day after the collection (year-less lines)."""
+        return self.collection_time + 86400 if self.collection_time is not None else None
+
+    def first_time(self, sources) -> float | None:
+        """The earliest time seen at the start of a document of these sources (built segments)."""
+        with self._lock:
+            firsts = [s.first_ts for i, s in self._built.items()
+                      if s.first_ts is not None and self.plans[i].source in sources]
+        return min(firsts) if firsts else None
+
     def stats(self) -> dict[str, Any]:
         return {"segments": len(self.plans), "keptSegments": len(self._built), "keptBytes": self._kept_bytes,
                 "budgetBytes": self.budget}
@@ -607,8 +601,9 @@ def build_corpus(ci) -> Corpus:
     corpus = Corpus(year=year, collection_time=ct.timestamp() if ct else None)
     for source, docs in (("logs", pod_log_docs(mg_roots, base, pods_of)),
                          ("nodes", node_log_docs(list(dict.fromkeys([*ci.roots, *mg_roots])), base))):
+        docs = [p for d in docs for p in split_big(d)]
         for chunk in _chunks(docs, _size):
-            corpus.plans.append(_Plan(source, chunk, lambda ds, s=source: _file_segment(s, ds, year)))
+            corpus.plans.append(_Plan(source, chunk, lambda ds, s=source: _file_segment(s, ds, year, corpus.latest)))
     # events: one segment, read from the store when first searched
     corpus.plans.append(_Plan("events", [], lambda _ds: _lines_segment("events", event_docs(store))))
     hide = bool(getattr(ci.cluster, "hide_secret_data", False))

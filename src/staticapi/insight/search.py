@@ -28,7 +28,9 @@ from typing import Any
 
 import re2
 
-from .corpus import DEFAULT_SOURCES, SOURCES, Corpus, Doc, Segment, fast_time, iso, line_time
+from .corpus import DEFAULT_SOURCES, SOURCES, Corpus, Doc, Segment
+from .logtime import iso, line_time
+from .search_count import Tally, count_rest, series_label
 
 MAX_LINE = 2000  # characters of a hit's line (and of a context line) sent; counts are unaffected
 MAX_CONTEXT = 20
@@ -188,7 +190,10 @@ def link(d: Doc, line: int, node: str = "") -> str:
         qs = "" if d.node else "?" + urlencode({"file": d.rel})  # host_service_logs: several nodes in one file
         return f"ui/nodelogs/{quote(n, safe='')}/{quote(d.service, safe='')}{qs}#L{line}"
     if d.source == "events":
-        return _object_link(d.group, _resource_of(d.kind), d.namespace, d.name) if d.kind and d.name else ""
+        if not (d.kind and d.name):
+            return ""
+        return _object_link(d.group, d.resource or _resource_of(d.kind), "" if d.cluster_scoped else d.namespace,
+                            d.name)
     return _object_link(d.group, d.resource, d.namespace, d.name)
 
 
@@ -256,24 +261,12 @@ def time_span(corpus: Corpus, sources) -> tuple[float, float]:
     """The must-gather's time span: the earliest time found at a document's start (built segments)
     to the collection time. Without either, a day before the collection time."""
     end = corpus.collection_time
-    firsts = [s.first_ts for i, s in corpus._built.items()
-              if s.first_ts is not None and corpus.plans[i].source in sources]
-    start = min(firsts) if firsts else None
+    start = corpus.first_time(sources)
     if end is None:
         end = time.time()
     if start is None or start >= end:
         start = end - 86400
     return start, end
-
-
-def _series_label(d: Doc, host: str) -> str:
-    if d.source == "nodes":
-        return f"node {host or d.node or d.rel}"
-    if d.source == "events":
-        return "events"
-    if d.source == "objects":
-        return "objects"
-    return f"ns {d.namespace}"
 
 
 def search(corpus: Corpus, q: Query, stop: threading.Event | None = None, *,
@@ -288,15 +281,11 @@ def search(corpus: Corpus, q: Query, stop: threading.Event | None = None, *,
     regexp = rx._regexp  # the extension object: Match(anchor, text, pos, endpos) -> spans, no Match objects
     keep = doc_filter(q)
     t0 = time.monotonic()
-    by_source = dict.fromkeys(q.sources, 0)
-    timed: dict[tuple[int, str], int] = {}  # (minute, series) -> hits: bounded whatever the hit count
-    untimed = 0
-    firsts: dict[str, float] = {}  # series -> its first hit's time
-    last: float | None = None
-    total = returned = 0
+    tally = Tally(q.sources, q.since, q.until)
+    returned = 0
     files = nbytes = 0
-    window = q.since is not None or q.until is not None
     year = corpus.year
+    latest = corpus.latest
     memo: dict[int, tuple[dict, str, str]] = {}  # id(doc) -> (its fields, link before/after the line number)
     for i_seg, seg, found in _scanned(corpus, q.sources, regexp, keep, stop, candidates):
         if stop is not None and stop.is_set():
@@ -313,49 +302,36 @@ def search(corpus: Corpus, q: Query, stop: threading.Event | None = None, *,
         cur_end, cur_pos, cur_line = -1, 0, 1
         d = seg.docs[0] if seg.docs else None
         label = ""
-        for k in range(0, len(found), 2):
+        k, n = 0, len(found)
+        while k < n and returned < q.limit:
             ls, le = found[k], found[k + 1]
+            k += 2
             if ls >= cur_end:
                 i = seg.doc_at(ls)
                 d = seg.docs[i]
-                cur_pos, cur_end, cur_line = starts[i], seg.doc_end(i), 1
-                label = _series_label(d, "")
-            counting = returned >= q.limit  # only counts and the histogram from here on
-            if not counting:
-                cur_line += data.count(b"\n", cur_pos, ls)
-                cur_pos = ls
-            line = data[ls:le] if not counting else data[ls:min(le, ls + 300)]
+                cur_pos, cur_end, cur_line = starts[i], seg.doc_end(i), 1 + d.line_base
+                label = series_label(d, "")
+            cur_line += data.count(b"\n", cur_pos, ls)
+            cur_pos = ls
+            line = data[ls:le]
             source = d.source
             if source == "events":
                 t, host = d.time, ""
             elif source == "objects":
                 t, host = None, ""
-            elif counting:
-                t, host = fast_time(line, year)
             else:
-                t, host = line_time(line[:300], year)
-            if window and (t is None or (q.since is not None and t < q.since)
-                           or (q.until is not None and t > q.until)):
+                t, host = line_time(line[:300], year, latest)
+            if tally.outside(t):
                 continue
-            total += 1
-            by_source[source] = by_source.get(source, 0) + 1
-            if t is None:
-                untimed += 1
-            else:
-                lab = _series_label(d, host) if host else label
-                mk = (int(t // 60), lab)
-                timed[mk] = timed.get(mk, 0) + 1
-                f = firsts.get(lab)
-                if f is None or t < f:
-                    firsts[lab] = t
-                if last is None or t > last:
-                    last = t
-            if returned < q.limit:
-                returned += 1
-                yield _hit(seg, d, cur_line, ls, le, line, t, host, q.context, memo)
-                if stop is not None and stop.is_set():
-                    break
+            tally.add(source, t, series_label(d, host) if host else label)
+            returned += 1
+            yield _hit(seg, d, cur_line, ls, le, line, t, host, q.context, memo)
+            if stop is not None and stop.is_set():
+                break
+        if k < n and not (stop is not None and stop.is_set()):
+            count_rest(seg, found, k, tally, year, latest)  # past the limit: only counted
     start, end = time_span(corpus, q.sources)
+    timed = tally.timed
     if timed:  # hits outside the span (clock skew, logs newer than the collection) widen it
         minutes = [m for m, _ in timed]
         start, end = min(start, min(minutes) * 60), max(end, max(minutes) * 60 + 60)
@@ -364,17 +340,18 @@ def search(corpus: Corpus, q: Query, stop: threading.Event | None = None, *,
         hist.add(minute * 60 + 30, label, n)
     hd = hist.to_dict()
     for srs in hd["series"]:
-        srs["first"] = iso(firsts.get(srs["label"]))
-    first = min(firsts.values()) if firsts else None
-    yield {"type": "summary", "hits": total, "returned": returned, "truncated": total > returned,
-           "bySource": by_source, "untimed": untimed, "histogram": hd,
-           "firstHit": iso(first), "lastHit": iso(last),
+        srs["first"] = iso(tally.firsts.get(srs["label"]))
+    first = min(tally.firsts.values()) if tally.firsts else None
+    yield {"type": "summary", "hits": tally.total, "returned": returned, "truncated": tally.total > returned,
+           "bySource": tally.by_source, "untimed": tally.untimed, "histogram": hd,
+           "firstHit": iso(first), "lastHit": iso(tally.last),
            "documents": files, "bytes": nbytes, "elapsedSeconds": round(time.monotonic() - t0, 4),
            "cancelled": bool(stop is not None and stop.is_set()), "corpus": corpus.stats()}
 
 
 SCAN_THREADS = 2  # RE2 releases the GIL while it scans: both cores work on one query
 SCAN_AHEAD = 4  # segments in flight per search (memory: their hit offsets)
+CANDIDATE_BYTES = 128  # checking a candidate line costs about a RE2 pass over this many bytes (x2: offsets)
 _POOL: concurrent.futures.ThreadPoolExecutor | None = None
 _POOL_LOCK = threading.Lock()
 
@@ -421,19 +398,35 @@ def _scan_one(corpus: Corpus, i: int, regexp, keep, stop: threading.Event | None
     if stop is not None and stop.is_set():
         return i, seg, found
     data = seg.data
-    if cand is not None:
+    append = found.append
+    match = regexp.Match
+    unanchored = re2._Anchor.UNANCHORED
+    find, rfind = data.find, data.rfind
+    # the earlier query's lines, unless they are so dense that one RE2 pass over the segment is cheaper
+    if cand is not None and len(cand) * CANDIDATE_BYTES < len(data):
         for k in range(0, len(cand), 2):
             ls, le = cand[k], cand[k + 1]
             if keep is not None and not keep(seg.docs[seg.doc_at(ls)]):
                 continue
-            for a, b in _matching_lines(regexp, data, ls, le + 1):
-                found.append(a)
-                found.append(b)
+            if match(unanchored, data, ls, le)[0][0] >= 0:  # RE2 sees the line's context: ^ $ \b hold
+                append(ls)
+                append(le)
         return i, seg, found
     for lo, hi, _i in _ranges(seg, keep):
-        for ls, le in _matching_lines(regexp, data, lo, hi):
-            found.append(ls)
-            found.append(le)
+        pos = lo  # one RE2 search per matching line, resuming after it: linear in the segment
+        while pos < hi:
+            s = match(unanchored, data, pos, hi)[0][0]
+            if s < 0 or (s >= hi and data[hi - 1] == 10):
+                break
+            ls = rfind(b"\n", lo, s) + 1  # -1 + 1 when the match is on the range's first line
+            if ls < lo:
+                ls = lo
+            le = find(b"\n", s, hi)
+            if le < 0:
+                le = hi
+            append(ls)
+            append(le)
+            pos = le + 1
     return i, seg, found
 
 
@@ -472,30 +465,6 @@ def _ranges(seg: Segment, keep) -> Iterator[tuple[int, int, int | None]]:
     for i, d in enumerate(seg.docs):
         if keep(d):
             yield seg.starts[i], seg.doc_end(i), i
-
-
-def _matching_lines(regexp, data: bytes, lo: int, hi: int) -> Iterator[tuple[int, int]]:
-    """(start, end) of every line of data[lo:hi] the regex matches (end excludes the newline).
-
-    One RE2 search per matching line over the whole buffer: a search resumes after the line it
-    found, so the work is linear in the buffer whatever the number of hits."""
-    pos = lo
-    match = regexp.Match
-    unanchored = re2._Anchor.UNANCHORED
-    find, rfind = data.find, data.rfind
-    while pos < hi:
-        spans = match(unanchored, data, pos, hi)
-        s = spans[0][0]
-        if s < 0 or (s >= hi and data[hi - 1] == 10):  # nothing, or only the empty "line" after the last \n
-            return
-        ls = rfind(b"\n", lo, s) + 1 if s > lo else lo
-        if ls < lo:
-            ls = lo
-        le = find(b"\n", spans[0][1], hi)
-        if le < 0:
-            le = hi
-        yield ls, le
-        pos = le + 1
 
 
 def _doc_fields(d: Doc, memo: dict) -> tuple[dict, str, str]:

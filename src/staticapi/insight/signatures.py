@@ -29,7 +29,8 @@ from typing import Any
 
 import re2
 
-from .corpus import Doc, corpus_of, iso, line_time
+from .corpus import Doc, corpus_of
+from .logtime import iso, line_time
 
 MAX_PER_CONTAINER = 100  # distinct signatures kept per container; later new ones are counted only
 MAX_TEXT = 400
@@ -149,7 +150,7 @@ def compute(ci) -> list[Signature]:
             i = seg.doc_at(ls)
             if i != cur_doc:
                 cur_doc, cur_start = i, seg.starts[i]
-                cur_line, cur_pos = 1, cur_start
+                cur_line, cur_pos = 1 + seg.docs[i].line_base, cur_start
             cur_line += data.count(b"\n", cur_pos, ls)
             cur_pos = ls
             raw = data[ls:le]
@@ -159,7 +160,7 @@ def compute(ci) -> list[Signature]:
             if level not in ("error", "warning"):
                 continue
             d = seg.docs[i]
-            t, host = line_time(raw[:300], year)
+            t, host = line_time(raw[:300], year, corpus.latest)
             container = d.container if d.source == "logs" else d.service
             text = normalise(rest)
             key = (d.source, d.namespace, container, text)

@@ -16,7 +16,8 @@ from collections.abc import Callable
 from aiohttp import web
 
 from ..insight.context import ClusterInsight
-from ..insight.corpus import SOURCES, iso
+from ..insight.corpus import SOURCES
+from ..insight.logtime import iso
 from .render import render
 from .search_api import base_of
 

@@ -205,6 +205,7 @@
     controller = new AbortController();
     const mine = controller;
     statusEl.textContent = "searching…";
+    statusEl.classList.remove("error");
     const groups = new Map();
     let resp;
     try {
