@@ -21,6 +21,7 @@ from .kube.status import StatusError, method_not_allowed, path_not_found, status
 from .serve import api, openapi, reviews
 from .serve import metrics as metricsmod
 from .serve.cluster import Cluster
+from .web import events_page, listing, logs_page, objects, pages
 from .web import timeline as webui
 
 log = logging.getLogger("staticapi.server")
@@ -86,9 +87,10 @@ async def status_errors(request: web.Request, handler):
 @web.middleware
 async def auth(request: web.Request, handler):
     token = request.app[OPTIONS].token
-    if token and request.path not in ("/livez", "/readyz", "/healthz"):
-        got = request.headers.get("Authorization", "")
-        if got != f"Bearer {token}":
+    if token and request.path not in ("/livez", "/readyz", "/healthz") and not pages.is_public(request.path):
+        if not pages.token_ok(request, token):  # Bearer everywhere; the login cookie on pages
+            if pages.wants_html(request) and pages.is_page_path(request.path):
+                return pages.login_page(request)
             raise unauthorized()
     return await handler(request)
 
@@ -199,5 +201,11 @@ def create_app(clusters: list[Cluster], options: ServerOptions | None = None) ->
     insights.on_renew.append(cache.invalidate)
     for c in clusters:
         c.on_change.append(lambda cl=c: insights.invalidate(cl))
+    for prefix in ("/clusters/{cluster}", ""):  # the pages (web/), under both URL shapes
+        pages.setup_routes(app, _interval_view, prefix, options=app[OPTIONS])
+        for mod in (listing, objects, logs_page, events_page):
+            mod.setup_routes(app, _interval_view, prefix)
+    pages.setup_login(app, lambda request: request.app[OPTIONS].token)
+    pages.setup_root(app, INSIGHTS, dispatch)  # "/": a page for browsers, the API's answer otherwise
     app.router.add_route("*", "/{tail:.*}", dispatch)
     return app
