@@ -70,7 +70,51 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--wall-clock", action="store_true",
                    help="measure ages from the wall clock instead of the must-gather's collection time")
     s.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    _triage_parser(sub)
     return p
+
+
+def _triage_parser(sub) -> None:
+    t = sub.add_parser("triage", help="print the ranked findings (what is broken) of must-gathers, no server")
+    t.add_argument("sources", nargs="+", metavar="SOURCE", help="must-gather directory, archive or URL")
+    t.add_argument("-o", "--output", choices=["text", "json"], default="text",
+                   help="text (readable in a CI log; default) or json (a TriageReport, as /staticapi/v1/triage)")
+    t.add_argument("--severity", choices=["critical", "error", "warning", "info"], default="info",
+                   help="show findings at least this severe (default: all)")
+    t.add_argument("--cache-dir", type=Path, default=Path(os.environ["STATICAPI_CACHE_DIR"]) if os.environ.get(
+        "STATICAPI_CACHE_DIR") else None, help="where archives are unpacked and indexes cached (env STATICAPI_CACHE_DIR)")
+    t.add_argument("--no-index-cache", action="store_true", help="neither read nor write the index cache")
+    t.add_argument("--log-level", default="error", choices=["debug", "info", "warning", "error"],
+                   help="loader messages on stderr (default error: skipped files are a finding already)")
+
+
+async def triage_cmd(args: argparse.Namespace) -> int:
+    """`staticapi triage SOURCE...`: exit 0 with the findings, 2 when a SOURCE cannot be read."""
+    import orjson
+
+    from .insight import triage
+    from .insight.context import open_sources
+    from .source import archive
+
+    try:
+        cis = await open_sources(args.sources, args.cache_dir, index_cache=not args.no_index_cache)
+    except (archive.SourceError, RuntimeError) as e:
+        print(f"staticapi: {e}", file=sys.stderr)
+        return 2
+    reports = []
+    for ci in cis:
+        found = await asyncio.to_thread(ci.derive_sync, triage.DERIVE_KEY, triage.compute)
+        rep = triage.report(ci, found)
+        rep["findings"] = [f for f in rep["findings"] if triage.at_least(f["severity"], args.severity)]
+        reports.append(rep)
+    if args.output == "json":
+        body = reports[0] if len(reports) == 1 else {"kind": "TriageReportList", "apiVersion": "staticapi/v1",
+                                                     "items": reports}
+        sys.stdout.buffer.write(orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n")
+    else:
+        sys.stdout.write("\n".join(triage.format_text(rep) for rep in reports))
+    sys.stdout.flush()
+    return 0
 
 
 def _is_loopback(host: str) -> bool:
@@ -213,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(serve(args))
         except KeyboardInterrupt:
             return 0
+    if args.command == "triage":
+        return asyncio.run(triage_cmd(args))
     return 2
 
 

@@ -23,6 +23,7 @@ from .serve import metrics as metricsmod
 from .serve.cluster import Cluster
 from .web import events_page, listing, logs_page, objects, pages
 from .web import timeline as webui
+from .web import triage_api
 
 log = logging.getLogger("staticapi.server")
 
@@ -183,9 +184,13 @@ async def readyz_all(request: web.Request) -> web.Response:
     return web.Response(text="indexing", status=503)
 
 
-def _interval_view(request: web.Request) -> ClusterInsight:
+def _insight(request: web.Request) -> ClusterInsight:
+    """The ClusterInsight of the request's cluster (``/clusters/{cluster}/...``, else the first)."""
     insights = request.app[INSIGHTS]
     return insights.get(insights.cluster(request.match_info.get("cluster")))
+
+
+_interval_view = _insight  # the former name (branches started before the rename still call it)
 
 
 def create_app(clusters: list[Cluster], options: ServerOptions | None = None) -> web.Application:
@@ -196,8 +201,10 @@ def create_app(clusters: list[Cluster], options: ServerOptions | None = None) ->
     app.router.add_get("/readyz", readyz_all)
     app.router.add_get("/metrics", lambda request: request.app[METRICS].render())
     insights = app[INSIGHTS] = Insights(app[CLUSTERS], app[OPTIONS].interval_files)
-    cache = webui.setup_routes(app, _interval_view, prefix="/clusters/{cluster}")
-    webui.setup_routes(app, _interval_view, prefix="", cache=cache)
+    cache = webui.setup_routes(app, _insight, prefix="/clusters/{cluster}")
+    webui.setup_routes(app, _insight, prefix="", cache=cache)
+    for prefix in ("/clusters/{cluster}", ""):
+        triage_api.setup_routes(app, _insight, prefix=prefix)
     insights.on_renew.append(cache.invalidate)
     for c in clusters:
         c.on_change.append(lambda cl=c: insights.invalidate(cl))

@@ -1,0 +1,261 @@
+"""What every triage check reads: the collection time, conditions, events by object, log tails.
+
+Why this module exists: the object checks (``triage_checks``), the pod checks (``triage_pods``)
+and the engine (``triage``) share these readers; keeping them here lets each of those stay one
+concept. Every reader is defensive: a must-gather is untrusted input, so a field of the wrong type
+reads as missing instead of raising.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from ..kube.duration import human_duration
+from ..serve.logs import LogOptions, iter_log_chunks
+from .findings import Finding, ObjectRef
+from .intervals import format_time, parse_time
+from .triage_rules import LOG_TAIL_LINES, RULES
+
+log = logging.getLogger(__name__)
+
+MAX_EVIDENCE_CHARS = 500  # one evidence line; condition messages can be pages long
+
+
+def d(obj: Any, *path: str) -> Any:
+    """``obj[path[0]][path[1]]...`` or None when a step is missing or not a mapping."""
+    for p in path:
+        if not isinstance(obj, Mapping):
+            return None
+        obj = obj.get(p)
+    return obj
+
+
+def s(v: Any) -> str:
+    return v if isinstance(v, str) else ("" if v is None else str(v))
+
+
+def lst(v: Any) -> list:
+    return v if isinstance(v, list) else []
+
+
+def num(v: Any, default: int = 0) -> int:
+    if isinstance(v, bool):
+        return default
+    if isinstance(v, int):
+        return v
+    if isinstance(v, str) and v.strip().lstrip("-").isdigit():
+        return int(v)
+    return default
+
+
+def clip(text: Any, limit: int = MAX_EVIDENCE_CHARS) -> str:
+    t = " ".join(s(text).split())
+    return t if len(t) <= limit else t[: limit - 1] + "…"
+
+
+def meta(obj: Mapping) -> Mapping:
+    m = obj.get("metadata") if isinstance(obj, Mapping) else None
+    return m if isinstance(m, Mapping) else {}
+
+
+def conditions(obj: Mapping) -> dict[str, Mapping]:
+    """status.conditions by type (the last one of a type wins, as a client reading them does)."""
+    out: dict[str, Mapping] = {}
+    for c in lst(d(obj, "status", "conditions")):
+        if isinstance(c, Mapping) and isinstance(c.get("type"), str):
+            out[c["type"]] = c
+    return out
+
+
+def ts(dt: datetime | None) -> str | None:
+    return format_time(dt) if dt else None
+
+
+def age(since: datetime | None, now: datetime) -> str:
+    return human_duration((now - since).total_seconds()) if since else "unknown time"
+
+
+def condition_evidence(c: Mapping) -> str:
+    reason, msg = s(c.get("reason")), clip(c.get("message"))
+    head = f"{c.get('type')}={c.get('status')}"
+    if reason:
+        head += f" ({reason})"
+    return f"{head}: {msg}" if msg else head
+
+
+def title(rule: str, **fields: Any) -> str:
+    return RULES[rule].title.format(**fields)
+
+
+def finding(rule: str, obj_ref: ObjectRef | None, evidence: Iterable[str], since: datetime | None = None,
+            **kw: Any) -> Finding:
+    """A Finding of ``rule`` with its table severity; ``title`` fields are in ``kw['fields']``."""
+    fields = kw.pop("fields", {})
+    return Finding(rule=rule, severity=kw.pop("severity", RULES[rule].severity), title=title(rule, **fields),
+                   object=obj_ref, evidence=[e for e in evidence if e], since=ts(since), **kw)
+
+
+def ref(obj: Mapping, kind: str, group: str, resource: str) -> ObjectRef:
+    m = meta(obj)
+    return ObjectRef(kind=kind, name=s(m.get("name")), namespace=s(m.get("namespace")), group=group,
+                     resource=resource)
+
+
+# -------------------------------------------------------------------------------- events
+
+
+@dataclass(slots=True)
+class Event:
+    """A core/v1 or events.k8s.io/v1 Event through one shape."""
+
+    namespace: str
+    kind: str  # involved object
+    name: str
+    reason: str
+    message: str
+    type: str
+    count: int
+    first: datetime | None
+    last: datetime | None
+    fieldpath: str
+
+    @classmethod
+    def of(cls, obj: Mapping) -> Event:
+        m = meta(obj)
+        inv = obj.get("involvedObject") if isinstance(obj.get("involvedObject"), Mapping) else obj.get("regarding")
+        inv = inv if isinstance(inv, Mapping) else {}
+        series = obj.get("series") if isinstance(obj.get("series"), Mapping) else {}
+        count = num(obj.get("count"), 0) or num(series.get("count"), 0) or num(obj.get("deprecatedCount"), 0) or 1
+        first = (parse_time(obj.get("firstTimestamp")) or parse_time(obj.get("deprecatedFirstTimestamp"))
+                 or parse_time(obj.get("eventTime")) or parse_time(m.get("creationTimestamp")))
+        last = (parse_time(series.get("lastObservedTime")) or parse_time(obj.get("lastTimestamp"))
+                or parse_time(obj.get("deprecatedLastTimestamp")) or first)
+        return cls(namespace=s(inv.get("namespace")) or s(m.get("namespace")), kind=s(inv.get("kind")),
+                   name=s(inv.get("name")), reason=s(obj.get("reason")),
+                   message=s(obj.get("message") if "message" in obj else obj.get("note")),
+                   type=s(obj.get("type")), count=max(count, 1), first=first, last=last,
+                   fieldpath=s(inv.get("fieldPath")))
+
+    def line(self) -> str:
+        n = f" (x{self.count})" if self.count > 1 else ""
+        return f"event {self.type} {self.reason}{n}: {clip(self.message)}"
+
+
+class Events:
+    """Every Event once (the same Event can be stored in both API groups), indexed by the object."""
+
+    def __init__(self, objs: Iterable[Mapping]):
+        self.all: list[Event] = []
+        self.by_object: dict[tuple[str, str, str], list[Event]] = {}
+        seen: set = set()
+        for obj in objs:
+            if not isinstance(obj, Mapping):
+                continue
+            m = meta(obj)
+            key = m.get("uid") or (m.get("namespace"), m.get("name"))
+            if key in seen:
+                continue
+            seen.add(key)
+            ev = Event.of(obj)
+            self.all.append(ev)
+            self.by_object.setdefault((ev.namespace, ev.kind, ev.name), []).append(ev)
+
+    def warnings_for(self, namespace: str, kind: str, name: str, container: str | None = None) -> list[Event]:
+        """Warning events of one object, newest first; for a container, its own events first."""
+        evs = [e for e in self.by_object.get((namespace, kind, name), ()) if e.type == "Warning"]
+        key = _EPOCH
+        evs.sort(key=lambda e: e.last or key, reverse=True)
+        if container:
+            mine = f"{{{container}}}"
+            evs.sort(key=lambda e: not e.fieldpath.endswith(mine))
+        return evs
+
+    def first_seen(self, namespace: str, kind: str, name: str, reasons: Iterable[str]) -> datetime | None:
+        rs = set(reasons)
+        times = [e.first for e in self.by_object.get((namespace, kind, name), ()) if e.reason in rs and e.first]
+        return min(times) if times else None
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+# -------------------------------------------------------------------------------- context
+
+
+class Ctx:
+    """One triage run: the cluster insight, its collection time, events and log tails."""
+
+    def __init__(self, ci: Any):
+        self.ci = ci
+        self.now: datetime = ci.collection_time or datetime.now(timezone.utc)
+        self.events = Events(self._events(ci))
+        # (namespace, kind, name, event reason) already shown as a finding's evidence
+        self.explained: set[tuple[str, str, str, str]] = set()
+        self.install_completed, self.update_windows = _cluster_history(ci, self.now)
+        self._jobs: dict[tuple[str, str], Mapping] | None = None
+
+    def job(self, namespace: str, name: str) -> Mapping | None:
+        if self._jobs is None:
+            self._jobs = {(s(meta(o).get("namespace")), s(meta(o).get("name"))): o
+                          for o in safe_objects(self.ci, "batch", "jobs")}
+        return self._jobs.get((namespace, name))
+
+    @staticmethod
+    def _events(ci: Any) -> Iterator[Mapping]:
+        for group in ("events.k8s.io", ""):
+            yield from safe_objects(ci, group, "events")
+
+    def log_tail(self, namespace: str, pod: str, container: str, previous_first: bool = True,
+                 n: int = LOG_TAIL_LINES) -> tuple[str, list[str]]:
+        """The last ``n`` lines of the container's previous log (the one that crashed) or, when
+        there is none, its current log; only the tail of the file is read (serve/logs.py)."""
+        index = getattr(self.ci, "log_index", None)
+        if index is None:
+            return "", []
+        order = (True, False) if previous_first else (False,)
+        for previous in order:
+            try:
+                files = index.files(namespace, pod, container, previous)
+                if not files:
+                    continue
+                data = b"".join(iter_log_chunks(files, LogOptions(tail_lines=n), self.now))
+            except (OSError, ValueError, EOFError) as e:  # unreadable or corrupt (gzip) log
+                log.debug("log tail %s/%s/%s: %s", namespace, pod, container, e)
+                continue
+            lines = [clip(x.decode("utf-8", "replace"), 300) for x in data.splitlines() if x.strip()]
+            if lines:
+                return ("previous" if previous else "current"), lines[-n:]
+        return "", []
+
+
+def safe_objects(ci: Any, group: str, resource: str) -> Iterator[Mapping]:
+    """Objects of one resource; a missing resource is empty, a non-mapping object is skipped."""
+    try:
+        objs = ci.objects(group, resource)
+    except (KeyError, LookupError, FileNotFoundError):
+        return
+    for o in objs or ():
+        if isinstance(o, Mapping):
+            yield o
+
+
+def _cluster_history(ci: Any, now: datetime) -> tuple[datetime | None, list[tuple[datetime, datetime]]]:
+    """From ClusterVersion status.history (newest first; the oldest entry is the installation):
+    when the installation completed, and the time windows of later updates."""
+    for cv in safe_objects(ci, "config.openshift.io", "clusterversions"):
+        hist = [h for h in lst(d(cv, "status", "history")) if isinstance(h, Mapping)]
+        if not hist:
+            continue
+        install = hist[-1]
+        done = parse_time(install.get("completionTime")) if s(install.get("state")) == "Completed" else None
+        windows = []
+        for h in hist[:-1]:
+            start = parse_time(h.get("startedTime"))
+            if start is not None:
+                windows.append((start, parse_time(h.get("completionTime")) or now))
+        return done, windows
+    return None, []

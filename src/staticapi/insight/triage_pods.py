@@ -1,0 +1,316 @@
+"""Triage checks over pods: crash loops, image pulls, config errors, OOM kills, failed
+terminations, restarts, Pending and Evicted pods, folded by the workload that owns them.
+
+Why this module exists: pods are most of a cluster's objects and most of its findings; 50 pods of
+one ReplicaSet in ImagePullBackOff are one problem, so findings are folded by (rule, owner,
+container) into one finding with a count, and its key names the owner without generated suffixes
+(a Deployment, not its ReplicaSet's hash; a CronJob, not its job's timestamp) so two runs of the
+same test match in ``staticapi diff``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .findings import Finding, ObjectRef
+from .intervals import parse_time
+from .triage_base import Ctx, age, clip, condition_evidence, conditions, d, finding, lst, meta, num, s, safe_objects
+from .triage_rules import (
+    FOLD_LIST_MAX,
+    PENDING_AGE,
+    POD_RULE_ORDER,
+    POD_WAITING_RULES,
+    RECENT_TERMINATION,
+    RESTART_THRESHOLD,
+    STATIC_POD_HELPER,
+)
+
+# a CronJob's job is named <cronjob>-<scheduled time in minutes since the epoch>
+# (kubernetes pkg/controller/cronjob/utils.go getJobName)
+_CRONJOB_SUFFIX = re.compile(r"-\d{8,}$")
+_STATIC_POD_HELPER = re.compile(STATIC_POD_HELPER)
+
+# events that mark the start of each pod problem (kubelet event reasons, pkg/kubelet/events)
+_START_EVENTS = {
+    "pod-crashloop": ("BackOff",),
+    "pod-image-pull": ("Failed", "BackOff", "ErrImageNeverPull", "InspectFailed"),
+    "pod-config-error": ("Failed",),
+    "pod-pending": ("FailedScheduling",),
+    "pod-evicted": ("Evicted",),
+}
+
+
+# waiting reasons whose message is the best evidence (it names the image, the missing secret)
+_WAITING_FIRST = frozenset(r for r, rule in POD_WAITING_RULES.items() if rule != "pod-crashloop")
+
+
+@dataclass(frozen=True)
+class Owner:
+    """The stable workload a pod belongs to (for folding and keys)."""
+
+    kind: str
+    name: str
+    group: str
+    resource: str
+
+
+def owner_of(pod: Mapping) -> Owner | None:
+    """The pod's controller, one level up where the level below has a generated name:
+    ReplicaSet -> its Deployment (name minus ``-<pod-template-hash>``), Job -> its CronJob."""
+    m = meta(pod)
+    refs = [o for o in lst(m.get("ownerReferences")) if isinstance(o, Mapping)]
+    ctrl = next((o for o in refs if o.get("controller") is True), refs[0] if refs else None)
+    if ctrl is None:
+        return None
+    kind, name = s(ctrl.get("kind")), s(ctrl.get("name"))
+    labels = m.get("labels") if isinstance(m.get("labels"), Mapping) else {}
+    if kind == "ReplicaSet":
+        h = s(labels.get("pod-template-hash"))
+        if h and name.endswith("-" + h):
+            return Owner("Deployment", name[: -len(h) - 1], "apps", "deployments")
+        return Owner("ReplicaSet", name, "apps", "replicasets")
+    if kind == "Job":
+        base = _CRONJOB_SUFFIX.sub("", name)
+        if base != name:
+            return Owner("CronJob", base, "batch", "cronjobs")
+        return Owner("Job", name, "batch", "jobs")
+    if kind in ("StatefulSet", "DaemonSet"):
+        return Owner(kind, name, "apps", kind.lower() + "s")
+    return None  # a Node (mirror pod) or something else: the pod's own name is stable
+
+
+@dataclass
+class Hit:
+    """One pod (container) matching one rule."""
+
+    rule: str
+    pod: Mapping
+    container: str
+    reason: str
+    since: datetime | None
+    evidence: list[str]
+    exit_code: int | None = None
+    restarts: int = 0
+    log_container: str | None = None
+
+
+@dataclass
+class Group:
+    hits: list[Hit] = field(default_factory=list)
+
+
+def _term_line(label: str, t: Mapping) -> str:
+    line = f"{label} {s(t.get('reason')) or 'terminated'}, exit code {num(t.get('exitCode'))}"
+    if t.get("signal"):
+        line += f", signal {num(t.get('signal'))}"
+    if t.get("finishedAt"):
+        line += f", at {s(t.get('finishedAt'))}"
+    msg = clip(t.get("message"), 300)
+    return f"{line}: {msg}" if msg else line
+
+
+def _container_hit(ctx: Ctx, pod: Mapping, cs: Mapping, phase: str) -> Hit | None:
+    """The first rule of POD_RULE_ORDER a container status matches."""
+    name = s(cs.get("name"))
+    state = cs.get("state") if isinstance(cs.get("state"), Mapping) else {}
+    last = d(cs, "lastState", "terminated")
+    last = last if isinstance(last, Mapping) else {}
+    now_term = state.get("terminated") if isinstance(state.get("terminated"), Mapping) else {}
+    waiting = state.get("waiting") if isinstance(state.get("waiting"), Mapping) else {}
+    restarts = num(cs.get("restartCount"))
+    ready = cs.get("ready") is True
+    wreason = s(waiting.get("reason"))
+    ev: list[str] = []
+    term = now_term or last
+    if term:  # the termination says why it died: first (waiting's back-off message says little)
+        ev.append(_term_line("terminated" if now_term else "last termination", term))
+    if wreason:
+        msg = clip(waiting.get("message"))
+        ev.insert(0 if wreason in _WAITING_FIRST else len(ev), f"waiting {wreason}: {msg}" if msg
+                  else f"waiting {wreason}")
+    finished = parse_time(term.get("finishedAt")) if term else None
+    candidates: dict[str, tuple[str, datetime | None, int | None]] = {}
+    rule = POD_WAITING_RULES.get(wreason)
+    if rule:
+        candidates[rule] = (wreason, None, None)
+    if s(last.get("reason")) == "OOMKilled" or s(now_term.get("reason")) == "OOMKilled":
+        oom = now_term if s(now_term.get("reason")) == "OOMKilled" else last
+        finished_oom = parse_time(oom.get("finishedAt"))
+        if not ready or (finished_oom and ctx.now - finished_oom <= RECENT_TERMINATION):
+            candidates["pod-oomkilled"] = ("OOMKilled", finished_oom, 137)
+    if now_term and num(now_term.get("exitCode")) != 0 and phase != "Succeeded":
+        candidates["pod-terminated-error"] = (s(now_term.get("reason")) or "Error", finished,
+                                              num(now_term.get("exitCode")))
+    elif last and num(last.get("exitCode")) != 0 and not ready and phase in ("Running", "Pending"):
+        # crashed and not back to ready (a container that recovered is only news when it keeps
+        # restarting: pod-restarts)
+        candidates["pod-terminated-error"] = (s(last.get("reason")) or "Error", finished, num(last.get("exitCode")))
+    if restarts >= RESTART_THRESHOLD:
+        candidates["pod-restarts"] = (f"{restarts} restarts", finished, None)
+    for r in POD_RULE_ORDER:
+        if r in candidates:
+            reason, since, code = candidates[r]
+            return Hit(r, pod, name, reason, since, ev, exit_code=code, restarts=restarts)
+    return None
+
+
+def _pod_hits(ctx: Ctx, pod: Mapping) -> list[Hit]:
+    st = pod.get("status") if isinstance(pod.get("status"), Mapping) else {}
+    phase = s(st.get("phase"))
+    m = meta(pod)
+    if phase == "Succeeded" or m.get("deletionTimestamp"):
+        return []
+    conds = conditions(pod)
+    created = parse_time(m.get("creationTimestamp"))
+    if phase == "Failed" and s(st.get("reason")) == "Evicted":
+        return [Hit("pod-evicted", pod, "", "Evicted", None, [f"Evicted: {clip(st.get('message'))}"])]
+    hits: list[Hit] = []
+    for key in ("initContainerStatuses", "containerStatuses"):
+        for cs in lst(st.get(key)):
+            if isinstance(cs, Mapping):
+                h = _container_hit(ctx, pod, cs, phase)
+                if h is not None:
+                    hits.append(h)
+    if phase == "Pending" and not any(h.rule in ("pod-image-pull", "pod-config-error", "pod-crashloop")
+                                      for h in hits):
+        if created is not None and ctx.now - created >= PENDING_AGE:
+            sched = conds.get("PodScheduled")
+            if sched is not None and s(sched.get("status")) == "False":
+                reason = clip(sched.get("message"), 120) or s(sched.get("reason")) or "not scheduled"
+                hits.append(Hit("pod-pending", pod, "", reason, parse_time(sched.get("lastTransitionTime")),
+                                [condition_evidence(sched)]))
+            else:
+                waits = [f"{s(cs.get('name'))} {s(d(cs, 'state', 'waiting', 'reason'))}"
+                         for k in ("initContainerStatuses", "containerStatuses") for cs in lst(st.get(k))
+                         if isinstance(cs, Mapping) and d(cs, "state", "waiting", "reason")]
+                reason = "containers waiting: " + ", ".join(waits) if waits else "not started"
+                hits.append(Hit("pod-pending", pod, "", reason, created, [s(st.get("message")) or reason]))
+    return hits
+
+
+def _pod_ref(pod: Mapping) -> ObjectRef:
+    m = meta(pod)
+    return ObjectRef("Pod", s(m.get("name")), s(m.get("namespace")), "", "pods")
+
+
+def _since(ctx: Ctx, h: Hit) -> datetime | None:
+    """When the problem started: the time the hit carries, else the first event that marks it,
+    else the pod's Ready=False transition."""
+    if h.since is not None:
+        return h.since
+    m = meta(h.pod)
+    first = ctx.events.first_seen(s(m.get("namespace")), "Pod", s(m.get("name")), _START_EVENTS.get(h.rule, ()))
+    if first is not None:
+        return first
+    c = conditions(h.pod).get("Ready")
+    if c is not None and s(c.get("status")) == "False":
+        return parse_time(c.get("lastTransitionTime"))
+    return None
+
+
+def _detail(ctx: Ctx, h: Hit) -> tuple[list[str], str | None]:
+    """Evidence of one hit: its own lines, the matching event, the last log lines."""
+    m = meta(h.pod)
+    ns, name = s(m.get("namespace")), s(m.get("name"))
+    ev = list(h.evidence)
+    events = ctx.events.warnings_for(ns, "Pod", name, h.container or None)
+    if events:
+        ev.append(events[0].line())
+    log_container = None
+    if h.container and h.rule in ("pod-crashloop", "pod-oomkilled", "pod-terminated-error", "pod-restarts"):
+        which, lines = ctx.log_tail(ns, name, h.container)
+        if lines:
+            log_container = h.container
+            ev += [f"log ({which}): {line}" for line in lines]
+    return ev, log_container
+
+
+def _superseded_helpers(pods: list[Mapping]) -> set[tuple[str, str]]:
+    """(namespace, name) of static pod installer/pruner pods a newer revision or retry replaced."""
+    newest: dict[tuple[str, str, str], tuple[tuple[int, int], str]] = {}
+    found: list[tuple[tuple[str, str, str], tuple[int, int], str]] = []
+    for pod in pods:
+        m = meta(pod)
+        name = s(m.get("name"))
+        g = _STATIC_POD_HELPER.match(name)
+        if g is None:
+            continue
+        key = (s(m.get("namespace")), g.group(1), g.group(4))
+        order = (int(g.group(2)), int(g.group(3) or 0))
+        found.append((key, order, name))
+        if key not in newest or order > newest[key][0]:
+            newest[key] = (order, name)
+    return {(k[0], name) for k, _order, name in found if newest[k][1] != name}
+
+
+def _job_of(pod: Mapping) -> tuple[str, str] | None:
+    for o in lst(meta(pod).get("ownerReferences")):
+        if isinstance(o, Mapping) and o.get("kind") == "Job":
+            return s(meta(pod).get("namespace")), s(o.get("name"))
+    return None
+
+
+def _job_settled(ctx: Ctx, pod: Mapping, succeeded_jobs: set[tuple[str, str]]) -> bool:
+    """The pod's Job completed (a failed try that a retry fixed: the Job says so, or another of
+    its pods Succeeded) or failed (job-failed reports it)."""
+    for o in lst(meta(pod).get("ownerReferences")):
+        if isinstance(o, Mapping) and o.get("kind") == "Job":
+            if (s(meta(pod).get("namespace")), s(o.get("name"))) in succeeded_jobs:
+                return True
+            job = ctx.job(s(meta(pod).get("namespace")), s(o.get("name")))
+            if job is None:
+                return False
+            conds = conditions(job)
+            return any(s(conds.get(t, {}).get("status")) == "True" for t in ("Complete", "Failed", "SuccessCriteriaMet"))
+    return False
+
+
+def pods(ctx: Ctx) -> Iterator[Finding]:
+    """Every pod once; hits folded by (rule, namespace, owner, container)."""
+    groups: dict[tuple, list[Hit]] = {}
+    all_pods = list(safe_objects(ctx.ci, "", "pods"))
+    superseded = _superseded_helpers(all_pods)
+    succeeded_jobs = {j for p in all_pods if d(p, "status", "phase") == "Succeeded" and (j := _job_of(p))}
+    for pod in all_pods:
+        m = meta(pod)
+        if (s(m.get("namespace")), s(m.get("name"))) in superseded:
+            continue
+        for h in _pod_hits(ctx, pod):
+            if h.rule == "pod-terminated-error" and _job_settled(ctx, pod, succeeded_jobs):
+                continue
+            m = meta(pod)
+            o = owner_of(pod)
+            okey = (o.kind, o.name) if o else ("Pod", s(m.get("name")))
+            groups.setdefault((h.rule, s(m.get("namespace")), okey, h.container), []).append(h)
+    for (rule, ns, (okind, oname), container), hits in groups.items():
+        for h in hits:  # these pods' repeated events are this finding's evidence, not a storm of their own
+            for reason in _START_EVENTS.get(rule, ()):
+                ctx.explained.add((ns, "Pod", s(meta(h.pod).get("name")), reason))
+        hits.sort(key=lambda h: (-h.restarts, s(meta(h.pod).get("name"))))
+        rep = hits[0]
+        o = owner_of(rep.pod)
+        evidence, log_container = _detail(ctx, rep)
+        since_all = [t for h in hits if (t := _since(ctx, h)) is not None]
+        since = min(since_all) if since_all else None
+        if len(hits) == 1:
+            obj = _pod_ref(rep.pod)
+            what = f"Pod {ns}/{obj.name}"
+            count = rep.restarts if rule in ("pod-crashloop", "pod-restarts") and rep.restarts else 1
+        else:
+            obj = ObjectRef(o.kind, o.name, ns, o.group, o.resource) if o else _pod_ref(rep.pod)
+            what = f"{len(hits)} pods of {okind} {ns}/{oname}"
+            names = [s(meta(h.pod).get("name")) for h in hits]
+            more = f" (+{len(names) - FOLD_LIST_MAX} more)" if len(names) > FOLD_LIST_MAX else ""
+            evidence.insert(0, f"pods: {', '.join(names[:FOLD_LIST_MAX])}{more}")
+            evidence.insert(1, f"pod {names[0]}:")
+            count = len(hits)
+        c = f":{container}" if container else ""
+        okind_group = o.group if o else ""
+        key = f"{rule}:{okind_group}/{okind}/{ns}/{oname}{c}"
+        yield finding(rule, obj, evidence, since, container=log_container or (container or None), count=count,
+                      key=key, fields={"what": what, "container": container, "reason": rep.reason,
+                                       "exit_code": rep.exit_code, "restarts": rep.restarts,
+                                       "age": age(since, ctx.now)})
