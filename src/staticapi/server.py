@@ -21,9 +21,8 @@ from .kube.status import StatusError, method_not_allowed, path_not_found, status
 from .serve import api, openapi, reviews
 from .serve import metrics as metricsmod
 from .serve.cluster import Cluster
-from .web import events_page, listing, logs_page, objects, pages
+from .web import events_page, listing, logs_page, objects, pages, triage_api
 from .web import timeline as webui
-from .web import triage_api
 
 log = logging.getLogger("staticapi.server")
 
@@ -209,9 +208,9 @@ def create_app(clusters: list[Cluster], options: ServerOptions | None = None) ->
     for c in clusters:
         c.on_change.append(lambda cl=c: insights.invalidate(cl))
     for prefix in ("/clusters/{cluster}", ""):  # the pages (web/), under both URL shapes
-        pages.setup_routes(app, _interval_view, prefix, options=app[OPTIONS])
+        pages.setup_routes(app, _insight, prefix, options=app[OPTIONS])
         for mod in (listing, objects, logs_page, events_page):
-            mod.setup_routes(app, _interval_view, prefix)
+            mod.setup_routes(app, _insight, prefix)
     pages.setup_login(app, lambda request: request.app[OPTIONS].token)
     pages.setup_root(app, INSIGHTS, dispatch)  # "/": a page for browsers, the API's answer otherwise
     app.router.add_route("*", "/{tail:.*}", dispatch)

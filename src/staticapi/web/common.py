@@ -15,6 +15,8 @@ and other engineers' pages link in with the same URL shapes, so they are built i
 from __future__ import annotations
 
 import functools
+import logging
+import traceback
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,6 +28,8 @@ from ..insight.context import ClusterInsight
 from ..kube.duration import human_duration_ns, parse_time, since_ns
 from ..kube.status import StatusError
 from .render import render
+
+log = logging.getLogger("staticapi.web")
 
 GetInsight = Callable[[web.Request], ClusterInsight]
 
@@ -112,5 +116,10 @@ def html_errors(handler: Handler) -> Handler:
             if e.code == 503:
                 resp.headers["Refresh"] = "3"
             return resp
+        except web.HTTPException:
+            raise
+        except Exception:  # a page never shows a traceback, and is HTML with its CSP even then
+            log.error("internal error on %s\n%s", request.path_qs, traceback.format_exc())
+            return error_page(request, 500, "an internal error occurred")
 
     return wrapped

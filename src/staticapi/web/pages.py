@@ -20,7 +20,19 @@ from ..insight import triage
 from ..insight.context import ClusterInsight, Insights
 from ..insight.findings import SEVERITIES, Finding
 from ..serve import kubeconfig as kubeconfigmod
-from .common import GetInsight, base_of, events_url, html_errors, list_url, logs_url, object_url, page_context, seg, timeline_url
+from .common import (
+    GetInsight,
+    age,
+    base_of,
+    events_url,
+    html_errors,
+    list_url,
+    logs_url,
+    object_url,
+    page_context,
+    seg,
+    timeline_url,
+)
 from .render import render
 
 COOKIE = "staticapi_token"
@@ -35,7 +47,8 @@ def wants_html(request: web.Request) -> bool:
 
 
 async def findings_of(ci: ClusterInsight) -> list[Finding]:
-    return await ci.derive("triage", triage.compute)
+    """The ranked findings, computed once per store (shared with /staticapi/v1/triage)."""
+    return await ci.derive(triage.DERIVE_KEY, triage.compute)
 
 
 # ------------------------------------------------------------------ cluster facts
@@ -95,13 +108,14 @@ def finding_view(f: Finding, ci: ClusterInsight, base: str) -> dict[str, Any]:
             links.append(("object", object_url(base, o.group, resource, o.namespace, o.name)))
         if o.kind == "Pod" and o.group == "" and f.container:
             links.append(("logs", logs_url(base, o.namespace, o.name, f.container)))
-            if f.rule and "previous" not in f.rule and f.count > 0:
+            idx = ci.log_index
+            if idx is not None and idx.files(o.namespace, o.name, f.container, True):
                 links.append(("previous logs", logs_url(base, o.namespace, o.name, f.container, previous=1)))
         links.append(("events", events_url(base, namespace=o.namespace, object=o.name)))
         links.append(("timeline", timeline_url(base, f.since or ci.collection_time, q=o.name)))
     elif f.since:
         links.append(("timeline", timeline_url(base, f.since)))
-    return {"f": f, "links": links}
+    return {"f": f, "links": links, "since_age": age(f.since, ci.store.now) if f.since else ""}
 
 
 def _severity_counts(findings: list[Finding]) -> dict[str, int]:
