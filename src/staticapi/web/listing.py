@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -27,7 +28,7 @@ from ..store.store import Entry
 from .common import GetInsight, age, base_of, html_errors, list_url, object_url, page_context
 from .render import render
 
-PAGE_SIZE = 500
+PAGE_SIZE = 250  # rows per page: 10k pods are 40 pages, each painted at once
 
 
 def resource_of(ci, group: str, plural: str) -> Resource:
@@ -72,24 +73,17 @@ def _sort_key(col: dict, now: datetime) -> Callable[[Any], tuple]:
             d = parse_time(v) if isinstance(v, str) else None
             return (0, -d.timestamp()) if d else (1, 0)
         return k
-    return lambda v: (0, _natural(str(v))) if v not in (None, "") else (1, ())
+    return lambda v: (0, _natural(str(v))) if v not in (None, "") else (1, [])
 
 
-def _natural(s: str) -> tuple:
-    """'pod-10' after 'pod-9'; '5d' vs '12h' stay strings (kubectl sorts cells the same way)."""
-    out: list = []
-    num = ""
-    for ch in s:
-        if ch.isdigit():
-            num += ch
-        else:
-            if num:
-                out.append((0, int(num), ""))
-                num = ""
-            out.append((1, 0, ch.lower()))
-    if num:
-        out.append((0, int(num), ""))
-    return tuple(out)
+_DIGITS = re.compile(r"(\d+)")
+
+
+def _natural(s: str) -> list:
+    """'pod-10' after 'pod-9' (text and numbers alternate, so they are never compared)."""
+    parts: list = _DIGITS.split(s.lower())
+    parts[1::2] = [int(p) for p in parts[1::2]]
+    return parts
 
 
 def cell_text(col: dict, v: Any, now: datetime) -> str:
@@ -122,27 +116,37 @@ def build_list(ci, r: Resource, query: dict[str, str], base: str) -> dict[str, A
         error, entries = str(e), []
     conv = TableConverter(r, r.version)
     cols = [(i, c) for i, c in enumerate(conv.columns) if wide or not c.get("priority")]
-    rows = [(e, orjson.loads(conv.row(e, now)[0])) for e in entries]
     sort = query.get("sort", "")
     desc = sort.startswith("-")
     sname = sort.lstrip("-")
-    if sname == "NAMESPACE" and r.namespaced:
-        rows.sort(key=lambda row: (_natural(row[0].namespace), _natural(row[0].name)), reverse=desc)
-    elif sname:
-        for i, c in enumerate(conv.columns):
-            if c["name"].upper() == sname.upper():
-                k = _sort_key(c, now)
-                rows.sort(key=lambda row, i=i, k=k: k(row[1][i] if i < len(row[1]) else None), reverse=desc)
-                break
-    elif desc:
-        rows.reverse()
-    total = len(rows)
+    col = next((i for i, c in enumerate(conv.columns) if c["name"].upper() == sname.upper()), None) \
+        if sname else None
+    # a sorted order is kept per store for the unfiltered list (paging through it costs a slice)
+    memo: dict | None = ci.derive_sync("pages.sorted", lambda _ci: {}) if sname and not error and \
+        not query.get("labelSelector") and not query.get("fieldSelector") else None
+    mkey = (r.key, ns, sort)
+    ordered: list | None = memo.get(mkey) if memo is not None else None
+    if ordered is not None:
+        pass
+    elif col is not None:  # a column sort needs every row's cells (cached per object by the store)
+        k = _sort_key(conv.columns[col], now)
+        rows = [(e, orjson.loads(conv.row(e, now)[0])) for e in entries]
+        rows.sort(key=lambda row: k(row[1][col] if col < len(row[1]) else None), reverse=desc)
+        ordered = [e for e, _ in rows]
+    elif sname == "NAMESPACE" and r.namespaced:
+        ordered = sorted(entries, key=lambda e: (_natural(e.namespace), _natural(e.name)), reverse=desc)
+    else:  # the store's namespace/name order, as kubectl get lists
+        ordered = list(reversed(entries)) if desc else entries
+    if memo is not None:
+        memo[mkey] = ordered
+    total = len(ordered)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     try:
         page = min(max(1, int(query.get("page", "1"))), pages)
     except ValueError:
         page = 1
-    shown = rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    # only the shown page's cells are decoded
+    shown = [(e, orjson.loads(conv.row(e, now)[0])) for e in ordered[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]]
     show_ns = r.namespaced and not ns
     keep = {k: query[k] for k in ("namespace", "labelSelector", "fieldSelector", "wide", "sort") if query.get(k)}
 
