@@ -440,3 +440,17 @@ async def test_browser_hostile_strings_never_run(aiohttp_server, tmp_path):
         await browser.close()
         await pw.stop()
 
+
+
+def test_condition_polarity_and_timeline_links():
+    from staticapi.web.common import timeline_url
+    from staticapi.web.objects import condition_bad
+
+    assert condition_bad("Ready", "False") and not condition_bad("Ready", "True")
+    assert condition_bad("MemoryPressure", "True") and not condition_bad("MemoryPressure", "False")
+    assert condition_bad("Degraded", "True") and condition_bad("EtcdMembersDegraded", "True")
+    assert condition_bad("Available", "Unknown")
+    # the timeline highlight is a regex: names are matched literally, the window is +-30 min
+    url = timeline_url("/clusters/a/", "2025-03-20T07:00:00Z", q="ip-10-0-1-2.ec2(x)")
+    assert url == ("/clusters/a/ui/intervals#from=2025-03-20T06%3A30%3A00.000Z&to=2025-03-20T07%3A30%3A00.000Z"
+                   "&q=ip-10-0-1-2%5C.ec2%5C%28x%5C%29")

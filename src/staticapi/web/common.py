@@ -63,17 +63,25 @@ def events_url(base: str, **query: Any) -> str:
     return f"{base}ui/events" + (f"?{urlencode(q)}" if q else "")
 
 
+_REGEX_SPECIAL = set("\\^$.*+?()[]{}|/")
+
+
+def regex_literal(s: str) -> str:
+    """``s`` as a JavaScript RegExp matching it literally (the timeline's highlight is a regex)."""
+    return "".join("\\" + ch if ch in _REGEX_SPECIAL else ch for ch in s)
+
+
 def timeline_url(base: str, around: str | datetime | None = None, q: str = "",
                  before: timedelta = timedelta(minutes=30), after: timedelta = timedelta(minutes=30)) -> str:
-    """The timeline page over a window around a time, highlighting ``q`` (a regex intervals.js
-    matches against the interval's locator and message)."""
+    """The timeline page over a window around a time, highlighting ``q`` (a literal string; the
+    page's highlight box takes a regex, so it is escaped)."""
     p: dict[str, str] = {}
     t = parse_time(around) if isinstance(around, str) else around
     if t is not None:
         p["from"] = (t - before).strftime("%Y-%m-%dT%H:%M:%S.000Z")
         p["to"] = (t + after).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     if q:
-        p["q"] = q
+        p["q"] = regex_literal(q)
     return f"{base}ui/intervals" + (f"#{urlencode(p, quote_via=quote)}" if p else "")
 
 

@@ -175,13 +175,30 @@ def _state(state: dict, now) -> tuple[str, str, str]:
     return "unknown", "", ""
 
 
+# condition types for which True is the bad state (kubelet's node pressures, operator conditions)
+NEGATIVE_CONDITIONS = frozenset({"MemoryPressure", "DiskPressure", "PIDPressure", "NetworkUnavailable", "Degraded",
+                                 "Failing", "Failed", "Stalled", "Evicted", "Invalid"})
+_NEGATIVE_SUFFIXES = ("Degraded", "Pressure", "Failing", "Unavailable", "Error", "Failed")
+
+
+def condition_bad(ctype: str, status: str) -> bool:
+    """Whether a condition is in its bad state: Unknown, False for the usual positive conditions
+    (Ready, Available ...), True for the negative ones (…Pressure, Degraded, Failing ...)."""
+    if status not in ("True", "False"):
+        return True
+    negative = ctype in NEGATIVE_CONDITIONS or ctype.endswith(_NEGATIVE_SUFFIXES)
+    return (status == "True") == negative
+
+
 def conditions_of(obj: dict, now) -> list[dict]:
     out = []
     for c in (obj.get("status") or {}).get("conditions") or []:
         if isinstance(c, dict):
             t = c.get("lastTransitionTime") or c.get("lastUpdateTime") or c.get("lastHeartbeatTime") or ""
-            out.append({"type": c.get("type") or "", "status": c.get("status") or "", "reason": c.get("reason") or "",
-                        "message": c.get("message") or "", "since": t, "ago": age(t, now)})
+            ctype, status = str(c.get("type") or ""), str(c.get("status") or "")
+            out.append({"type": ctype, "status": status, "reason": c.get("reason") or "",
+                        "message": c.get("message") or "", "since": t, "ago": age(t, now),
+                        "bad": condition_bad(ctype, status) and ctype != "Progressing"})
     return out
 
 

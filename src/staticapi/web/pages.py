@@ -113,8 +113,13 @@ def finding_view(f: Finding, ci: ClusterInsight, base: str) -> dict[str, Any]:
                 links.append(("previous logs", logs_url(base, o.namespace, o.name, f.container, previous=1)))
         links.append(("events", events_url(base, namespace=o.namespace, object=o.name)))
         links.append(("timeline", timeline_url(base, f.since or ci.collection_time, q=o.name)))
-    elif f.since:
-        links.append(("timeline", timeline_url(base, f.since)))
+    else:
+        if f.rule.startswith("event"):
+            links.append(("warning events", events_url(base, type="Warning")))
+        if f.rule == "files-unreadable":
+            links.append(("skipped files", f"{base}staticapi/v1/skipped"))
+        if f.since:
+            links.append(("timeline", timeline_url(base, f.since)))
     return {"f": f, "links": links, "since_age": age(f.since, ci.store.now) if f.since else ""}
 
 
