@@ -55,14 +55,18 @@ async def _page(client, path: str, status: int = 200) -> str:
 async def test_root_is_html_for_browsers_and_json_for_api_clients(client):
     r = await client.get("/", headers=HTML, allow_redirects=False)
     assert r.status == 302 and r.headers["Location"] == "/ui/"
-    r = await client.get("/clusters/fixture/", headers=HTML, allow_redirects=False)
-    assert r.status == 302 and r.headers["Location"] == "/clusters/fixture/ui/"
+    for path in ("/clusters/fixture/", "/clusters/fixture"):
+        r = await client.get(path, headers=HTML, allow_redirects=False)
+        assert r.status == 302 and r.headers["Location"] == "/clusters/fixture/ui/"
     # API clients (kubectl sends application/json, */*) keep the apiserver's 404 Status, byte for byte
     for accept in (None, "application/json, */*", "*/*"):
         r = await client.get("/", headers={"Accept": accept} if accept else {})
         other = await client.get("/no-such-path", headers={"Accept": accept} if accept else {})
         assert r.status == 404 and r.content_type == "application/json"
         assert await r.read() == await other.read()
+    for path in ("/clusters/fixture/", "/clusters/fixture", "/clusters/nope/"):  # as before the pages
+        r = await client.get(path)
+        assert r.status == 404 and (await r.json())["reason"] == "NotFound"
 
 
 async def test_several_must_gathers_get_a_table(aiohttp_client, tmp_path):
@@ -195,8 +199,23 @@ def test_logs_read_only_the_tail(tmp_path, monkeypatch):
     assert logs_page.count_lines(p) == 200_000
     from datetime import datetime, timezone
 
-    lines = logs_page.read_tail(p, 5, True, datetime.now(timezone.utc))
+    read = []
+
+    def opener(path, mode):  # counts the bytes the tail reads
+        f = open(path, mode)
+        real = f.read
+
+        def counted(n=-1):
+            b = real(n)
+            read.append(len(b))
+            return b
+
+        f.read = counted
+        return f
+
+    lines = logs_page.read_tail(p, 5, True, datetime.now(timezone.utc), opener=opener)
     assert lines[-1].endswith("line 199999") and len(lines) == 5
+    assert read and p.stat().st_size > 8_000_000 and sum(read) <= 1 << 20  # the tail, not the file
     gz = tmp_path / "x.log.gz"
     import gzip
 

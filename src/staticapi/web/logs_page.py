@@ -74,11 +74,11 @@ def choices(index: Any, namespace: str, pod: str, container: str) -> list[dict]:
     return out
 
 
-def read_tail(path: Path, tail: int, timestamps: bool, now) -> list[str]:
+def read_tail(path: Path, tail: int, timestamps: bool, now, opener=None) -> list[str]:
     """The last ``tail`` lines of one file as kubelet serves them (CRI files converted,
-    timestamps kept or stripped)."""
+    timestamps kept or stripped), read backwards from the end by ``serve.logs``."""
     opts = logsmod.LogOptions(tail_lines=tail, timestamps=timestamps)
-    data = b"".join(logsmod.iter_log_chunks([path], opts, now))
+    data = b"".join(logsmod.iter_log_chunks([path], opts, now, opener=opener))
     lines = data.decode("utf-8", errors="replace").split("\n")
     if lines and lines[-1] == "":
         lines.pop()

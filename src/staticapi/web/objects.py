@@ -8,6 +8,7 @@ container logs, the object's events and its window on the timeline.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import orjson
@@ -241,7 +242,9 @@ async def object_context(ci: ClusterInsight, r: Resource, namespace: str, name: 
     body, managed = yaml_parts(obj, ci.cluster.hide_secret_data and r.key == ("", "secrets"))
     history = None
     if _audit is not None and hasattr(_audit, "history"):
-        history = _audit.history(ci, r.group, r.plural, ns, name)
+        if hasattr(_audit, "load"):
+            await _audit.load(ci)  # the audit index, built once per store off the event loop
+        history = await asyncio.to_thread(_audit.history, ci, r.group, r.plural, ns, name)
     labels = meta.get("labels") or {}
     return {
         "r": r, "name": name, "namespace": ns, "header": header, "meta": meta,

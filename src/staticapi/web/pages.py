@@ -240,6 +240,7 @@ def setup_root(app: web.Application, insights_key: web.AppKey, api_fallback) -> 
 
     app.router.add_route("*", "/", root)
     app.router.add_route("*", "/clusters/{cluster}/", root)
+    app.router.add_route("*", "/clusters/{cluster}", root)
 
 
 def token_ok(request: web.Request, token: str) -> bool:
