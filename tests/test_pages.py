@@ -473,3 +473,30 @@ def test_condition_polarity_and_timeline_links():
     url = timeline_url("/clusters/a/", "2025-03-20T07:00:00Z", q="ip-10-0-1-2.ec2(x)")
     assert url == ("/clusters/a/ui/intervals#from=2025-03-20T06%3A30%3A00.000Z&to=2025-03-20T07%3A30%3A00.000Z"
                    "&q=ip-10-0-1-2%5C.ec2%5C%28x%5C%29")
+
+
+async def test_logs_page_rotated_files(aiohttp_client, tmp_path):
+    mg = tmp_path / "mg"
+    ns = mg / "namespaces" / "rot"
+    (ns / "core").mkdir(parents=True)
+    (mg / "timestamp").write_text("2025-03-20 08:40:12.409767748 +0100 CET m=+2.5\n")
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "rot", "uid": "u"},
+           "spec": {"containers": [{"name": "c", "image": "i"}]},
+           "status": {"containerStatuses": [{"name": "c", "restartCount": 1, "state": {"running": {}}}]}}
+    (ns / "core" / "pods.yaml").write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "PodList", "items": [pod]}))
+    logs = ns / "pods" / "p" / "c" / "c" / "logs"
+    (logs / "rotated").mkdir(parents=True)
+    (logs / "current.log").write_text("2025-03-20T07:00:00.0Z now\n")
+    # kubelet's CRI format in rotated files: partial (P) lines are joined
+    (logs / "rotated" / "1.log.20250320-060000").write_text(
+        "2025-03-20T06:00:00.0Z stdout P first \n2025-03-20T06:00:00.0Z stdout F half\n"
+        "2025-03-20T06:00:01.0Z stderr F second\n")
+    client = await aiohttp_client(await _app(tmp_path, [("rot", mg)]))
+    body = await _page(client, "/ui/logs/rot/p/c")
+    assert "<b>current</b>" in body and "Z now</span>" in body
+    assert 'href="/ui/logs/rot/p/c?file=1.log.20250320-060000"' in body
+    body = await _page(client, "/ui/logs/rot/p/c?file=1.log.20250320-060000&timestamps=0")
+    assert re.findall(r"<span>([^<]*)</span>", body) == ["first half", "second"]
+    assert re.findall(r'id="L(\d+)"', body) == ["1", "2"]
+    body = await _page(client, "/ui/logs/rot/p/c?previous=1")
+    assert "No previous log was saved" in body

@@ -124,7 +124,9 @@ def setup_routes(app: web.Application, get_insight: GetInsight, prefix: str = ""
         if chosen is not None:
             total = await asyncio.to_thread(_line_count, ci, chosen["path"])
             lines = await asyncio.to_thread(read_tail, chosen["path"], tail, timestamps, ci.store.now)
-        first = max(1, total - len(lines) + 1)
+        # the whole file shown: numbered from 1 (exact even for CRI files whose partial lines are
+        # joined); a tail: counted back from the file's newline count
+        first = 1 if len(lines) < tail else max(1, total - len(lines) + 1)
         containers = [c.get("name") for c in (obj.get("spec") or {}).get("containers") or [] if isinstance(c, dict)]
         containers += [c.get("name") for c in (obj.get("spec") or {}).get("initContainers") or []
                        if isinstance(c, dict)]

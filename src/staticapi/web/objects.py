@@ -9,6 +9,7 @@ container logs, the object's events and its window on the timeline.
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 import orjson
@@ -20,7 +21,7 @@ from ..kube.registry import Resource
 from ..kube.status import not_found
 from ..serve.tables import TableConverter
 from .common import GetInsight, age, base_of, events_url, html_errors, list_url, logs_url, object_url, page_context, timeline_url
-from .events_page import event_index, event_view
+from .events_page import EventIndex, event_index, event_view
 from .listing import cell_text, resource_of
 from .render import render
 
@@ -37,6 +38,8 @@ CHILD_RESOURCES = (
     ("machine.openshift.io", "machinesets"), ("operators.coreos.com", "installplans"),
 )
 MAX_CHILDREN = 200  # per object: a DaemonSet on 500 nodes shows its first 200 pods and a count
+
+log = logging.getLogger("staticapi.web")
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -215,6 +218,24 @@ def yaml_parts(obj: dict, hide_secret_data: bool) -> tuple[str, str]:
     body = yaml.dump(obj, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=200)
     mf = yaml.dump(managed, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=200) if managed else ""
     return body, mf
+
+
+_warming: set = set()
+
+
+def warm(ci: ClusterInsight) -> None:
+    """Build the object page's per-store indexes (owners, uids, events) in the background, so the
+    first object page a user opens from the overview answers as fast as the next ones."""
+    def done(t: asyncio.Future) -> None:
+        _warming.discard(t)
+        if not t.cancelled() and t.exception() is not None:  # the page itself will report it
+            log.warning("warming the object page indexes failed: %r", t.exception())
+
+    for key, build in (("pages.owners", OwnerIndex), ("pages.uids", _uid_index), ("pages.events", EventIndex)):
+        if ci.cached(key) is None:
+            t = asyncio.ensure_future(ci.derive(key, build))
+            _warming.add(t)
+            t.add_done_callback(done)
 
 
 async def object_context(ci: ClusterInsight, r: Resource, namespace: str, name: str, base: str) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from ..insight import triage
 from ..insight.context import ClusterInsight, Insights
 from ..insight.findings import SEVERITIES, Finding
 from ..serve import kubeconfig as kubeconfigmod
+from . import objects
 from .common import (
     GetInsight,
     age,
@@ -141,6 +142,7 @@ def setup_routes(app: web.Application, get_insight: GetInsight, prefix: str = ""
         base = base_of(request)
         facts = await ci.derive("pages.summary", summary)
         findings = await findings_of(ci)
+        objects.warm(ci)  # the next click is most likely an object page
         return render("overview.html", **page_context(ci, request, "overview"), s=facts,
                       counts=_severity_counts(findings), findings=[finding_view(f, ci, base) for f in findings],
                       kinds=[(label, list_url(base, g, r)) for label, g, r in _OVERVIEW_KINDS])
