@@ -500,3 +500,13 @@ async def test_logs_page_rotated_files(aiohttp_client, tmp_path):
     assert re.findall(r'id="L(\d+)"', body) == ["1", "2"]
     body = await _page(client, "/ui/logs/rot/p/c?previous=1")
     assert "No previous log was saved" in body
+
+
+async def test_pages_while_indexing_are_html_and_refresh(aiohttp_client, tmp_path):
+    c = Cluster(name="slow", directory=FIXTURE, source=str(FIXTURE), cache_dir=tmp_path / "cache")  # not loaded
+    client = await aiohttp_client(create_app([c]))
+    for path in ("/ui/", "/ui/list/core/pods", "/clusters/slow/ui/events"):
+        r = await client.get(path, headers=HTML)
+        assert r.status == 503 and r.content_type == "text/html", path
+        assert r.headers["Refresh"] == "3" and r.headers["Content-Security-Policy"] == CSP
+        assert "still indexing" in await r.text()
