@@ -510,3 +510,29 @@ async def test_pages_while_indexing_are_html_and_refresh(aiohttp_client, tmp_pat
         assert r.status == 503 and r.content_type == "text/html", path
         assert r.headers["Refresh"] == "3" and r.headers["Content-Security-Policy"] == CSP
         assert "still indexing" in await r.text()
+
+
+@needs_chromium
+async def test_browser_token_login_form(aiohttp_server, tmp_path):
+    app = await _app(tmp_path, [("fixture", FIXTURE)], ServerOptions(token="tok-123"))
+    server = await aiohttp_server(app)
+    url = f"http://127.0.0.1:{server.port}"
+    pw, browser = await _browser()
+    try:
+        page = await browser.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "401" not in m.text else None)
+        await page.goto(url + "/ui/events?type=Warning")
+        assert await page.locator("form.login").count() == 1
+        await page.fill("input[name=token]", "tok-123")
+        await page.click("button[type=submit]")
+        await page.wait_for_load_state("load")
+        assert page.url == url + "/ui/events?type=Warning"  # back where the user wanted to go
+        assert "tok-123" not in page.url
+        assert await page.locator("h1", has_text="Events").count() == 1
+        cookies = await page.context.cookies()
+        assert [(c["name"], c["httpOnly"], c["sameSite"]) for c in cookies] == [("staticapi_token", True, "Strict")]
+        assert errors == []
+    finally:
+        await browser.close()
+        await pw.stop()
