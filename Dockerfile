@@ -1,7 +1,7 @@
 # staticapi: serve a must-gather as a read-only Kubernetes API.
 #
 #   docker build -t staticapi .
-#   docker run --rm -p 8080:8080 -e STATICAPI_TOKEN=secret staticapi                  # bundled fixture
+#   docker run --rm -p 8080:8080 -e STATICAPI_TOKEN=secret staticapi                  # demo must-gather
 #   docker run --rm -p 8080:8080 -e STATICAPI_TOKEN=secret staticapi https://.../must-gather.tar
 #   docker run --rm -p 8080:8080 -e STATICAPI_TOKEN=secret \
 #       -e STATICAPI_SOURCE=https://.../must-gather.tar staticapi
@@ -19,10 +19,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 # Install the project itself: its runtime dependencies come from
 # pyproject.toml [project].dependencies, so there is no second list to drift.
-# README.md is needed because pyproject.toml names it as the readme.
+# README.md is needed because pyproject.toml names it as the readme. setup.py
+# copies the demo must-gather (served when no SOURCE is given) from
+# fixtures/must-gather into the package as staticapi/data/demo/must-gather.
 WORKDIR /build
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py MANIFEST.in README.md ./
 COPY src/ ./src/
+COPY fixtures/must-gather/ ./fixtures/must-gather/
 RUN pip install --no-cache-dir . \
     && cd / && rm -rf /build
 WORKDIR /
@@ -37,11 +40,7 @@ RUN groupadd --system --gid 10001 staticapi \
     && chown 10001:0 /var/cache/staticapi \
     && chmod 0775 /var/cache/staticapi
 
-# The bundled must-gather served when no SOURCE is given (read-only, owned by root).
-COPY fixtures/ /opt/staticapi/fixtures/
-
-ENV STATICAPI_FIXTURE=/opt/staticapi/fixtures/must-gather \
-    STATICAPI_CACHE_DIR=/var/cache/staticapi \
+ENV STATICAPI_CACHE_DIR=/var/cache/staticapi \
     HOME=/var/cache/staticapi
 
 # Downloads, unpacked archives, index caches and the kubeconfig go here.
@@ -58,6 +57,6 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=300s --retries=3 \
     CMD ["python", "-c", "import os, ssl, urllib.request; s = 'https' if os.environ.get('STATICAPI_TOKEN') else 'http'; urllib.request.urlopen(s + '://127.0.0.1:8080/readyz', timeout=4, context=ssl._create_unverified_context())"]
 
 # SOURCE is an argument (docker run IMAGE SOURCE ...) or $STATICAPI_SOURCE;
-# with neither, the bundled fixture is served.
+# with neither, the demo must-gather in the package is served.
 ENTRYPOINT ["staticapi", "serve", "--host", "0.0.0.0", "--port", "8080"]
 CMD []

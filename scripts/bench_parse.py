@@ -37,7 +37,7 @@ import orjson  # noqa: E402
 import yaml  # noqa: E402
 import yaml_rs  # noqa: E402
 
-from staticapi.source import parse  # noqa: E402
+from staticapi.source import parse, parse_checks, parse_reference  # noqa: E402
 
 try:
     import ryml  # type: ignore[import-not-found]  # noqa: E402
@@ -46,7 +46,7 @@ except ImportError:  # pragma: no cover
 
 
 def _pyyaml(b: bytes) -> Any:
-    return list(yaml.load_all(b, Loader=parse._RefLoader))
+    return list(yaml.load_all(b, Loader=parse_reference._RefLoader))
 
 
 def _yaml_rs(b: bytes) -> Any:
@@ -62,7 +62,7 @@ def _ryml(b: bytes) -> Any:
 
 
 def _prescan(b: bytes) -> Any:
-    return parse._fast_yaml_ok(b)
+    return parse_checks._fast_yaml_ok(b)
 
 
 def _load_baseline(rev: str) -> Any:

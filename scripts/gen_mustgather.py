@@ -46,6 +46,7 @@ import argparse
 import base64
 import functools
 import gzip
+import heapq
 import json
 import random
 import re
@@ -2392,10 +2393,13 @@ def generate(out: Path, *, namespaces: int = 6, pods_per_ns: int = 5, events_per
     w.write("event-filter.html", html)
     w.write(f"{img}/event-filter.html", html)
 
+    host_service_logs(w, img, nodes, seed, broken=broken_files)
     if layout_variants:
         _second_image_dir(w, ids, b, log_lines, seed)
     if broken_files:
         _broken(w, img, rng)
+    if layout_variants:
+        _gathered_extras(w, img, built, nodes, seed)
     return dict(w.counts)
 
 
@@ -2444,6 +2448,153 @@ def _second_image_dir(w: Writer, ids: Ids, b: NamespaceBuilder, log_lines: int, 
     w.kind("ClusterRole")
 
 
+# ---------------------------------------------------------------------------
+# node service logs (host_service_logs/ and node-gather nodes/)
+# ---------------------------------------------------------------------------
+
+# Relative to the first image dir: node log files the server must skip and report.
+BAD_NODE_LOG_RELPATHS = ("nodes/ip-10-0-23-89.us-east-2.compute.internal/"
+                         "ip-10-0-23-89.us-east-2.compute.internal_logs_crio.gz",)
+_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+_KUBELET_JOURNAL = [
+    ('kubelet.go:2456', '"SyncLoop (probe)" probe="readiness" status="ready" pod="{ns}/{pod}"'),
+    ('kubelet.go:2470', '"SyncLoop UPDATE" source="api" pods=["{ns}/{pod}"]'),
+    ('prober.go:107', '"Probe failed" probeType="Readiness" pod="{ns}/{pod}" podUID="{uid}" '
+                      'containerName="{c}" probeResult="failure" output="Get \\"https://10.128.0.{ip}:8443/healthz\\": '
+                      'dial tcp 10.128.0.{ip}:8443: connect: connection refused"'),
+    ('kuberuntime_manager.go:1056', '"Creating container in pod" containerType="container" container="&Container{{Name:{c},}}" '
+                                    'pod="{ns}/{pod}"'),
+    ('reconciler_common.go:218', '"operationExecutor.MountVolume started for volume \\"kube-api-access-{rnd}\\" '
+                                 '(UniqueName: \\"kubernetes.io/projected/{uid}-kube-api-access-{rnd}\\") pod \\"{pod}\\" '
+                                 '(UID: \\"{uid}\\") " pod="{ns}/{pod}"'),
+    ('log.go:25', '"Finished parsing log file" path="/var/log/pods/{ns}_{pod}_{uid}/{c}/0.log"'),
+    ('pod_workers.go:1301', '"Error syncing pod, skipping" err="failed to \\"StartContainer\\" for \\"{c}\\" with '
+                            'CrashLoopBackOff: \\"back-off 5m0s restarting failed container={c} pod={pod}_{ns}({uid})\\"" '
+                            'pod="{ns}/{pod}" podUID="{uid}"'),
+    ('kubelet_node_status.go:682', '"Recording event message for node" node="{node}" event="NodeHasSufficientMemory"'),
+]
+_CRIO_JOURNAL = [
+    'level=info msg="Checking image status: quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:{hex}" '
+    'id={id} name=/runtime.v1.ImageService/ImageStatus',
+    'level=info msg="Image status: &ImageStatusResponse{{Image:&Image{{Id:{hex}...}}}}" id={id} '
+    'name=/runtime.v1.ImageService/ImageStatus',
+    'level=info msg="Created container {cid}: {ns}/{pod}/{c}" id={id} name=/runtime.v1.RuntimeService/CreateContainer',
+    'level=info msg="Started container" PID={pid} containerID={cid} description={ns}/{pod}/{c} id={id} '
+    'name=/runtime.v1.RuntimeService/StartContainer sandboxID={hex12}',
+    'level=info msg="Stopping container: {cid} (timeout: 30s)" id={id} name=/runtime.v1.RuntimeService/StopContainer',
+    'level=warning msg="Found defunct process with PID {pid} (haproxy)"',
+]
+_NM_JOURNAL = [
+    '<info>  [{epoch}] device (br-ex): carrier: link connected',
+    '<info>  [{epoch}] dhcp4 (br-ex): state changed new lease, address={ip}',
+    '<info>  [{epoch}] device (genev_sys_6081): state change: unavailable -> disconnected (reason \'none\', '
+    'sys-iface-state: \'external\')',
+    '<info>  [{epoch}] manager: (ovn-k8s-mp0): new Generic device (/org/freedesktop/NetworkManager/Devices/{n})',
+    '<warn>  [{epoch}] dhcp4 (br-ex): request timed out',
+]
+
+
+def journal_prefix(t: datetime, host: str) -> str:
+    """journalctl --utc -o short-precise: ``Mar 20 07:31:02.123456 host``."""
+    return f"{_MONTH_ABBR[t.month - 1]} {t.day:02d} {t:%H:%M:%S}.{t.microsecond:06d} {host}"
+
+
+def _journal_entries(rng: random.Random, service: str, node: Node, start: datetime, end: datetime,
+                     n: int, pods: list) -> list:
+    """(time, text) entries of one service on one node, in time order; text may span lines."""
+    host = node.name.split(".")[0]
+    pid = {"kubelet": 2391, "crio": 2298, "NetworkManager": 1180}[service] + rng.randint(0, 90)
+    span = (end - start).total_seconds()
+    times = sorted(start + timedelta(seconds=rng.random() * span) for _ in range(n))
+    out = []
+    for i, t in enumerate(times):
+        ns, pod, c = rng.choice(pods)
+        uid = f"{rng.getrandbits(32):08x}-{rng.getrandbits(16):04x}-4{rng.getrandbits(12):03x}-" \
+              f"a{rng.getrandbits(12):03x}-{rng.getrandbits(48):012x}"
+        pre = journal_prefix(t, host)
+        if service == "kubelet":
+            src, msg = rng.choice(_KUBELET_JOURNAL)
+            msg = msg.format(ns=ns, pod=pod, c=c, uid=uid, ip=rng.randint(2, 250), rnd=f"{rng.getrandbits(20):05x}",
+                             node=node.name)
+            level = "E" if "Error" in msg or "failed" in msg else "I"
+            k = t - timedelta(microseconds=rng.randint(20, 90))
+            text = f"{pre} kubenswrapper[{pid}]: {level}{t:%m%d} {k:%H:%M:%S}.{k.microsecond:06d} {pid:7d} {src}] {msg}"
+            if i == n // 2:  # a multi-line entry: journalctl indents the continuation lines
+                text = (f"{pre} kubenswrapper[{pid}]: E{t:%m%d} {k:%H:%M:%S}.{k.microsecond:06d} {pid:7d} "
+                        f"runtime.go:79] Observed a panic: \"invalid memory address or nil pointer dereference\"\n"
+                        + " " * (len(pre) + len(f" kubenswrapper[{pid}]: ")) + "goroutine 412 [running]:\n"
+                        + " " * (len(pre) + len(f" kubenswrapper[{pid}]: "))
+                        + "k8s.io/apimachinery/pkg/util/runtime.logPanic({0x3a5c8e0, 0x6b7d130})")
+        elif service == "crio":
+            msg = rng.choice(_CRIO_JOURNAL).format(
+                hex=f"{rng.getrandbits(64):016x}{rng.getrandbits(64):016x}", id=uid, cid=f"{rng.getrandbits(64):016x}",
+                ns=ns, pod=pod, c=c, pid=rng.randint(3000, 90000), hex12=f"{rng.getrandbits(48):012x}")
+            text = f'{pre} crio[{pid}]: time="{t:%Y-%m-%d %H:%M:%S}.{t.microsecond:06d}{rng.randint(100, 999)}Z" {msg}'
+        else:
+            msg = rng.choice(_NM_JOURNAL).format(epoch=f"{t.timestamp():.4f}", ip=node.ip, n=rng.randint(4, 40))
+            text = f"{pre} NetworkManager[{pid}]: {msg}"
+        out.append((t, text))
+    if service == "kubelet":  # the upgrade restarted every kubelet
+        stop = UPGRADE_START + timedelta(minutes=30 + 9 * int(node.ip.split(".")[2]) % 40, microseconds=rng.randint(0, 999999))
+        out += [(stop, f"{journal_prefix(stop, host)} systemd[1]: Stopping Kubernetes Kubelet..."),
+                (stop + timedelta(seconds=2), f"{journal_prefix(stop + timedelta(seconds=2), host)} systemd[1]: "
+                 "kubelet.service: Deactivated successfully."),
+                (stop + timedelta(seconds=9), f"{journal_prefix(stop + timedelta(seconds=9), host)} systemd[1]: "
+                 "Started Kubernetes Kubelet.")]
+        out.sort(key=lambda e: e[0])
+    return out
+
+
+def _oc_unified(per_host: list) -> str:
+    """``oc adm node-logs --role=master -u svc`` output: each node's journal (in time order)
+    interleaved by always taking the lexically smallest next line (oc's NewMergeReader)."""
+    streams = [[ln for _, text in entries for ln in text.split("\n")] for entries in per_host]
+    # heapq.merge keyed by the line is that algorithm for inputs that are each in order
+    return "".join(ln + "\n" for ln in heapq.merge(*streams))
+
+
+def host_service_logs(w: Writer, img: str, nodes: list, seed: int, *, broken: bool) -> None:
+    """``host_service_logs/masters/{kubelet,crio,NetworkManager}_service.log`` as
+    openshift/must-gather ``gather_service_logs`` writes them (all masters in one file), plus
+    node-gather ``nodes/<node>/<node>_logs_<svc>.gz`` for the workers (one gzip, and with
+    ``broken`` one truncated gzip, BAD_NODE_LOG_RELPATHS)."""
+    rng = random.Random(seed ^ 0x4E4F4445)
+    pods = [("openshift-etcd", "etcd-{node}", "etcd"), ("openshift-kube-apiserver", "kube-apiserver-{node}", "kube-apiserver"),
+            ("openshift-monitoring", "prometheus-k8s-0", "prometheus"), ("demo-apps", "worker-7d9f8b6c5-x2x4q", "worker"),
+            ("openshift-ingress", "router-default-6b8c9d7f5-9qk2w", "router")]
+    since = COLLECTED - timedelta(days=2, hours=23)  # --since=-7d: everything since the install
+    masters = [n for n in nodes if n.role == "master"]
+    for service, count in (("kubelet", 28), ("crio", 16), ("NetworkManager", 8)):
+        per_host = []
+        for n in masters:
+            mine = [(ns, p.format(node=n.name), c) for ns, p, c in pods]
+            per_host.append(_journal_entries(rng, service, n, since, COLLECTED - timedelta(seconds=40), count, mine))
+        w.write(f"{img}/host_service_logs/masters/{service}_service.log", _oc_unified(per_host))
+    workers = [n for n in nodes if n.role == "worker"]
+    for n in workers:
+        end = COLLECTED - timedelta(minutes=47) if not n.ready else COLLECTED - timedelta(seconds=30)
+        mine = [(ns, p.format(node=n.name), c) for ns, p, c in pods[2:]]
+        entries = _journal_entries(rng, "kubelet", n, since, end, 20, mine)
+        if not n.ready:
+            host = n.name.split(".")[0]
+            t = end - timedelta(seconds=5)
+            entries.append((t, f"{journal_prefix(t, host)} kubenswrapper[2402]: E{t:%m%d} {t:%H:%M:%S}.{t.microsecond:06d}"
+                               "    2402 kubelet.go:2391] \"Skipping pod synchronization\" err=\"PLEG is not healthy: "
+                               "pleg was last seen active 3m12.400913829s ago; threshold is 3m0s\""))
+        text = "".join(text + "\n" for _, text in entries).encode()
+        w.write(f"{img}/nodes/{n.name}/{n.name}_logs_kubelet.gz", gzip.compress(text, mtime=0))
+    if broken:
+        n = next(n for n in workers if n.cordoned)
+        entries = _journal_entries(rng, "crio", n, since, COLLECTED, 12, [(ns, p, c) for ns, p, c in pods[2:]])
+        # stored (level 0) deflate blocks: the same bytes with any zlib build, so the fixture test
+        # can compare this file byte for byte although it cannot be decompressed
+        data = gzip.compress("".join(text + "\n" for _, text in entries).encode(), compresslevel=0, mtime=0)
+        rel = f"nodes/{n.name}/{n.name}_logs_crio.gz"
+        assert rel in BAD_NODE_LOG_RELPATHS
+        w.write(f"{img}/{rel}", data[: len(data) * 2 // 3])  # cut mid-stream: a truncated gzip
+
+
 def _broken(w: Writer, img: str, rng: random.Random) -> None:
     contents = {
         BROKEN_RELPATHS[0]: ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [unclosed\n  namespace: demo-apps\n"
@@ -2479,6 +2630,330 @@ def _html_escape(s: str) -> str:
 # ---------------------------------------------------------------------------
 # CLI
 # ---------------------------------------------------------------------------
+
+
+# ---------------------------------------------------------------------------
+# audit logs, alerts, etcd_info (gather_audit_logs, gather_monitoring, gather_etcd)
+# ---------------------------------------------------------------------------
+
+AUDIT_SEED = 0xA0D17  # own random stream: adding these files changes no other byte of the tree
+KUBECTL_AGENT = "kubectl/v1.30.10 (linux/amd64) kubernetes/c5aaf1f"
+OC_AGENT = "oc/4.17.0 (linux/amd64) kubernetes/d9c4c1e"
+
+
+def _micro(t: datetime) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _audit_event(rng: random.Random, t: datetime, verb: str, user: str, agent: str, ref: dict, code: int, *,
+                 uri: str = "", groups=None, reason: str = "", message: str = "", src: str = "10.0.17.148") -> dict:
+    """One audit.k8s.io/v1 Event at the Metadata level, stage ResponseComplete (OpenShift's Default
+    profile omits RequestReceived)."""
+    if not uri:
+        base = f"/apis/{ref['apiGroup']}/{ref['apiVersion']}" if ref.get("apiGroup") else "/api/v1"
+        ns = f"/namespaces/{ref['namespace']}" if ref.get("namespace") else ""
+        name = f"/{ref['name']}" if ref.get("name") and verb not in ("create", "list", "watch", "deletecollection") else ""
+        sub = f"/{ref['subresource']}" if ref.get("subresource") else ""
+        uri = f"{base}{ns}/{ref['resource']}{name}{sub}"
+        if verb == "watch":
+            uri += "?allowWatchBookmarks=true&resourceVersion=1&watch=true"
+    status: dict = {"metadata": {}, "code": code}
+    if code >= 400:
+        status.update({"status": "Failure", "message": message, "reason": reason})
+    done = t + timedelta(microseconds=rng.randint(900, 90000))
+    ev = {"kind": "Event", "apiVersion": "audit.k8s.io/v1", "level": "Metadata",
+          "auditID": "%08x-%04x-%04x-%04x-%012x" % (rng.getrandbits(32), rng.getrandbits(16), rng.getrandbits(16),
+                                                     rng.getrandbits(16), rng.getrandbits(48)),
+          "stage": "ResponseComplete", "requestURI": uri, "verb": verb,
+          "user": {"username": user, "groups": groups or ["system:authenticated"]},
+          "sourceIPs": [src], "userAgent": agent, "objectRef": {k: v for k, v in ref.items() if v},
+          "responseStatus": status, "requestReceivedTimestamp": _micro(t), "stageTimestamp": _micro(done),
+          "annotations": {"authorization.k8s.io/decision": "forbid" if code == 403 else "allow",
+                          "authorization.k8s.io/reason": "" if code == 403 else 'RBAC: allowed by ClusterRoleBinding'}}
+    return ev
+
+
+def _ref(resource: str, namespace: str = "", name: str = "", group: str = "", sub: str = "") -> dict:
+    return {"resource": resource, "namespace": namespace, "name": name, "apiGroup": group,
+            "apiVersion": "v1", "subresource": sub}
+
+
+def _audit_story(rng: random.Random, built: list, nodes: list) -> list:
+    """(master index, apiserver, time, event) for the things a person would look up."""
+    by_name = {ns.name: ns for ns in built}
+    demo = by_name["demo-apps"]
+    crash = next(p for p, _, _ in demo.pods if _pod_state(p) == "CrashLoopBackOff")["metadata"]["name"]
+    deps = [d["metadata"]["name"] for d in demo.lists[("apps", "deployments")][2]]
+    dep = deps[0]
+    admin, dev = "kube:admin", "developer"
+    sa_dc = "system:serviceaccount:kube-system:deployment-controller"
+    sa_etcd_op = "system:serviceaccount:openshift-etcd-operator:etcd-operator"
+    cordoned = next(n for n in nodes if n.cordoned).name
+    notready = next(n for n in nodes if not n.ready).name
+    T = COLLECTED
+    out = []
+
+    def add(m, t, *a, api="kube-apiserver", **k):
+        out.append((m, api, t, _audit_event(rng, t, *a, src=nodes[m].ip if "system:node" in a[1] else
+                                            "10.128.0.%d" % rng.randint(2, 250), **k)))
+
+    # a deployment: created, scaled, its status updated, an update that conflicted
+    add(0, T - timedelta(hours=2, minutes=51), "create", admin, OC_AGENT, _ref("deployments", "demo-apps", dep, "apps"), 201)
+    add(1, T - timedelta(hours=2, minutes=50, seconds=58), "update", sa_dc,
+        "kube-controller-manager/v1.30.10 (linux/amd64) kubernetes/c5aaf1f/"
+        "system:serviceaccount:kube-system:deployment-controller",
+        _ref("deployments", "demo-apps", dep, "apps", "status"), 200, groups=["system:serviceaccounts", "system:authenticated"])
+    add(0, T - timedelta(hours=1, minutes=12), "patch", admin, KUBECTL_AGENT,
+        _ref("deployments", "demo-apps", dep, "apps", "scale"), 200)
+    add(0, T - timedelta(minutes=58), "update", dev, KUBECTL_AGENT, _ref("deployments", "demo-apps", dep, "apps"), 409,
+        reason="Conflict", message=f'Operation cannot be fulfilled on deployments.apps "{dep}": the object has been '
+                                   'modified; please apply your changes to the latest version and try again')
+    add(1, T - timedelta(minutes=57), "patch", dev, KUBECTL_AGENT, _ref("deployments", "demo-apps", dep, "apps"), 200)
+    # a config map patched, one deleted that no longer exists, one delete of a missing object
+    add(1, T - timedelta(hours=2, minutes=5), "create", dev, KUBECTL_AGENT, _ref("configmaps", "demo-apps", "feature-flags"), 201)
+    add(0, T - timedelta(minutes=33), "patch", dev, KUBECTL_AGENT, _ref("configmaps", "demo-apps", "feature-flags"), 200)
+    add(0, T - timedelta(minutes=31), "delete", dev, KUBECTL_AGENT, _ref("configmaps", "demo-apps", "old-settings"), 200)
+    add(1, T - timedelta(minutes=30), "delete", dev, KUBECTL_AGENT, _ref("configmaps", "demo-apps", "old-settings"), 404,
+        reason="NotFound", message='configmaps "old-settings" not found')
+    # the crash-looping pod deleted by hand (its replacement crash-loops again)
+    add(0, T - timedelta(minutes=22), "delete", admin, OC_AGENT, _ref("pods", "demo-apps", crash), 200)
+    # a forbidden secret read and create by the app's service account
+    sa_default = "system:serviceaccount:demo-apps:default"
+    for i in range(3):
+        add(i % 3, T - timedelta(minutes=44 - i * 7), "list", sa_default, "Go-http-client/2.0",
+            _ref("secrets", "demo-apps"), 403, reason="Forbidden",
+            message='secrets is forbidden: User "system:serviceaccount:demo-apps:default" cannot list resource '
+                    '"secrets" in API group "" in the namespace "demo-apps"',
+            groups=["system:serviceaccounts", "system:serviceaccounts:demo-apps", "system:authenticated"])
+    add(1, T - timedelta(minutes=19), "create", sa_default, "Go-http-client/2.0", _ref("secrets", "demo-apps"), 403,
+        reason="Forbidden", message='secrets is forbidden: User "system:serviceaccount:demo-apps:default" cannot create '
+                                    'resource "secrets" in API group "" in the namespace "demo-apps"')
+    # the cordon, and the NotReady node's status updates that stop 47 minutes before collection
+    add(1, T - timedelta(hours=2, minutes=1), "patch", admin, KUBECTL_AGENT, _ref("nodes", name=cordoned), 200)
+    kubelet = "kubelet/v1.30.10 (linux/amd64) kubernetes/c5aaf1f"
+    for k in range(4):
+        add(k % 3, T - timedelta(minutes=61 - k * 4), "patch", f"system:node:{notready}", kubelet,
+            _ref("nodes", name=notready, sub="status"), 200, groups=["system:nodes", "system:authenticated"])
+    # the etcd operator cannot write its status while etcd is degraded
+    for k in range(3):
+        add(k, T - timedelta(minutes=44 - k * 6), "update", sa_etcd_op,
+            "cluster-etcd-operator/v0.0.0 (linux/amd64) kubernetes/$Format",
+            _ref("clusteroperators", name="etcd", group="config.openshift.io", sub="status"), 500 if k < 2 else 200,
+            reason="InternalError" if k < 2 else "", message="etcdserver: request timed out" if k < 2 else "")
+    # openshift-apiserver: a route patched
+    add(1, T - timedelta(minutes=26), "patch", admin, OC_AGENT, _ref("routes", "demo-apps", dep, "route.openshift.io"), 200,
+        api="openshift-apiserver")
+    # machine chatter: lease renewals, reads, watches
+    for k in range(36):
+        m = k % 3
+        t = T - timedelta(minutes=rng.randint(1, 170), seconds=rng.randint(0, 59))
+        kind = rng.random()
+        if kind < 0.4:
+            add(m, t, "update", "system:serviceaccount:openshift-etcd-operator:etcd-operator", "cluster-etcd-operator/v0.0.0",
+                _ref("leases", "openshift-etcd-operator", "openshift-cluster-etcd-operator-lock", "coordination.k8s.io"), 200)
+        elif kind < 0.7:
+            ns = rng.choice(["demo-apps", "openshift-etcd", "openshift-monitoring"])
+            add(m, t, "get", "system:serviceaccount:openshift-monitoring:prometheus-k8s", "Prometheus/2.53.1",
+                _ref("pods", ns, ""), 200, uri=f"/api/v1/namespaces/{ns}/pods")
+        else:
+            add(m, t, "watch", f"system:node:{nodes[m].name}", kubelet, _ref("configmaps", "openshift-etcd"), 200,
+                groups=["system:nodes", "system:authenticated"])
+    return out
+
+
+def _gathered_extras(w: Writer, img: str, built: list, nodes: list, seed: int) -> None:
+    """audit_logs/, monitoring/ and etcd_info/ as openshift/must-gather's gather_audit_logs,
+    gather_monitoring and gather_etcd write them."""
+    rng = random.Random(seed ^ AUDIT_SEED)
+    _audit_logs(w, img, rng, built, nodes)
+    _monitoring(w, img, built, nodes)
+    _etcd_info(w, img, nodes)
+
+
+def _audit_logs(w: Writer, img: str, rng: random.Random, built: list, nodes: list) -> None:
+    masters = [n for n in nodes if n.role == "master"]
+    story = _audit_story(rng, built, nodes)
+    rotate_at = COLLECTED - timedelta(hours=1, minutes=30)
+    files: dict = {}
+    for m, api, t, ev in sorted(story, key=lambda x: (x[2], x[3]["auditID"])):
+        node = masters[m].name
+        if api == "kube-apiserver" and m == 0 and t < rotate_at:
+            name = f"{node}-audit-{rotate_at:%Y-%m-%dT%H-%M-%S}.{rotate_at.microsecond // 1000:03d}.log"
+        else:
+            name = f"{node}-audit.log"
+        files.setdefault((api, name), []).append(json.dumps(ev, separators=(",", ":")))
+    listing: dict = {}
+    for (api, name), lines in sorted(files.items()):
+        node = name.split("-audit")[0]
+        listing.setdefault(api, []).append(f"{node} {name[len(node) + 1:]}")
+        data = "\n".join(lines) + "\n"
+        rel = f"{img}/audit_logs/{api}/{name}"
+        if api == "kube-apiserver" and node == masters[1].name:
+            # a plain file with a line a crashing apiserver left half-written
+            cut = lines[len(lines) // 2]
+            data = "\n".join(lines[: len(lines) // 2] + [cut[: len(cut) // 3]] + lines[len(lines) // 2:]) + "\n"
+            w.write(rel, data)
+            continue
+        gz = gzip.compress(data.encode(), compresslevel=6, mtime=0)
+        if api == "kube-apiserver" and node == masters[2].name:
+            gz = gz[: len(gz) * 2 // 3]  # the copy was cut short: a truncated gzip
+        w.write(rel + ".gz", gz)
+    for api, entries in sorted(listing.items()):
+        w.write(f"{img}/audit_logs/{api}.audit_logs_listing", "\n".join(entries) + "\n")
+
+
+def _alert(name: str, severity: str, state: str, active: datetime | None, labels: dict, summary: str, description: str,
+           value: str = "1e+00") -> dict:
+    lab = {"alertname": name, **labels, "severity": severity}
+    a = {"labels": dict(sorted(lab.items())), "annotations": {"description": description, "summary": summary},
+         "state": state, "activeAt": _micro(active).replace("000Z", "Z") if active else None, "value": value}
+    return a
+
+
+def _rule(name: str, query: str, duration: int, severity: str, summary: str, description: str, alerts: list) -> dict:
+    state = "firing" if any(a["state"] == "firing" for a in alerts) else "pending" if alerts else "inactive"
+    return {"state": state, "name": name, "query": query, "duration": duration, "keepFiringFor": 0,
+            "labels": {"severity": severity}, "annotations": {"description": description, "summary": summary},
+            "alerts": alerts, "health": "ok", "evaluationTime": 0.000512,
+            "lastEvaluation": _micro(COLLECTED - timedelta(seconds=7)), "type": "alerting"}
+
+
+RULE_FILES = "/etc/prometheus/rules/prometheus-k8s-rulefiles-0/"
+WATCHDOG_SUMMARY = "An alert that should always be firing to certify that Alertmanager is working properly."
+WATCHDOG_TEXT = "This is an alert meant to ensure that the entire alerting pipeline is functional."
+ARNC_SUMMARY = "Receivers (notification integrations) are not configured on Alertmanager"
+ARNC_TEXT = ("Alerts are not configured to be sent to a notification system, meaning that you may not be able to "
+             "observe such alerts.")
+KSM = {"job": "kube-state-metrics"}
+CRASH_QUERY = ('max_over_time(kube_pod_container_status_waiting_reason{job="kube-state-metrics",'
+               'reason="CrashLoopBackOff"}[5m]) >= 1')
+CO_DEGRADED_QUERY = ('max by (namespace, name, reason) (cluster_operator_conditions{condition="Degraded",'
+                     'job="cluster-version-operator"} == 1)')
+
+
+def _monitoring(w: Writer, img: str, built: list, nodes: list) -> None:
+    """monitoring/alerts.json: /api/v1/rules?type=alert (firing, pending, inactive alerting rules
+    with their alerts); monitoring/prometheus/rules.json: an error answer (Prometheus not ready)."""
+    T = COLLECTED
+    demo = {ns.name: ns for ns in built}["demo-apps"]
+    crash = next(p for p, _, _ in demo.pods if _pod_state(p) == "CrashLoopBackOff")
+    pod, cname = crash["metadata"]["name"], crash["spec"]["containers"][0]["name"]
+    owners = crash["metadata"].get("ownerReferences") or [{"name": "api-x"}]
+    deployment = owners[0]["name"].rsplit("-", 1)[0]
+    notready = next(n for n in nodes if not n.ready).name
+    master3 = [n for n in nodes if n.role == "master"][2]
+    prom = {"endpoint": "web", "prometheus": "openshift-monitoring/k8s"}
+    unreachable = {"node": notready, "effect": "NoSchedule", "key": "node.kubernetes.io/unreachable",
+                   "namespace": "openshift-monitoring", **KSM}
+    co_degraded = {"name": "etcd", "namespace": "openshift-cluster-version", "reason": "EtcdMembers_UnhealthyMembers",
+                   "condition": "Degraded", "job": "cluster-version-operator"}
+    groups = [
+        ("general.rules", "openshift-monitoring-cluster-monitoring-operator-prometheus-rules-3b1a4c2e.yaml", [
+            _rule("Watchdog", "vector(1)", 0, "none", WATCHDOG_SUMMARY, WATCHDOG_TEXT,
+                  [_alert("Watchdog", "none", "firing", INSTALLED + timedelta(minutes=31),
+                          {"namespace": "openshift-monitoring", **prom}, WATCHDOG_SUMMARY, WATCHDOG_TEXT)]),
+            _rule("AlertmanagerReceiversNotConfigured", "cluster:alertmanager_integrations:max == 0", 600, "warning",
+                  ARNC_SUMMARY, ARNC_TEXT,
+                  [_alert("AlertmanagerReceiversNotConfigured", "warning", "firing", INSTALLED + timedelta(minutes=41),
+                          {"namespace": "openshift-monitoring"}, ARNC_SUMMARY, ARNC_TEXT)]),
+        ]),
+        ("kubernetes-apps", "openshift-monitoring-kubernetes-monitoring-rules-9f2e1d7a.yaml", [
+            _rule("KubePodCrashLooping", CRASH_QUERY, 900, "warning", "Pod is crash looping.",
+                  "Pod {{ $labels.namespace }}/{{ $labels.pod }} is in waiting state.",
+                  [_alert("KubePodCrashLooping", "warning", "firing", T - timedelta(minutes=38),
+                          {"container": cname, "namespace": "demo-apps", "pod": pod, "reason": "CrashLoopBackOff",
+                           "service": "kube-state-metrics", **KSM}, "Pod is crash looping.",
+                          f'Pod demo-apps/{pod} ({cname}) is in waiting state (reason: "CrashLoopBackOff").')]),
+            _rule("KubeDeploymentReplicasMismatch",
+                  "kube_deployment_spec_replicas != kube_deployment_status_replicas_available",
+                  900, "warning", "Deployment has not matched the expected number of replicas.",
+                  "Deployment {{ $labels.namespace }}/{{ $labels.deployment }} has not matched the expected "
+                  "number of replicas.",
+                  [_alert("KubeDeploymentReplicasMismatch", "warning", "pending", T - timedelta(minutes=9),
+                          {"deployment": deployment, "namespace": "demo-apps", **KSM},
+                          "Deployment has not matched the expected number of replicas.",
+                          f"Deployment demo-apps/{deployment} has not matched the expected number of replicas for "
+                          "longer than 15 minutes.")]),
+            _rule("KubeJobFailed", "kube_job_failed > 0", 900, "warning", "Job failed to complete.",
+                  "Job failed to complete.", []),
+        ]),
+        ("kubernetes-system-kubelet", "openshift-monitoring-kubernetes-monitoring-rules-9f2e1d7a.yaml", [
+            _rule("KubeNodeNotReady", 'kube_node_status_condition{condition="Ready",status="true"} == 0', 900,
+                  "warning", "Node is not ready.", "{{ $labels.node }} has been unready for more than 15 minutes.",
+                  [_alert("KubeNodeNotReady", "warning", "firing", T - timedelta(minutes=46),
+                          {"condition": "Ready", "node": notready, "status": "true", "namespace": "openshift-monitoring",
+                           **KSM}, "Node is not ready.", f"{notready} has been unready for more than 15 minutes.")]),
+            _rule("KubeNodeUnreachable",
+                  'kube_node_spec_taint{effect="NoSchedule",key="node.kubernetes.io/unreachable"} == 1',
+                  900, "warning", "Node is unreachable.",
+                  "{{ $labels.node }} is unreachable and some workloads may be rescheduled.",
+                  [_alert("KubeNodeUnreachable", "warning", "pending", T - timedelta(minutes=6), unreachable,
+                          "Node is unreachable.", f"{notready} is unreachable and some workloads may be rescheduled.")]),
+        ]),
+        ("cluster-version", "openshift-cluster-version-cluster-version-operator-5c6d7e8f.yaml", [
+            _rule("ClusterOperatorDown",
+                  'max by (namespace, name, reason) (cluster_operator_up{job="cluster-version-operator"} == 0)',
+                  600, "critical", "Cluster operator has not been available for 10 minutes.",
+                  "The {{ $labels.name }} operator may be down or disabled.", []),
+            _rule("ClusterOperatorDegraded", CO_DEGRADED_QUERY, 1800, "warning",
+                  "Cluster operator has been degraded for 30 minutes.",
+                  "The {{ $labels.name }} operator is degraded because {{ $labels.reason }}.",
+                  [_alert("ClusterOperatorDegraded", "warning", "firing", T - timedelta(minutes=44), co_degraded,
+                          "Cluster operator has been degraded for 30 minutes.",
+                          "The etcd operator is degraded because EtcdMembers_UnhealthyMembers, and the components it "
+                          "manages may have reduced quality of service.")]),
+        ]),
+        ("etcd", "openshift-etcd-operator-etcd-prometheus-rules-1a2b3c4d.yaml", [
+            _rule("etcdMembersDown",
+                  'max without (endpoint) (sum without (instance) (up{job=~".*etcd.*"} == bool 0)) > 0',
+                  600, "critical", "etcd cluster members are down.",
+                  'etcd cluster "{{ $labels.job }}": members are down ({{ $value }}).',
+                  [_alert("etcdMembersDown", "critical", "firing", T - timedelta(minutes=35),
+                          {"job": "etcd", "namespace": "openshift-etcd", "pod": f"etcd-{master3.name}", "service": "etcd"},
+                          "etcd cluster members are down.", 'etcd cluster "etcd": members are down (1).')]),
+            _rule("etcdHighNumberOfLeaderChanges",
+                  "increase((max without (instance) (etcd_server_leader_changes_seen_total))[15m:1m]) >= 5",
+                  300, "warning", "etcd cluster has high number of leader changes.",
+                  'etcd cluster "{{ $labels.job }}": {{ $value }} leader changes within the last 15 minutes.', []),
+        ]),
+    ]
+    doc = {"status": "success", "data": {"groups": [
+        {"name": g, "file": RULE_FILES + f, "rules": rules, "interval": 30, "limit": 0, "evaluationTime": 0.0012,
+         "lastEvaluation": _micro(T - timedelta(seconds=9))} for g, f, rules in groups]}}
+    w.write(f"{img}/monitoring/alerts.json", json.dumps(doc, indent=2) + "\n")
+    w.write(f"{img}/monitoring/prometheus/rules.json",
+            '{"status":"error","errorType":"unavailable","error":"rule manager is not ready"}\n')
+    w.write(f"{img}/monitoring/prometheus/rules.stderr", "")
+
+
+def _etcd_info(w: Writer, img: str, nodes: list) -> None:
+    """etcdctl -w json output. The third master's member does not answer (the etcd operator is
+    Degraded: EtcdMembers_UnhealthyMembers); the unixs:// client URLs are the gather's artefact."""
+    masters = [n for n in nodes if n.role == "master"]
+    ids = [0x1b2ac8d1e04f6a37, 0x5d9e34f1c2a87b90, 0xa7f3e2c45b1d9086]
+    cluster_id, leader, rev, term = 0x3e47a1c9d2b85f06, ids[0], 48213377, 9
+    hdr = lambda mid: {"cluster_id": cluster_id, "member_id": mid, "raft_term": term}  # noqa: E731
+    members = [{"ID": i, "name": n.name, "peerURLs": [f"https://{n.ip}:2380"],
+                "clientURLs": [f"https://{n.ip}:2379", f"unixs://{n.ip}:0"]} for i, n in zip(ids, masters)]
+    w.write(f"{img}/etcd_info/member_list.json", json.dumps({"header": hdr(ids[0]), "members": members}) + "\n")
+    health = []
+    for i, n in enumerate(masters):
+        if i == 2:
+            health.append({"endpoint": f"https://{n.ip}:2379", "health": False, "took": "5.001803263s",
+                           "error": "failed to commit proposal: context deadline exceeded"})
+        else:
+            health.append({"endpoint": f"https://{n.ip}:2379", "health": True, "took": f"{11 + i * 3}.{417 + i:03d}ms"})
+        health.append({"endpoint": f"unixs://{n.ip}:0", "health": False, "took": "5.000187344s",
+                       "error": "failed to dial endpoint unixs://%s:0 with maintenance client: context deadline exceeded" % n.ip})
+    w.write(f"{img}/etcd_info/endpoint_health.json", json.dumps(health) + "\n")
+    status = []
+    for i, n in enumerate(masters[:2]):
+        status.append({"Endpoint": f"https://{n.ip}:2379", "Status": {
+            "header": {**hdr(ids[i]), "revision": rev}, "version": "3.5.16", "dbSize": 2147483648 + i * 20480000,
+            "leader": leader, "raftIndex": 61830412 + i, "raftTerm": term, "raftAppliedIndex": 61830412 + i,
+            "dbSizeInUse": 912261120 + i * 4096}})
+    w.write(f"{img}/etcd_info/endpoint_status.json", json.dumps(status) + "\n")
+    w.write(f"{img}/etcd_info/alarm_list.json", json.dumps({"header": hdr(ids[0])}) + "\n")
 
 
 def main(argv=None) -> int:

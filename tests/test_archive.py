@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from staticapi.source import archive as A
-from staticapi.source.archive import Materialized, SourceError, materialize, source_name
+from staticapi.source.archive import Materialized, SourceError, common, extract, materialize, source_name
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO.parent / "shared" / "samples"
@@ -162,7 +162,7 @@ def test_second_start_reuses_tree(corpus, tmp_path: Path, monkeypatch: pytest.Mo
     marker = m1.path.parent / "complete.json"
     assert marker.is_file()
     # A second start must not unpack again.
-    monkeypatch.setattr(A._Context, "run", lambda *a, **k: pytest.fail("unpacked twice"))
+    monkeypatch.setattr(extract._Context, "run", lambda *a, **k: pytest.fail("unpacked twice"))
     m2 = materialize(cases["symlink_passwd.tar"]["file"], cache)
     assert m2.path == m1.path
     assert m2.problems == m1.problems and m2.truncated == m1.truncated
@@ -284,7 +284,7 @@ def test_default_cache_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
     (0o777, 0o755), (0o2755, 0o755), (0o100, 0o700),
 ])
 def test_data_mode_matches_tarfile_data_filter(mode: int, want: int, tmp_path: Path) -> None:
-    assert A._data_mode(mode) == want
+    assert common._data_mode(mode) == want
     ti = tarfile.TarInfo("f")
     ti.mode = mode
     assert tarfile.data_filter(ti, str(tmp_path)).mode == want
@@ -294,7 +294,7 @@ def test_data_mode_matches_tarfile_data_filter(mode: int, want: int, tmp_path: P
     ("a/b", "a/b"), ("./a//b/", "a/b"), ("/etc/x", None), ("a/../b", None), ("..", None), ("a\0b", None),
 ])
 def test_clean_path(name: str, ok: str | None) -> None:
-    assert A._clean_path(name)[0] == ok
+    assert common._clean_path(name)[0] == ok
 
 
 # --------------------------------------------------------------------------- URLs

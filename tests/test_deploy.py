@@ -221,8 +221,9 @@ def test_healthcheck_probes_readyz_with_urllib():
 
 
 def test_pip_installs_the_project_itself():
-    """`pip install --no-cache-dir .` from a build dir holding pyproject.toml, its readme and src/:
-    the runtime dependencies are exactly pyproject's [project].dependencies."""
+    """`pip install --no-cache-dir .` from a build dir holding pyproject.toml, setup.py (the build hook
+    that makes the demo must-gather package data), its readme, src/ and fixtures/must-gather: the
+    runtime dependencies are exactly pyproject's [project].dependencies."""
     pip_runs = [i for i in instructions("RUN") if "pip install" in i.args]
     assert len(pip_runs) == 1, "exactly one pip install"
     run = pip_runs[0]
@@ -240,7 +241,7 @@ def test_pip_installs_the_project_itself():
 
     # The build dir holds what `pip install .` needs, copied before the RUN.
     project = pyproject()["project"]
-    needed = {"pyproject.toml", "src"}
+    needed = {"pyproject.toml", "setup.py", "MANIFEST.in", "src", "fixtures/must-gather"}
     if isinstance(project.get("readme"), str):
         needed.add(project["readme"])
     copied: set[str] = set()
@@ -253,9 +254,9 @@ def test_pip_installs_the_project_itself():
             dest_abs = dest if dest.startswith("/") else os.path.join(i.workdir, dest)
             if os.path.normpath(dest_abs) == os.path.normpath(run.workdir):
                 copied |= {s.rstrip("/") for s in srcs}
-            elif len(srcs) == 1 and os.path.normpath(os.path.dirname(dest_abs.rstrip("/"))) == os.path.normpath(
-                    run.workdir) and os.path.basename(dest_abs.rstrip("/")) == srcs[0].rstrip("/"):
-                copied.add(srcs[0].rstrip("/"))  # COPY src/ ./src/
+            elif len(srcs) == 1 and os.path.relpath(os.path.normpath(dest_abs), run.workdir) == os.path.normpath(
+                    srcs[0]):
+                copied.add(srcs[0].rstrip("/"))  # COPY src/ ./src/, COPY fixtures/must-gather/ ./fixtures/must-gather/
     assert needed <= copied, f"not copied into {run.workdir} before pip install: {sorted(needed - copied)}"
     for rel in needed:
         assert (REPO / rel).exists(), rel
@@ -287,28 +288,33 @@ def test_installed_metadata_matches_pyproject():
     assert runtime == declared, "reinstall with `pip install -e .`: installed metadata is stale"
 
 
-def test_fixture_is_copied_and_pointed_to(monkeypatch: pytest.MonkeyPatch):
+def test_demo_must_gather_is_package_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """The demo must-gather goes into the package at build time (setup.py), so the image needs no
+    copy of its own and no STATICAPI_FIXTURE; tests/test_docker_build.py builds and runs it."""
     env = dockerfile_env()
-    fixture = env.get("STATICAPI_FIXTURE")
-    assert fixture, "STATICAPI_FIXTURE not set: the installed package cannot find the repo's fixtures/"
-    copies = [shlex.split(i.args) for i in instructions("COPY")]
-    fixture_copies = [c for c in copies if any(w.rstrip("/") == "fixtures" for w in c[:-1])]
-    assert fixture_copies, "fixtures/ not copied"
-    dest = fixture_copies[0][-1].rstrip("/")
-    # The CLI's repo-relative default is fixtures/must-gather; the image keeps that name,
-    # and the CLI takes the image's path from the variable.
-    assert fixture == f"{dest}/must-gather"
+    assert "STATICAPI_FIXTURE" not in env, "the installed package carries the demo must-gather"
+    for i in instructions("COPY"):
+        *srcs, dest = [w for w in shlex.split(i.args) if not w.startswith("--")]
+        if any(s.rstrip("/").startswith("fixtures") for s in srcs):
+            dest_abs = os.path.normpath(dest if dest.startswith("/") else os.path.join(i.workdir, dest))
+            assert dest_abs.startswith("/build/"), f"fixtures are copied only into the build dir: {i.args}"
+    setup_py = (REPO / "setup.py").read_text()
+    assert '"fixtures" / "must-gather"' in setup_py and '"data", "demo", "must-gather"' in setup_py
+    assert "graft fixtures/must-gather" in (REPO / "MANIFEST.in").read_text()  # the sdist carries it too
     from staticapi import cli
 
     monkeypatch.delenv("STATICAPI_FIXTURE", raising=False)
-    default = cli.bundled_fixture()
-    assert default.parts[-2:] == ("fixtures", "must-gather")
-    monkeypatch.setenv("STATICAPI_FIXTURE", fixture)
-    assert str(cli.bundled_fixture()) == fixture
+    packaged = Path(cli.__file__).resolve().parent / "data" / "demo" / "must-gather"
+    if packaged.is_dir():  # a non-editable install
+        assert cli.bundled_fixture() == packaged
+    else:  # editable: the repo's tree, read in place
+        assert cli.bundled_fixture() == REPO / "fixtures" / "must-gather"
+    monkeypatch.setenv("STATICAPI_FIXTURE", str(tmp_path))
+    assert cli.bundled_fixture() == tmp_path
 
 
 def test_bundled_fixture_is_in_the_build_context():
-    """`COPY fixtures/` fails in a fresh clone unless fixtures/must-gather is committed."""
+    """`COPY fixtures/must-gather/` fails in a fresh clone unless fixtures/must-gather is committed."""
     fixture = REPO / "fixtures" / "must-gather"
     if not fixture.is_dir():
         pytest.skip("fixtures/must-gather not generated yet: `docker build` needs it")
@@ -338,7 +344,7 @@ def test_dockerignore_keeps_junk_out_and_build_inputs_in():
     for junk in (".git/HEAD", ".venv/bin/python", ".cache/staticapi/x", ".pytest_cache/v",
                  ".hypothesis/examples/x", "tests/__pycache__/x.pyc", "src/staticapi/__pycache__/cli.pyc"):
         assert dockerignored(junk, pats), junk
-    for keep in ("pyproject.toml", "README.md", "src/staticapi/cli.py",
+    for keep in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "src/staticapi/cli.py",
                  "src/staticapi/data/openapi-v3/api__v1_openapi.json.gz", "fixtures/must-gather/timestamp"):
         assert not dockerignored(keep, pats), keep
     # Everything COPY'd from the context is let through.
@@ -498,7 +504,7 @@ def test_probes_and_healthcheck_work_without_the_token(tmp_path: Path, tiny_must
     set, /livez and /readyz must still answer 200 while the API itself needs the token.
     The HEALTHCHECK command itself runs against the server."""
     token = "t0k3n-for-the-test"
-    # No SOURCE: like the image without arguments, it serves $STATICAPI_FIXTURE.
+    # No SOURCE: like the image without arguments, it serves the demo must-gather ($STATICAPI_FIXTURE here).
     env = _clean_env(STATICAPI_CACHE_DIR=str(tmp_path / "cache"), STATICAPI_TOKEN=token,
                      STATICAPI_FIXTURE=str(tiny_mustgather))
     proc = _start(["--port", "0", "--no-reload"], env, tmp_path / "stderr")

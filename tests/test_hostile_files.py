@@ -105,7 +105,7 @@ def hostile(tmp_path_factory):
     home.mkdir()  # start_server's own dir (kubeconfig, cache)
     excluded = [home / "cache", home / "kubeconfig"]
     before = snapshot(base, excluded)
-    srv = start_limited([str(base / "tree" / bad.SOURCE)], home)
+    srv = start_limited([str(base / "tree" / bad.SOURCE)], home, extra=["-v"])  # -v: each skipped file is logged
     yield {"srv": srv, "exp": exp, "base": base, "before": before, "excluded": excluded}
     srv.stop()
 

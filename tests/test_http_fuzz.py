@@ -25,6 +25,7 @@ import base64
 import http.client
 import json
 import os
+import re
 import shutil
 import sys
 import urllib.parse
@@ -170,6 +171,8 @@ def api_path(draw, names: dict) -> str:
         f"/openapi/v3/apis/{gv}", "/openapi/v2", "/livez", "/readyz", "/healthz", "/metrics",
         "/ui/intervals", "/staticapi/v1/skipped", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
         "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews", "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+        "/ui/audit", "/ui/alerts", "/ui/etcd", "/staticapi/v1/audit", "/staticapi/v1/audit/history",
+        "/staticapi/v1/audit/failures", "/staticapi/v1/alerts", "/staticapi/v1/etcd",
     ]
     path = draw(st.sampled_from(templates))
     parts = path.split("/")
@@ -231,6 +234,12 @@ def query(draw, names: dict, path: str) -> dict:
         "previous": st.sampled_from(["true", "false", "x"]),
         "pretty": st.sampled_from(["true", "1"]),
         "timeoutSeconds": st.sampled_from(["0", "1", "-1", "abc"]),
+        # /staticapi/v1/audit, /ui/alerts
+        "code": st.sampled_from(["404", "4xx", "failed", "abc", "", "5xx,200", "9" * 20]),
+        "verb": st.sampled_from(["delete", "patch,create", "", "\u0000"]),
+        "resource": st.sampled_from(["pods", "deployments.apps", "pods/log", "a/b/c", "apps/deployments.x", ".", ""]),
+        "from": st.sampled_from(["2025-03-20T06:00:00Z", "bogus", "", "9999-12-31T23:59:59Z"]),
+        "state": st.sampled_from(["firing", "pending", "bogus", ""]),
     }
     for key in draw(st.lists(st.sampled_from(sorted(options)), max_size=5, unique=True)):
         q[key] = draw(options[key])
@@ -318,7 +327,9 @@ def _exempt(raw_path: str) -> bool:
         return True
     if path.startswith("/clusters/"):
         path = "/" + path.split("/", 3)[3] if path.count("/") >= 3 else "/"
-    return path.startswith(NON_STATUS_PREFIXES)
+    # behind nodes/<n>/proxy/ the kubelet answers in its own formats (plain-text errors, file
+    # listings) and kube-apiserver passes them through; an unknown node is still a Status
+    return path.startswith(NON_STATUS_PREFIXES) or re.match(r"/api/v1/nodes/[^/]+/proxy/", path) is not None
 
 
 def check(srv, req: dict) -> None:

@@ -365,7 +365,7 @@ def test_empty_array_does_not_stop_following_inputs(data, template, expect):
 
 def flatten(node) -> list[str]:
     """collectNode of parser_test.go, with a compact description per node."""
-    from staticapi.kube import jsonpath as jp
+    from staticapi.kube.jsonpath import nodes as jp
 
     out = []
 
@@ -627,9 +627,10 @@ FILTER_PATHS = [
 
 
 def _without_fast_path(expr: str):
-    from staticapi.kube import jsonpath as jp
+    from staticapi.kube import jsonpath
+    from staticapi.kube.jsonpath import nodes as jp
 
-    p = jp._compile("{" + expr + "}")
+    p = jsonpath._compile("{" + expr + "}")
 
     def visit(n):
         if isinstance(n, jp._Filter):

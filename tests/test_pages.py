@@ -163,6 +163,7 @@ async def test_object_page_owned_objects_and_node_pods(client):
     assert "Pods on this node" in body and "NodeStatusUnknown" in body
     body = await _page(client, "/ui/objects/config.openshift.io/clusteroperators/_/etcd")
     assert "EtcdMembersDegraded" in body and "Degraded" in body
+    assert "Audit history (2)" in body and "update/status" in body  # insight.audit over audit_logs/
     await _page(client, "/ui/objects/core/pods/demo-apps/nope", 404)
 
 

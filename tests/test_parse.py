@@ -15,7 +15,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from staticapi.source import parse
+from staticapi.source import parse, parse_checks
 from staticapi.source.parse import MAX_DEPTH, ParseError, load_documents, load_documents_json, reference_load
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
@@ -493,7 +493,7 @@ def test_hypothesis_number_forms_in_documents(token: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.from_regex(parse._YAML_RS_RESOLVES.decode(), fullmatch=True))
+@given(st.from_regex(parse_checks._YAML_RS_RESOLVES.decode(), fullmatch=True))
 def test_yaml_rs_resolves_what_the_post_parse_check_assumes(token: str) -> None:
     # The post-parse check lets a *string* equal to one of these through because yaml_rs
     # would have resolved it had it been plain, so it must have been quoted.

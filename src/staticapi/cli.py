@@ -28,10 +28,16 @@ log = logging.getLogger("staticapi")
 
 
 def bundled_fixture() -> Path:
+    """The demo must-gather served with no SOURCE: package data in an installed package (setup.py
+    copies fixtures/must-gather into the wheel), the repo's fixtures/ in an editable install."""
     env = os.environ.get("STATICAPI_FIXTURE")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "fixtures" / "must-gather"
+    here = Path(__file__).resolve().parent
+    packaged = here / "data" / "demo" / "must-gather"
+    if packaged.is_dir():
+        return packaged
+    return here.parents[1] / "fixtures" / "must-gather"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -70,6 +76,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--wall-clock", action="store_true",
                    help="measure ages from the wall clock instead of the must-gather's collection time")
     s.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    s.add_argument("-v", "--verbose", action="store_true",
+                   help="log at debug level: each skipped file with its reason, each indexing phase")
     _triage_parser(sub)
     return p
 
@@ -215,8 +223,7 @@ async def serve(args: argparse.Namespace) -> int:
         await asyncio.gather(*loaders)
         for c in clusters:
             if c.store is not None:
-                print(f"ready: {c.name}: {c.store.count()} objects, {len(c.store.problems)} skipped files",
-                      flush=True)
+                print(ready_line(c, base), flush=True)
             else:
                 print(f"failed: {c.name}: {c.error}", flush=True)
 
@@ -252,9 +259,21 @@ async def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def ready_line(c: Cluster, base: str) -> str:
+    """One line per must-gather once indexed, at every start (a warm start from the store image
+    too): the skipped files are counted with where to read them, not logged one by one (-v does)."""
+    line = f"ready: {c.name}: {c.store.count()} objects"
+    skipped = len(c.store.problems) + len(c.extra_problems)
+    if not skipped:
+        return line + ", 0 skipped files"
+    return (f"{line}, {skipped} skipped file{'s' if skipped != 1 else ''} (not served; reasons: "
+            f"{base}/clusters/{c.name}/staticapi/v1/skipped, or run with -v)")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(level=getattr(logging, args.log_level.upper()), format="%(levelname)s %(name)s: %(message)s")
+    level = "DEBUG" if getattr(args, "verbose", False) else args.log_level.upper()
+    logging.basicConfig(level=getattr(logging, level), format="%(levelname)s %(name)s: %(message)s")
     if args.command == "serve":
         try:
             return asyncio.run(serve(args))

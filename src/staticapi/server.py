@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 from .insight.context import ClusterInsight, Insights
+from .insight.gathered import gathered_problems
 from .kube.status import StatusError, method_not_allowed, path_not_found, status_body, unauthorized
-from .serve import api, openapi, reviews
+from .serve import api, nodelogs, openapi, openapiv2, reviews
 from .serve import metrics as metricsmod
 from .serve.cluster import Cluster
-from .web import events_page, listing, logs_page, objects, pages, triage_api
+from .web import alerts_page, audit_api, etcd_page, events_page, listing, logs_page, objects, pages, triage_api
 from .web import timeline as webui
 
 log = logging.getLogger("staticapi.server")
@@ -119,17 +120,21 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
     if request.path in ("/clusters", "/clusters/"):
         return clusters_page(request)
     if path in ("/staticapi/v1/skipped", "/staticapi/v1/skipped/") and request.method in READ_METHODS:
-        return await skipped_page(cluster)
+        return await skipped_page(cluster, request.app[INSIGHTS])
     ap = api.parse_path(path)
     if request.method not in READ_METHODS:
         if request.method == "POST" and ap is not None and reviews.is_review(ap):
             return await reviews.handle(request, cluster, ap)
         raise method_not_allowed()
+    if (node_proxy := nodelogs.match(path)) is not None:
+        return await nodelogs.handle(request, cluster, *node_proxy)
     if path in ("/version", "/version/"):
         store = await cluster.wait()
         return api.json_response(store.version_info)
     if path.startswith("/openapi/v3"):
         return await serve_openapi(request, cluster, path)
+    if path in ("/openapi/v2", "/openapi/v2/"):
+        return await openapiv2.handle(request, cluster)
     if ap is None:
         raise path_not_found()
     if ap.kind == "object":
@@ -150,11 +155,15 @@ async def serve_openapi(request: web.Request, cluster: Cluster, path: str) -> we
                                             "Cache-Control": "public, immutable"})
 
 
-async def skipped_page(cluster: Cluster) -> web.Response:
+async def skipped_page(cluster: Cluster, insights: Insights | None = None) -> web.Response:
     """Every file or archive member that was not served, with the reason."""
     store = await cluster.wait()
     items = [{"path": p.path, "reason": p.reason, "stage": "unpack"} for p in cluster.extra_problems]
     items += [{"path": p.path, "reason": p.reason, "stage": "index"} for p in store.problems]
+    items += [{"path": p, "reason": r, "stage": "nodelogs"} for p, r in (await nodelogs.index_for(store)).problems()]
+    if insights is not None:  # audit logs, alert and etcd files (read once per store)
+        items += [{"path": p, "reason": r, "stage": "gathered"}
+                  for p, r in await gathered_problems(insights.get(cluster))]
     return api.json_response({"kind": "SkippedList", "apiVersion": "staticapi/v1", "items": items})
 
 
@@ -205,6 +214,9 @@ def create_app(clusters: list[Cluster], options: ServerOptions | None = None) ->
     for prefix in ("/clusters/{cluster}", ""):
         triage_api.setup_routes(app, _insight, prefix=prefix)
     insights.on_renew.append(cache.invalidate)
+    for mod in (audit_api, alerts_page, etcd_page):  # ui/audit, ui/alerts, ui/etcd and their endpoints
+        for prefix in ("/clusters/{cluster}", ""):
+            mod.setup_routes(app, _interval_view, prefix)
     for c in clusters:
         c.on_change.append(lambda cl=c: insights.invalidate(cl))
     for prefix in ("/clusters/{cluster}", ""):  # the pages (web/), under both URL shapes

@@ -822,7 +822,21 @@ def derive_intervals(view: ClusterView) -> list[dict]:
     out += _node_intervals(view, events, end)
     out += _pod_intervals(view, end)
     out += _apiserver_shutdown_intervals(events, end)
+    out += _gathered("alerts", view, end)
+    out += _gathered("audit", view, end)
     return sort_intervals(out)
+
+
+def _gathered(module: str, view: ClusterView, end: datetime) -> list[dict]:
+    """Intervals of a gathered source beside the objects (``alerts``, ``audit``: their module's
+    ``intervals(view, end)``); a failure there never costs the rest of the timeline."""
+    import importlib
+
+    try:
+        return importlib.import_module(f"{__package__}.{module}").intervals(view, end)
+    except Exception:  # bad input is reported by the module; the timeline goes on without it
+        log.exception("no %s intervals for %s", module, getattr(view, "name", "?"))
+        return []
 
 
 # --------------------------------------------------------------------------------------

@@ -47,7 +47,8 @@ from datetime import datetime, timedelta, timezone
 from importlib import resources
 from typing import Any
 
-from .jsonpath import CompiledPath, JSONPathError, _Byte, compile_template, format_value
+from .jsonpath import CompiledPath, JSONPathError, compile_template, format_value
+from .jsonpath.nodes import _Byte
 
 __all__ = [
     "NAME_COLUMN_DESCRIPTION",

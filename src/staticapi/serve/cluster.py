@@ -73,6 +73,7 @@ def load_store(name: str, directory: Path, progress: Callable[[int, int], None] 
                  "%d skipped; %s", name, store.count(), store.files_read,
                  store.bytes_read / 1e6, store.files_read, dt, len(store.problems), how)
         store.index_seconds = dt  # type: ignore[attr-defined]
+        _log_collection_time(name, store)
         return store
     store = build(name, lay, progress=progress, track=track, cache_dir=cache_dir, img=img,
                   crd_helpers=(bundled, crd_record))
@@ -80,7 +81,17 @@ def load_store(name: str, directory: Path, progress: Callable[[int, int], None] 
     if pending.twins and pending.twin_bytes <= TWIN_SYNC_BYTES:
         verify_twins(store)  # small archives: before ready, so conflicts are in the log at once
     store.index_seconds = time.monotonic() - t0  # type: ignore[attr-defined]
+    _log_collection_time(name, store)
     return store
+
+
+def _log_collection_time(name: str, store: ClusterStore) -> None:
+    """Ages are measured from the collection time: say at every start where it came from."""
+    if store.collection_time is None:
+        log.info("%s: collection time: %s", name, store.collection_source or "none found: ages from the wall clock")
+    else:
+        log.info("%s: collection time %s, %s", name, store.collection_time.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                 store.collection_source or "from the store image")
 
 
 def build(name: str, lay: layoutmod.Layout, *, progress: Callable[[int, int], None] | None = None,
@@ -324,6 +335,9 @@ class Cluster:
             self.store = await asyncio.to_thread(load_store, self.name, self.directory, progress,
                                                  self.live_reload, self.cache_dir)
             self.store.wall_clock = self.wall_clock
+            # at every start (a warm one from the store image too); the cli prints their number
+            for p in self.store.problems:
+                log.debug("%s: skipped %s: %s", self.name, p.path, p.reason)
             # history starts at the indexed state: older resourceVersions are 410 Expired
             # (cacher watch_cache.go getAllEventsSinceLocked)
             self.hub.oldest_rv = self.store.rv
@@ -412,7 +426,7 @@ def resolve_sources(sources: list[str], cache_dir: Path | None,
     for src in sources:
         m = archive.materialize(src, cache, progress=progress)
         for p in m.problems:
-            log.warning("%s: refused %s: %s", src, p.path, p.reason)
+            log.debug("%s: refused %s: %s", src, p.path, p.reason)  # counted in the start summary (cli)
         if m.truncated:
             log.warning("%s: archive is truncated; serving what could be read", src)
         mats.append(m)

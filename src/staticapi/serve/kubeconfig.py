@@ -5,6 +5,13 @@ One context per must-gather, each with its own server URL
 server URL path, so archives never share a cache. The user carries a dummy
 bearer token (or the real one with `--token`), because oc and some clients
 refuse a kubeconfig without credentials.
+
+A plain-HTTP cluster is marked `insecure-skip-tls-verify: true`: the official JavaScript client
+(@kubernetes/client-node 1.x, src/config.ts KubeConfig.createAgent) refuses an http:// server
+without it ("HTTP protocol is not allowed when skipTLSVerify is not set or false"), while kubectl,
+oc (client-go puts it in the transport's TLS config, which an http:// connection never uses) and the Python
+client ignore it over plain HTTP. An HTTPS cluster carries its CA instead (client-go refuses a
+cluster with both a CA and insecure-skip-tls-verify).
 """
 
 from __future__ import annotations
@@ -23,6 +30,8 @@ def build(contexts: list[tuple[str, str]], *, token: str, ca_pem: bytes | None =
         c: dict = {"server": server}
         if ca_pem:
             c["certificate-authority-data"] = base64.b64encode(ca_pem).decode()
+        elif server.startswith("http://"):
+            c["insecure-skip-tls-verify"] = True
         clusters.append({"name": name, "cluster": c})
     return {
         "apiVersion": "v1",

@@ -11,8 +11,8 @@ apiextensions-apiserver's `controller/openapi/builder` does, with the
 by. The serverRelativeURL keeps our `/clusters/<name>` prefix, because
 client-go requests it as an absolute path on the server.
 
-`/openapi/v2` answers 404, which kubectl accepts (it only falls back to v2
-when v3 is missing).
+`/openapi/v2` (for older clients) is built from these same documents in
+openapiv2.py.
 """
 
 from __future__ import annotations

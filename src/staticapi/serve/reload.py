@@ -26,25 +26,51 @@ log = logging.getLogger("staticapi.reload")
 
 
 def _parse(cluster, changes: set[tuple[FsChange, str]]):
-    """Parse the changed files (in a thread): (results, removed rels)."""
+    """Parse the changed files (in a thread): (results, removed rels).
+
+    inotify reports a directory moved into the tree (tar, rsync, `cp -r` then `mv` into place) as one
+    event for the directory and none for what it holds, and one moved out likewise: a directory that
+    is there is walked as a whole, and a path that is gone goes to apply_files, which removes every
+    file it knew below it.
+    """
     store = cluster.store
     lay = store.layout
     results = []
     removed: set[str] = set()
+    seen: set[str] = set()
     for kind, p in sorted(changes, key=lambda c: c[1]):
         path = Path(p)
         try:
             rel = str(path.relative_to(lay.source_dir))
         except ValueError:
             continue
-        if kind == FsChange.deleted or not path.is_file():
-            removed.add(rel)
+        if kind != FsChange.deleted and path.is_dir() and not path.is_symlink():
+            for f in _walk(path):
+                if f not in seen:
+                    seen.add(f)
+                    o = layoutmod.object_file(Path(f), lay)
+                    if o is not None:
+                        results.append(ingest.process_file(o))
             continue
+        if kind == FsChange.deleted or not path.is_file():
+            removed.add(rel)  # a directory too: apply_files removes what was below it
+            continue
+        if p in seen:
+            continue
+        seen.add(p)
         f = layoutmod.object_file(path, lay)
         if f is None:
             continue
         results.append(ingest.process_file(f))
     return results, removed
+
+
+def _walk(d: Path):
+    """Every regular file under d (symlinks are never followed)."""
+    for top, dirs, files in os.walk(d, followlinks=False):
+        dirs.sort()
+        for name in sorted(files):
+            yield os.path.join(top, name)
 
 
 class Watcher:

@@ -3,7 +3,7 @@
 Which columns a kind gets, as kube-apiserver decides
 (`staging/src/k8s.io/apiserver/pkg/registry/rest/table.go` and the
 registries' TableConvertor):
-* built-in and OpenShift aggregated kinds: their printer (printers.py);
+* built-in and OpenShift aggregated kinds: their printer (kube/printers/);
 * custom resources: the CRD's additionalPrinterColumns, or Name + Age when it
   has none (crdprinter.py);
 * anything else: the default table, Name + Created At.

@@ -158,12 +158,30 @@ def _rv(meta: dict) -> int:
     return 0
 
 
-_TS = re.compile(rb'"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z)"')
+# Fields that record when something was observed or happened: without a `timestamp` file the
+# collection time is the newest of these. Never a date that says when something will happen:
+# every OpenShift MachineConfigPool carries status.certExpirys[].expiry years ahead, Secrets carry
+# certificate-not-after annotations (issue 19: a 2022 must-gather's nodes were 12 years old).
+OBSERVED_TIME_FIELDS = (
+    # conditions (metav1.Condition, NodeCondition, PodCondition, Deployment conditions ...)
+    "lastTransitionTime", "lastHeartbeatTime", "lastProbeTime", "lastUpdateTime",
+    # core/v1 and events.k8s.io/v1 Events (series.lastObservedTime)
+    "eventTime", "firstTimestamp", "lastTimestamp", "lastObservedTime", "deprecatedFirstTimestamp",
+    "deprecatedLastTimestamp",
+    "time",  # metadata.managedFields[].time
+    "creationTimestamp", "deletionTimestamp",
+    "renewTime", "acquireTime",  # Lease heartbeats (coordination.k8s.io)
+    "startedAt", "finishedAt", "startTime", "completionTime",  # containers, pods, jobs
+)
+# `"field":"time"` as JSON writes it; a field's name inside a string value is escaped (\"time\") and
+# does not match. A fixed alternation: linear in the object's size.
+_TS = re.compile(rb'"(?:' + b"|".join(f.encode() for f in OBSERVED_TIME_FIELDS)
+                 + rb')"\s*:\s*"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z)"')
 
 
 def _newest(raw: bytes) -> str:
-    """The newest RFC3339 UTC timestamp anywhere in the object (heartbeats, managedFields, conditions...):
-    the collection-time fallback when a must-gather has no `timestamp` file."""
+    """The newest observed time in the object (OBSERVED_TIME_FIELDS): the collection-time fallback
+    when a must-gather has no `timestamp` file."""
     found = _TS.findall(raw)
     return max(found).decode() if found else ""
 

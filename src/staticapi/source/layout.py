@@ -49,6 +49,7 @@ class Layout:
     files: list[ObjectFile] = field(default_factory=list)
     namespace_dirs: set[str] = field(default_factory=set)
     collection_time: datetime | None = None
+    collection_source: str | None = None  # the `timestamp` file it came from (relative to source_dir)
     version_text: str | None = None
     # What a later start compares to tell that nothing changed (image.py): the mtime of every
     # directory listed (an added, removed or renamed entry changes it) and (size, mtime) of the
@@ -154,11 +155,11 @@ def scan(source: Path, on_bytes: tuple[int, Callable[[], None]] | None = None) -
         layout.size_watch = _SizeWatch(*on_bytes)
     listed: dict[str, int] = {}
     layout.roots = find_roots(source, listed)
-    times: list[datetime] = []
+    times: list[tuple[datetime, Path]] = []
     for root in layout.roots:
         t = read_timestamp(root)
         if t:
-            times.append(t)
+            times.append((t, root / "timestamp"))
         for extra in (root / "timestamp", root / "version"):
             try:
                 st = extra.lstat()
@@ -176,8 +177,11 @@ def scan(source: Path, on_bytes: tuple[int, Callable[[], None]] | None = None) -
         for parent in {r.parent for r in layout.roots} | {source}:
             t = read_timestamp(parent)
             if t:
-                times.append(t)
-    layout.collection_time = max(times) if times else None
+                times.append((t, parent / "timestamp"))
+    if times:
+        t, p = max(times)
+        layout.collection_time, layout.collection_source = t, str(p.relative_to(source)) if p.is_relative_to(
+            source) else str(p)
     for parent in {r.parent for r in layout.roots} | {source}:
         try:
             st = (parent / "timestamp").lstat()

@@ -130,6 +130,7 @@ def capture(store: ClusterStore) -> dict:
         "layout": {"roots": [str(r.relative_to(lay.source_dir)) for r in lay.roots],
                    "namespace_dirs": sorted(lay.namespace_dirs),
                    "collection_time": lay.collection_time.isoformat() if lay.collection_time else None,
+                   "collection_source": lay.collection_source,
                    "version_text": lay.version_text},
     }
 
@@ -171,6 +172,7 @@ def save(path: Path, store: ClusterStore, snap: dict) -> bool:
         "files_read": store.files_read,
         "bytes_read": store.bytes_read,
         "collection_time": store.collection_time.isoformat() if store.collection_time else None,
+        "collection_source": store.collection_source,
         "version_info": store.version_info,
         "generation": snap["generation"],
         "layout": snap["layout"],
@@ -266,6 +268,7 @@ def load(path: Path, source: Path, *, name: str, track: bool, bundled_crds: list
             layout = Layout(source_dir=source, roots=[source / r if r != "." else source for r in lm["roots"]],
                             namespace_dirs=set(lm["namespace_dirs"]),
                             collection_time=datetime.fromisoformat(ct) if ct else None,
+                            collection_source=lm.get("collection_source"),
                             version_text=lm["version_text"])
             layout.file_stamps = st["files"]
         zdict = codec.register(base64.b64decode(header["dict"])) if header.get("dict") else None
@@ -292,6 +295,7 @@ def load(path: Path, source: Path, *, name: str, track: bool, bundled_crds: list
         store.bytes_read = meta["bytes_read"]
         ct = meta["collection_time"]
         store.collection_time = datetime.fromisoformat(ct) if ct else None
+        store.collection_source = meta.get("collection_source") or ""
         store.version_info = meta["version_info"]
         store.generation = meta["generation"]
         if track:

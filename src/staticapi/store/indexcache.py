@@ -37,7 +37,7 @@ from ..source.layout import Layout
 log = logging.getLogger("staticapi.indexcache")
 
 MAGIC = b"SAPIIDX\x00"
-FORMAT = 3
+FORMAT = 4  # 4: FileResult.newest only from observed-time fields (ingest.OBSERVED_TIME_FIELDS)
 END = b"\xffEND"
 _U32 = struct.Struct("<I")
 

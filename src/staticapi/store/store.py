@@ -180,6 +180,7 @@ class ClusterStore:
     problems: list[Problem] = field(default_factory=list)
     rv: int = 1
     collection_time: datetime | None = None
+    collection_source: str = ""  # where collection_time came from, for the log (collection_time_of)
     openshift: bool = False
     version_info: dict[str, str] = field(default_factory=dict)
     files_read: int = 0
@@ -252,7 +253,7 @@ def build_store(
                          crd_record=crd_record)
     records: list[Record] = []
     quick: list[tuple[str, tuple]] = []
-    newest = ""
+    newest, newest_rel = "", ""
     for res in results:
         if res.quick is not None:
             quick.append((res.rel, res.quick))
@@ -261,10 +262,8 @@ def build_store(
             store.problems.append(Problem(res.rel, p))
         records.extend(res.records)
         if res.newest > newest:
-            newest = res.newest
+            newest, newest_rel = res.newest, res.rel
     store.bytes_read = layout.total_bytes
-    for p in store.problems:
-        log.warning("skipped %s: %s", p.path, p.reason)
 
     seen: set[tuple] = set()
     for rec in records:
@@ -317,7 +316,7 @@ def build_store(
     if store.openshift:
         _mirror_projects(store)
     store.rv = max([1] + [e.rv for t in store.tables.values() for e in t.objects.values()])
-    store.collection_time = layout.collection_time or _parse_rfc3339(newest)
+    store.collection_time, store.collection_source = collection_time_of(layout, newest, newest_rel)
     store.version_info = version_info(store)
     return store
 
@@ -426,6 +425,23 @@ def _mirror_projects(store: ClusterStore) -> None:
         pt.put(Entry.of(rec))
 
 
+def collection_time_of(layout: Layout, newest: str, newest_rel: str) -> tuple[datetime | None, str]:
+    """(collection time, where it came from): the `timestamp` file, else the newest observed time
+    in the objects (ingest.OBSERVED_TIME_FIELDS: never a certificate expiry or another future date),
+    never after the wall clock; None when neither says (ages then come from the wall clock)."""
+    if layout.collection_time is not None:
+        return layout.collection_time, f"from the timestamp file {layout.collection_source or ''}".rstrip()
+    t = _parse_rfc3339(newest)
+    if t is None:
+        return None, "none found (no timestamp file, no observed time in the objects): ages from the wall clock"
+    how = ("no timestamp file: the newest observed time in the objects (condition, event, managedFields, "
+           f"creation and deletion times), in {newest_rel}")
+    now = datetime.now(timezone.utc)
+    if t > now:
+        t, how = now, how + ", later than the wall clock: the wall clock"
+    return t, how
+
+
 def _parse_rfc3339(s: str) -> datetime | None:
     if not s:
         return None
@@ -494,7 +510,7 @@ def apply_files(store: ClusterStore, results: list[FileResult], removed: set[str
     if store.tracking_loader is not None:
         store.tracking_loader(store)
         store.tracking_loader = None
-    touched = {r.rel for r in results} | set(removed)
+    touched = {r.rel for r in results} | _with_descendants(store, removed)
     affected: set = set()
     for rel in touched:
         for key in store.file_keys.pop(rel, []):
@@ -560,6 +576,23 @@ def apply_files(store: ClusterStore, results: list[FileResult], removed: set[str
     if changes:
         store.generation += 1
     return changes
+
+
+def _with_descendants(store: ClusterStore, removed: set[str]) -> set[str]:
+    """Removed paths plus every known file below them: a directory moved out of the tree is reported
+    (by inotify) as one path, not as the files it held."""
+    dirs = [r for r in removed if r not in store.file_keys]
+    if not dirs:
+        return set(removed)
+    known = sorted(set(store.file_keys) | {p.path for p in store.problems})
+    out = set(removed)
+    for d in dirs:
+        prefix = d.rstrip("/") + "/"
+        i = bisect.bisect_left(known, prefix)
+        while i < len(known) and known[i].startswith(prefix):
+            out.add(known[i])
+            i += 1
+    return out
 
 
 def _same_but_rv(a: bytes, b: bytes) -> bool:

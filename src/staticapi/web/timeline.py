@@ -24,6 +24,7 @@ import orjson
 from aiohttp import web
 
 from ..insight.intervals import ClusterView, IntervalCache, filter_intervals, format_time
+from ..kube import status
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +42,6 @@ _CONTENT_TYPES = {
 }
 
 _FILTER_KEYS = ("source", "level", "namespace", "type", "from", "to", "display", "q")
-
-
-def _status(code: int, reason: str, message: str) -> web.Response:
-    """A Kubernetes-style Status body, like the rest of the server returns."""
-    body = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-            "message": message, "reason": reason, "code": code}
-    return web.Response(status=code, body=orjson.dumps(body), content_type="application/json")
 
 
 def _accepts_gzip(request: web.Request) -> bool:
@@ -95,7 +89,8 @@ def setup_routes(
         try:
             items = filter_intervals(entry["items"], query)
         except ValueError as e:
-            return _status(400, "BadRequest", str(e))
+            err = status.bad_request(str(e))  # a Status body, like the rest of the server
+            return web.Response(status=err.code, body=err.body(), content_type="application/json")
         resp = web.Response(body=orjson.dumps({"items": items, **meta}), content_type="application/json")
         if _accepts_gzip(request) and len(resp.body) > 65536:
             resp.enable_compression()

@@ -35,6 +35,7 @@
     { id: 'events', label: 'Events' },
     { id: 'alerts', label: 'Alerts' },
     { id: 'e2e', label: 'E2E tests', open1: true },
+    { id: 'audit', label: 'API changes (audit)' },
     { id: 'other', label: 'Other', closed: true },
   ];
   const CAT_INDEX = Object.fromEntries(CATEGORIES.map((c, i) => [c.id, i]));
@@ -178,6 +179,7 @@
     if (src === 'Alert' || type === 'Alert') {
       return ['alerts', [(keys.alert || locatorString(loc)) + (keys.namespace ? '  ns/' + keys.namespace : '')]];
     }
+    if (src === 'Audit') return ['audit', [keys.namespace || '(cluster)', (keys.resource || '') + '/' + (keys.name || '')]];
     if (src === 'E2ETest' || type === 'E2ETest') {
       return ['e2e', [ann.status || reason || 'other', keys['e2e-test'] || locatorString(loc)]];
     }
@@ -214,7 +216,7 @@
         return level === 'Info' ? 'EventInfo' : level === 'Warning' ? 'EventWarning' : 'Error';
       case 'alerts':
         if (ann.alertstate === 'pending') return 'AlertPending';
-        if (ann.severity === 'info') return 'AlertInfo';
+        if (ann.severity === 'info' || ann.severity === 'none') return 'AlertInfo';  // Watchdog: none
         if (ann.severity === 'warning') return 'AlertWarning';
         return 'AlertCritical';
       case 'e2e': {
@@ -437,12 +439,25 @@
   }
   function pan(frac) { const d = (S.v1 - S.v0) * frac; setWindow(S.v0 + d, S.v1 + d); }
 
+  // The overview strip: one lane per group that has intervals, its label in the label column.
+  // Lanes sit OV_PITCH px apart so their labels never overlap; the strip grows with the
+  // number of lanes up to OV_MAX_H, beyond that lanes get thinner and the labels smaller
+  // (a label that would still touch its neighbour is left out, never drawn over it). The
+  // bottom OV_AXIS_H px hold the start and end times, under the lanes rather than on them.
+  const OV_MIN_H = 54, OV_MAX_H = 150, OV_TOP = 3, OV_PITCH = 10, OV_AXIS_H = 13;
+  let ovH = OV_MIN_H;
+  function overviewHeight() {
+    const lanes = S.roots.filter(r => r.all.length > 0).length;
+    return Math.max(OV_MIN_H, Math.min(OV_MAX_H, OV_TOP + lanes * OV_PITCH + OV_AXIS_H));
+  }
+
   function resize() {
     DPR = window.devicePixelRatio || 1;
+    ovH = overviewHeight();
     const r = viewport.getBoundingClientRect();
     W = Math.max(300, Math.floor(r.width - (viewport.offsetWidth - viewport.clientWidth)));
     H = Math.max(50, Math.floor(r.height));
-    for (const [c, h] of [[canvas, H], [overlay, H], [axis, 26], [overview, 54]]) {
+    for (const [c, h] of [[canvas, H], [overlay, H], [axis, 26], [overview, ovH]]) {
       const w = c === axis || c === overview ? Math.floor(c.parentElement.clientWidth) : W;
       c.width = Math.floor(w * DPR); c.height = Math.floor(h * DPR);
       c.style.width = w + 'px'; c.style.height = h + 'px';
@@ -620,7 +635,7 @@
   }
 
   function drawOverview() {
-    const w = overview.width / DPR, h = 54;
+    const w = overview.width / DPR, h = ovH;
     if (!overviewCache) {
       const c = document.createElement('canvas');
       c.width = overview.width; c.height = overview.height;
@@ -628,11 +643,14 @@
       g.setTransform(DPR, 0, 0, DPR, 0, 0);
       g.fillStyle = '#fbfbfc'; g.fillRect(0, 0, w, h);
       const used = S.roots.filter(r => r.count > 0);
-      const laneH = Math.max(2, Math.min(8, (h - 6) / Math.max(1, used.length)));
+      const pitch = Math.max(2, Math.min(OV_PITCH, (h - OV_TOP - OV_AXIS_H) / Math.max(1, used.length)));
+      const laneH = Math.min(8, pitch);
+      const fontPx = Math.max(7, Math.min(9, Math.floor(pitch) - 1));
+      let labelEnd = -Infinity;
       const span = S.max - S.min || 1;
       const ox = t => LABEL_W + (t - S.min) / span * (w - LABEL_W - PAD_R);
       used.forEach((nd, li) => {
-        const y = 3 + li * laneH;
+        const y = OV_TOP + li * pitch;
         g.globalAlpha = 0.5;
         let lastCol = -1, lastEnd = -1;
         for (const i of nd.all) {
@@ -645,9 +663,13 @@
           lastCol = S.col[i]; lastEnd = x1;
         }
         g.globalAlpha = 1;
-        g.fillStyle = '#6b6b70';
-        g.font = '9px system-ui, sans-serif'; g.textBaseline = 'top';
-        if (laneH >= 6) g.fillText(fitOverview(g, nd.label), 6, y - 1);
+        const mid = y + (laneH - 1) / 2;
+        if (mid - fontPx / 2 >= labelEnd) {
+          g.fillStyle = '#6b6b70';
+          g.font = fontPx + 'px system-ui, sans-serif'; g.textBaseline = 'middle';
+          g.fillText(fitOverview(g, nd.label), 6, mid);
+          labelEnd = mid + fontPx / 2;
+        }
       });
       g.fillStyle = '#6b6b70'; g.font = '10px system-ui, sans-serif'; g.textBaseline = 'bottom';
       g.fillText(fmtTime(S.min, true), LABEL_W, h - 1);

@@ -1,0 +1,240 @@
+"""URL sources: download into the cache dir (resumable) and CI artifact listings (gcsweb
+style HTML pages) searched for a must-gather archive."""
+
+from __future__ import annotations
+
+import heapq
+import os
+import posixpath
+import urllib.error
+import urllib.parse
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+
+from .cache import _cache_key, _load_entry, _materialize_archive
+from .common import (
+    _CHUNK,
+    _LISTING_TARGETS,
+    HTTP_TIMEOUT,
+    MAX_LISTING_BYTES,
+    MAX_LISTING_REQUESTS,
+    Materialized,
+    Problem,
+    Progress,
+    SourceError,
+    _Caps,
+    source_name,
+)
+
+# --------------------------------------------------------------------------- URLs
+
+
+def _open_url(url: str, headers: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    req = urllib.request.Request(url, headers={"User-Agent": "staticapi", **(headers or {})})
+    try:
+        return urllib.request.urlopen(req, timeout=HTTP_TIMEOUT)  # noqa: S310 - http(s) only
+    except urllib.error.HTTPError as e:
+        raise SourceError(f"{url}: HTTP {e.code} {e.reason}") from None
+    except (urllib.error.URLError, OSError) as e:
+        reason = getattr(e, "reason", e)
+        raise SourceError(f"{url}: download failed: {reason}") from None
+
+
+def _is_html(resp, head: bytes) -> bool:  # type: ignore[no-untyped-def]
+    ctype = (resp.headers.get_content_type() or "").lower()
+    if ctype in ("text/html", "application/xhtml+xml"):
+        return True
+    h = head.lstrip()[:64].lower()
+    return h.startswith((b"<!doctype html", b"<html"))
+
+
+def _materialize_url(source: str, cache_dir: Path, caps: _Caps, progress: Progress | None) -> Materialized:
+    problems: list[Problem] = []
+    url = source
+    resp = _open_url(url)
+    try:
+        head = resp.read(512)
+        if _is_html(resp, head):
+            body = head + resp.read(MAX_LISTING_BYTES)
+            resp.close()
+            found = _search_listing(resp.geturl() or url, body)
+            if not found:
+                raise SourceError(
+                    f"{source}: an HTML page with no {', '.join(_LISTING_TARGETS[:2])} or "
+                    f"{_LISTING_TARGETS[3]} link under it"
+                )
+            url = found[0]
+            problems.extend(Problem(u, "another archive in the listing, not used") for u in found[1:])
+            resp = _open_url(url)
+            head = resp.read(512)
+        result = _fetch_and_unpack(url, resp, head, source, cache_dir, caps, progress)
+    finally:
+        resp.close()
+    result.problems = problems + result.problems
+    return result
+
+
+def _fetch_and_unpack(url: str, resp, head: bytes, source: str, cache_dir: Path,  # type: ignore[no-untyped-def]
+                      caps: _Caps, progress: Progress | None) -> Materialized:
+    final_url = resp.geturl() or url
+    etag = resp.headers.get("ETag") or ""
+    modified = resp.headers.get("Last-Modified") or ""
+    length = resp.headers.get("Content-Length") or ""
+    identity = f"url:{url}:{etag}:{modified}:{length}"
+    key = _cache_key(identity, caps)
+    name = source_name(source)
+    hit = _load_entry(cache_dir / key, source, name)
+    if hit is not None:
+        return hit
+    downloads = cache_dir / "downloads"
+    try:
+        downloads.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise SourceError(f"cannot create cache dir {downloads}: {e.strerror or e}") from None
+    part = downloads / f"{key}.part"
+    done = downloads / f"{key}.archive"
+    if not done.exists():
+        _download(final_url, resp, head, part, caps.max_total_bytes, progress,
+                  validator=etag or modified, total=int(length) if length.isdigit() else None)
+        os.rename(part, done)
+    result = _materialize_archive(done, identity, source, name, cache_dir, caps, progress)
+    try:
+        done.unlink()  # the unpacked tree is cached; the download is not needed again
+    except OSError:
+        pass
+    return result
+
+
+def _download(url: str, resp, head: bytes, part: Path, limit: int,  # type: ignore[no-untyped-def]
+              progress: Progress | None, *, validator: str, total: int | None) -> None:
+    have = part.stat().st_size if part.exists() else 0
+    mode = "wb"
+    if have and validator:
+        # Resume: If-Range makes the server send the whole file (200) if it changed.
+        resp2 = _open_url(url, {"Range": f"bytes={have}-", "If-Range": validator})
+        if resp2.status == 206:
+            resp.close()
+            resp, head, mode = resp2, b"", "ab"
+        else:
+            resp2.close()
+            have = 0
+    else:
+        have = 0
+    done = have
+    with open(part, mode) as out:
+        chunk = head
+        while True:
+            if chunk:
+                done += len(chunk)
+                if done > limit:
+                    raise SourceError(f"{url}: download larger than the limit of {limit} bytes")
+                out.write(chunk)
+                if progress is not None:
+                    progress("download", done, total)
+            try:
+                chunk = resp.read(_CHUNK)
+            except (OSError, urllib.error.URLError) as e:
+                raise SourceError(f"{url}: download interrupted after {done} bytes: {e}") from None
+            if not chunk:
+                break
+    if total is not None and done < total:
+        raise SourceError(f"{url}: download ended after {done} of {total} bytes (kept for resume)")
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            for k, v in attrs:
+                if k == "href" and v:
+                    self.hrefs.append(v)
+
+
+def _links(body: bytes) -> list[str]:
+    p = _Links()
+    try:
+        p.feed(body.decode("utf-8", "replace"))
+        p.close()
+    except Exception:  # noqa: BLE001 - HTMLParser is lenient; never fail on a bad page
+        pass
+    return p.hrefs
+
+
+def _mirrors(file_path: str, page_path: str) -> bool:
+    """A file link on another host that names the listed directory (gcsweb style).
+
+    gcsweb (kubernetes/test-infra gcsweb/cmd/gcsweb/gcsweb.go, ``Record.Render``) links
+    directories as ``/gcs/<bucket>/<path>/`` on its own host but files as
+    ``https://storage.googleapis.com/<bucket>/<path>/<name>``: accept such a file when its
+    directory (at least bucket and one more segment) ends the listing page's path.
+    """
+    dir_segs = [s for s in posixpath.dirname(file_path).split("/") if s]
+    page_segs = [s for s in page_path.split("/") if s]
+    return len(dir_segs) >= 2 and page_segs[-len(dir_segs):] == dir_segs
+
+
+def _search_listing(start_url: str, body: bytes) -> list[str]:
+    """Breadth-first search of an artifacts listing for must-gather / hypershift-dump tars.
+
+    Pages are loaded from the same host only, only below the start URL, at most
+    MAX_LISTING_REQUESTS of them; directories whose name mentions gather or dump are
+    visited first.  The archive link itself may point to a storage host (see _mirrors).
+    """
+    start = urllib.parse.urlsplit(start_url)
+    prefix = start.path if start.path.endswith("/") else posixpath.dirname(start.path) + "/"
+    seen = {start_url}
+    heap: list[tuple[int, int, int, str]] = []
+    order = 0
+    requests = 0
+    page: tuple[str, bytes] | None = (start_url, body)
+    depth = 0
+    while page is not None:
+        url, html = page
+        found: list[str] = []
+        for href in _links(html):
+            absu = urllib.parse.urljoin(url, href)
+            absu = urllib.parse.urldefrag(absu)[0]
+            u = urllib.parse.urlsplit(absu)
+            if u.scheme not in ("http", "https") or absu in seen:
+                continue
+            seen.add(absu)
+            base = posixpath.basename(u.path)
+            if base in _LISTING_TARGETS:
+                same = u.netloc == start.netloc and u.path.startswith(prefix)
+                if same or _mirrors(u.path, urllib.parse.urlsplit(url).path):
+                    found.append(absu)
+                continue
+            if u.netloc != start.netloc or not u.path.startswith(prefix):
+                continue
+            if u.path.endswith("/"):
+                low = u.path[len(prefix):].lower()
+                preferred = 0 if ("gather" in low or "dump" in low) else 1
+                order += 1
+                heapq.heappush(heap, (preferred, depth + 1, order, absu))
+        if found:
+            found.sort(key=lambda s: (posixpath.basename(urllib.parse.urlsplit(s).path) not in
+                                      ("must-gather.tar", "must-gather.tar.gz"), s))
+            return found
+        page = None
+        while heap and requests < MAX_LISTING_REQUESTS:
+            _, depth, _, nxt = heapq.heappop(heap)
+            requests += 1
+            try:
+                r = _open_url(nxt)
+            except SourceError:
+                continue
+            try:
+                head = r.read(512)
+                if not _is_html(r, head):
+                    continue
+                page = (r.geturl() or nxt, head + r.read(MAX_LISTING_BYTES))
+            except OSError:
+                continue
+            finally:
+                r.close()
+            break
+    return []
