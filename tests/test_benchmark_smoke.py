@@ -27,6 +27,7 @@ FIGURES = {  # figure -> does it have a measured baseline in a --skip-omg run
     "get_throughput": True,
     "table_list": False,
     "logs_tail_bytes_read": False,
+    "triage": False,
 }
 
 

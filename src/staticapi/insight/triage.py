@@ -25,7 +25,8 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from .findings import SEVERITIES, SEVERITY_RANK, Finding, ObjectRef, ranked
+from .findings import SEVERITIES, SEVERITY_RANK, Finding, ranked
+from .intervals import format_time
 from .triage_base import Ctx, Event, clip, finding
 from .triage_checks import (
     cluster_version,
@@ -39,7 +40,7 @@ from .triage_checks import (
     pvcs,
     workloads,
 )
-from .triage_pods import pods
+from .triage_pods import pods, stable_owner
 from .triage_rules import ALLOWED_REPEATS, FOLD_LIST_MAX, PATHOLOGICAL_THRESHOLD, TOP_WARNING_REASONS
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,8 @@ def event_storms(ctx: Ctx) -> Iterator[Finding]:
                 cur[1] = e.first
             if (e.last or e.first) and (cur[2].last is None or (e.last or e.first) > cur[2].last):
                 cur[2] = e
+    # storms on pods of one workload fold into one finding keyed by the workload (stable names)
+    folded: dict[tuple, list] = {}
     for (ns, kind, name, reason), (count, first, latest) in sums.items():
         if count <= PATHOLOGICAL_THRESHOLD or (ns, kind, name, reason) in ctx.explained:
             continue
@@ -76,10 +79,26 @@ def event_storms(ctx: Ctx) -> Iterator[Finding]:
             continue  # during installation: origin's event monitor only starts once it completed
         if _allowed_repeat(ctx, latest, first, last):
             continue
-        where = f"{ns}/{name}" if ns else name
-        obj = ObjectRef(kind, name, ns) if kind and name else None
-        yield finding("event-storm", obj, [latest.line()], first, count=count,
-                      key=f"event-storm:{kind}/{ns}/{name}:{reason}",
+        owner = stable_owner(ctx, kind, ns, name)
+        stable = (owner.group, owner.kind, owner.name) if owner else (latest.group, kind, name)
+        folded.setdefault((ns, stable, reason), []).append((count, first, latest, name))
+    for (ns, (sgroup, skind, sname), reason), storms in folded.items():
+        storms.sort(key=lambda x: -x[0])
+        count, first, latest, name = storms[0]
+        evidence = [latest.line()]
+        if len(storms) > 1:
+            count = sum(x[0] for x in storms)
+            first = min((x[1] for x in storms if x[1]), default=None)
+            evidence.insert(0, f"on {len(storms)} {(latest.kind or 'object').lower()}s: " + ", ".join(
+                f"{x[3]} ({x[0]})" for x in storms[:FOLD_LIST_MAX]))
+            obj = ctx.object_ref(sgroup, skind, sname, ns)
+            kind, where = skind, f"{ns}/{sname}"
+        else:
+            kind = latest.kind
+            obj = ctx.object_ref(latest.group, kind, name, ns) if kind and name else None
+            where = f"{ns}/{name}" if ns else name
+        yield finding("event-storm", obj, evidence, first, count=count,
+                      key=f"event-storm:{sgroup}/{skind}/{ns}/{sname}:{reason}",
                       fields={"reason": reason, "count": count, "kind": kind or "object", "where": where})
 
 
@@ -113,6 +132,13 @@ def top_warnings(ctx: Ctx) -> Iterator[Finding]:
         return
     top = counts.most_common(TOP_WARNING_REASONS)
     ev = [f"{r}: {n} events on {len(objects[r])} object(s)" for r, n in top]
+    done = ctx.install_completed
+    if done is not None:
+        before = sum(e.count for e in ctx.events.all if e.reason and (e.last or e.first)
+                     and (e.last or e.first) <= done)
+        if before:
+            ev.append(f"{before} of all {sum(counts.values())} warning events were before the installation "
+                      f"completed ({format_time(done)})")
     firsts = [e.first for e in ctx.events.all if e.type == "Warning" and e.first]
     yield finding("event-top-warnings", None, ev, min(firsts) if firsts else None, count=sum(counts.values()),
                   key="event-top-warnings", fields={"top": ", ".join(f"{r} ({n})" for r, n in top)})
@@ -132,7 +158,9 @@ def unreadable_files(ctx: Ctx) -> Iterator[Finding]:
                   fields={"count": len(probs)})
 
 
-# Sources over the shared Ctx, in the order they run.
+# Sources over the shared Ctx, in the order they run. Order matters: pods record what later
+# sources read from the Ctx (pod owners, workloads explained by pod findings, claims in use,
+# events already shown as evidence).
 OBJECT_SOURCES: list[tuple[str, Callable[[Ctx], Iterable[Finding]]]] = [
     ("conditions", condition_rules),
     ("clusterversion", cluster_version),
@@ -151,7 +179,8 @@ OBJECT_SOURCES: list[tuple[str, Callable[[Ctx], Iterable[Finding]]]] = [
 ]
 
 
-def _object_findings(ci: Any) -> list[Finding]:
+def object_findings(ci: Any) -> list[Finding]:
+    """Every OBJECT_SOURCES finding (one shared Ctx)."""
     ctx = Ctx(ci)
     out: list[Finding] = []
     for name, src in OBJECT_SOURCES:
@@ -162,24 +191,28 @@ def _object_findings(ci: Any) -> list[Finding]:
 # Every finding source: ``(name, function(ci) -> iterable of Finding)``. The integrator adds
 # ``("alerts", alerts.findings)`` and ``("etcd", etcd.findings)`` here.
 SOURCES: list[tuple[str, Callable[[Any], Iterable[Finding]]]] = [
-    ("objects", _object_findings),
+    ("objects", object_findings),
 ]
 
 
 def _run(name: str, call: Callable[[], Iterable[Finding]]) -> list[Finding]:
+    """The source's findings; if it raises, those it yielded so far and a finding that says so."""
+    out: list[Finding] = []
     try:
-        return list(call())
+        for f in call():
+            out.append(f)
     except Exception as e:  # a hostile or unexpected object must not take the report down
         log.exception("triage source %s failed", name)
-        return [Finding(rule="triage-source-failed", severity="warning",
-                        title=f"Triage check {name} failed: {type(e).__name__}",
-                        evidence=[clip(str(e))], key=f"triage-source-failed:{name}")]
+        out.append(finding("triage-source-failed", None, [clip(str(e))], key=f"triage-source-failed:{name}",
+                           fields={"name": name, "error": type(e).__name__}))
+    return out
 
 
-def compute(ci: Any) -> list[Finding]:
-    """Every finding of every source, most severe first (``findings.ranked``); keys unique."""
+def compute(ci: Any, sources: list[tuple[str, Callable[[Any], Iterable[Finding]]]] | None = None) -> list[Finding]:
+    """Every finding of every source (default :data:`SOURCES`), most severe first
+    (``findings.ranked``); keys unique."""
     out: list[Finding] = []
-    for name, src in SOURCES:
+    for name, src in SOURCES if sources is None else sources:
         out += _run(name, lambda src=src: src(ci))
     seen: dict[str, int] = {}
     for f in out:  # two findings with one key (rare: e.g. two CSRs folded differently) stay apart

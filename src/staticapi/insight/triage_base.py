@@ -9,16 +9,20 @@ reads as missing instead of raising.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+import orjson
+
 from ..kube.duration import human_duration
+from ..kube.duration import parse_time as _parse_time
 from ..serve.logs import LogOptions, iter_log_chunks
 from .findings import Finding, ObjectRef
-from .intervals import format_time, parse_time
-from .triage_rules import LOG_TAIL_LINES, RULES
+from .intervals import format_time
+from .triage_rules import LOG_TAIL_LINES, MAX_LOG_TAILS, RULES
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +32,7 @@ MAX_EVIDENCE_CHARS = 500  # one evidence line; condition messages can be pages l
 def d(obj: Any, *path: str) -> Any:
     """``obj[path[0]][path[1]]...`` or None when a step is missing or not a mapping."""
     for p in path:
-        if not isinstance(obj, Mapping):
+        if not isinstance(obj, dict):
             return None
         obj = obj.get(p)
     return obj
@@ -58,17 +62,24 @@ def clip(text: Any, limit: int = MAX_EVIDENCE_CHARS) -> str:
 
 
 def meta(obj: Mapping) -> Mapping:
-    m = obj.get("metadata") if isinstance(obj, Mapping) else None
-    return m if isinstance(m, Mapping) else {}
+    m = obj.get("metadata") if isinstance(obj, dict) else None
+    return m if isinstance(m, dict) else {}
 
 
 def conditions(obj: Mapping) -> dict[str, Mapping]:
     """status.conditions by type (the last one of a type wins, as a client reading them does)."""
     out: dict[str, Mapping] = {}
     for c in lst(d(obj, "status", "conditions")):
-        if isinstance(c, Mapping) and isinstance(c.get("type"), str):
+        if isinstance(c, dict) and isinstance(c.get("type"), str):
             out[c["type"]] = c
     return out
+
+
+def parse_time(value: Any) -> datetime | None:
+    """RFC3339 (metav1.Time / MicroTime) -> aware datetime; None for empty, invalid and Go's zero
+    time. Cached by string (kube.duration): an archive's events share their timestamps."""
+    dt = _parse_time(value) if isinstance(value, str) else None
+    return dt if dt is not None and dt.year > 1 else None
 
 
 def ts(dt: datetime | None) -> str | None:
@@ -122,13 +133,14 @@ class Event:
     first: datetime | None
     last: datetime | None
     fieldpath: str
+    group: str = ""  # the involved object's API group
 
     @classmethod
     def of(cls, obj: Mapping) -> Event:
         m = meta(obj)
-        inv = obj.get("involvedObject") if isinstance(obj.get("involvedObject"), Mapping) else obj.get("regarding")
-        inv = inv if isinstance(inv, Mapping) else {}
-        series = obj.get("series") if isinstance(obj.get("series"), Mapping) else {}
+        inv = obj.get("involvedObject") if isinstance(obj.get("involvedObject"), dict) else obj.get("regarding")
+        inv = inv if isinstance(inv, dict) else {}
+        series = obj.get("series") if isinstance(obj.get("series"), dict) else {}
         count = num(obj.get("count"), 0) or num(series.get("count"), 0) or num(obj.get("deprecatedCount"), 0) or 1
         first = (parse_time(obj.get("firstTimestamp")) or parse_time(obj.get("deprecatedFirstTimestamp"))
                  or parse_time(obj.get("eventTime")) or parse_time(m.get("creationTimestamp")))
@@ -138,7 +150,8 @@ class Event:
                    name=s(inv.get("name")), reason=s(obj.get("reason")),
                    message=s(obj.get("message") if "message" in obj else obj.get("note")),
                    type=s(obj.get("type")), count=max(count, 1), first=first, last=last,
-                   fieldpath=s(inv.get("fieldPath")))
+                   fieldpath=s(inv.get("fieldPath")),
+                   group=s(inv.get("apiVersion")).rpartition("/")[0] if "/" in s(inv.get("apiVersion")) else "")
 
     def line(self) -> str:
         n = f" (x{self.count})" if self.count > 1 else ""
@@ -146,27 +159,32 @@ class Event:
 
 
 class Events:
-    """Every Event once (the same Event can be stored in both API groups), indexed by the object."""
+    """Every Warning Event once, indexed by the object it is about. Normal events are no evidence
+    of a problem and are most of an archive's events: they are skipped before being read."""
 
     def __init__(self, objs: Iterable[Mapping]):
         self.all: list[Event] = []
         self.by_object: dict[tuple[str, str, str], list[Event]] = {}
         seen: set = set()
         for obj in objs:
-            if not isinstance(obj, Mapping):
+            if not isinstance(obj, dict) or obj.get("type") != "Warning":
                 continue
             m = meta(obj)
-            key = m.get("uid") or (m.get("namespace"), m.get("name"))
+            key = s(m.get("uid")) or (s(m.get("namespace")), s(m.get("name")))
             if key in seen:
                 continue
             seen.add(key)
-            ev = Event.of(obj)
+            try:
+                ev = Event.of(obj)
+            except (TypeError, ValueError, AttributeError) as e:  # one odd event is no reason to lose them all
+                log.debug("event %s skipped: %s", key, e)
+                continue
             self.all.append(ev)
             self.by_object.setdefault((ev.namespace, ev.kind, ev.name), []).append(ev)
 
     def warnings_for(self, namespace: str, kind: str, name: str, container: str | None = None) -> list[Event]:
         """Warning events of one object, newest first; for a container, its own events first."""
-        evs = [e for e in self.by_object.get((namespace, kind, name), ()) if e.type == "Warning"]
+        evs = list(self.by_object.get((namespace, kind, name), ()))
         key = _EPOCH
         evs.sort(key=lambda e: e.last or key, reverse=True)
         if container:
@@ -197,6 +215,44 @@ class Ctx:
         self.explained: set[tuple[str, str, str, str]] = set()
         self.install_completed, self.update_windows = _cluster_history(ci, self.now)
         self._jobs: dict[tuple[str, str], Mapping] | None = None
+        # (group, kind, namespace, name) of a workload -> the pod findings of its pods
+        self.workload_findings: dict[tuple[str, str, str, str], list[Finding]] = {}
+        self._claims: set[tuple[str, str]] | None = None
+        # (group, kind, namespace, name) of a workload -> its pods that are not Ready
+        self.unready_pods: dict[tuple[str, str, str, str], list[Mapping]] = {}
+        self._pods: dict[tuple[str, str], Mapping] | None = None
+        self.log_tails = 0
+        self.rs_owners: dict[tuple[str, str], str] | None = None  # (namespace, ReplicaSet) -> Deployment
+
+    @property
+    def claims_in_use(self) -> set[tuple[str, str]]:
+        """(namespace, PVC name) of every claim a pod mounts (read on first use: only pods whose
+        JSON names a claim are decoded)."""
+        if self._claims is None:
+            self._claims = set()
+            for pod in matching_objects(self.ci, "", "pods", _CLAIM):
+                for v in lst(d(pod, "spec", "volumes")):
+                    claim = d(v, "persistentVolumeClaim", "claimName")
+                    if isinstance(claim, str):
+                        self._claims.add((s(meta(pod).get("namespace")), claim))
+        return self._claims
+
+    def pod(self, namespace: str, name: str) -> Mapping | None:
+        """One pod by name (the store's index when there is one)."""
+        store = getattr(self.ci, "store", None)
+        registry = getattr(store, "registry", None)
+        if registry is not None and hasattr(store, "get"):
+            r = registry.for_kind("", "Pod")
+            e = store.get(r, namespace, name) if r is not None else None
+            try:
+                obj = e.obj() if e is not None else None
+            except ValueError:
+                return None
+            return obj if isinstance(obj, dict) else None
+        if self._pods is None:
+            self._pods = {(s(meta(p).get("namespace")), s(meta(p).get("name"))): p
+                          for p in safe_objects(self.ci, "", "pods")}
+        return self._pods.get((namespace, name))
 
     def job(self, namespace: str, name: str) -> Mapping | None:
         if self._jobs is None:
@@ -206,23 +262,39 @@ class Ctx:
 
     @staticmethod
     def _events(ci: Any) -> Iterator[Mapping]:
+        """Warning Events, each once: the store keeps every Event in both API groups
+        (source/ingest.py converts one into the other), so one group is all of them; the
+        events.k8s.io view is the smaller to decode. Events whose JSON does not say "Warning" are
+        not decoded."""
+        found = False
         for group in ("events.k8s.io", ""):
-            yield from safe_objects(ci, group, "events")
+            for obj in matching_objects(ci, group, "events", _WARNING):
+                found = True
+                yield obj
+            if found or has_objects(ci, group, "events"):
+                return
+
+    def object_ref(self, group: str, kind: str, name: str, namespace: str) -> ObjectRef:
+        """A reference with the resource's plural name, when the store's registry knows the kind."""
+        registry = getattr(getattr(self.ci, "store", None), "registry", None)
+        r = registry.for_kind(group, kind) if registry is not None else None
+        return ObjectRef(kind, name, namespace, group, r.plural if r is not None else "")
 
     def log_tail(self, namespace: str, pod: str, container: str, previous_first: bool = True,
                  n: int = LOG_TAIL_LINES) -> tuple[str, list[str]]:
         """The last ``n`` lines of the container's previous log (the one that crashed) or, when
         there is none, its current log; only the tail of the file is read (serve/logs.py)."""
         index = getattr(self.ci, "log_index", None)
-        if index is None:
+        if index is None or self.log_tails >= MAX_LOG_TAILS:
             return "", []
+        self.log_tails += 1
         order = (True, False) if previous_first else (False,)
         for previous in order:
             try:
                 files = index.files(namespace, pod, container, previous)
                 if not files:
                     continue
-                data = b"".join(iter_log_chunks(files, LogOptions(tail_lines=n), self.now))
+                data = b"".join(iter_log_chunks(files, LogOptions(tail_lines=n, timestamps=True), self.now))
             except (OSError, ValueError, EOFError) as e:  # unreadable or corrupt (gzip) log
                 log.debug("log tail %s/%s/%s: %s", namespace, pod, container, e)
                 continue
@@ -232,6 +304,44 @@ class Ctx:
         return "", []
 
 
+_WARNING = re.compile(rb'"Warning"')
+_CLAIM = re.compile(rb'"claimName"')
+
+
+def has_objects(ci: Any, group: str, resource: str) -> bool:
+    return next(iter(safe_objects(ci, group, resource)), None) is not None
+
+
+def matching_objects(ci: Any, group: str, resource: str, pattern: re.Pattern[bytes],
+                     unless: re.Pattern[bytes] | None = None) -> Iterator[Mapping]:
+    """The objects whose JSON matches ``pattern`` (and not ``unless``): a cheap test that must
+    hold for every object a check can report (a superset); the others are never decoded.
+    Decoding is most of a triage run's time (a pod's JSON is ~10 KB), scanning the bytes a tenth
+    of it."""
+    store = getattr(ci, "store", None)
+    tables = getattr(store, "tables", None)
+    table = tables.get((group, resource)) if isinstance(tables, dict) else None
+    if table is None:  # no store (tests, other views): the same test on the objects' JSON
+        for obj in safe_objects(ci, group, resource):
+            try:
+                js = orjson.dumps(obj, default=str)
+            except TypeError:  # not JSON (a huge int, a non-string key): keep it, the superset holds
+                yield obj
+                continue
+            if pattern.search(js) and not (unless and unless.search(js)):
+                yield obj
+        return
+    for e in table.sorted():
+        raw = e.raw
+        if pattern.search(raw) and not (unless and unless.search(raw)):
+            try:
+                obj = orjson.loads(raw)
+            except ValueError:
+                continue
+            if isinstance(obj, dict):
+                yield obj
+
+
 def safe_objects(ci: Any, group: str, resource: str) -> Iterator[Mapping]:
     """Objects of one resource; a missing resource is empty, a non-mapping object is skipped."""
     try:
@@ -239,7 +349,7 @@ def safe_objects(ci: Any, group: str, resource: str) -> Iterator[Mapping]:
     except (KeyError, LookupError, FileNotFoundError):
         return
     for o in objs or ():
-        if isinstance(o, Mapping):
+        if isinstance(o, dict):
             yield o
 
 
@@ -247,7 +357,7 @@ def _cluster_history(ci: Any, now: datetime) -> tuple[datetime | None, list[tupl
     """From ClusterVersion status.history (newest first; the oldest entry is the installation):
     when the installation completed, and the time windows of later updates."""
     for cv in safe_objects(ci, "config.openshift.io", "clusterversions"):
-        hist = [h for h in lst(d(cv, "status", "history")) if isinstance(h, Mapping)]
+        hist = [h for h in lst(d(cv, "status", "history")) if isinstance(h, dict)]
         if not hist:
             continue
         install = hist[-1]

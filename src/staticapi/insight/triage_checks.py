@@ -8,10 +8,10 @@ evidence, are in ``triage_pods``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 
 from .findings import Finding, ObjectRef
-from .intervals import parse_time
 from .triage_base import (
     Ctx,
     age,
@@ -21,8 +21,10 @@ from .triage_base import (
     d,
     finding,
     lst,
+    matching_objects,
     meta,
     num,
+    parse_time,
     ref,
     s,
     safe_objects,
@@ -34,11 +36,14 @@ from .triage_rules import (
     FOLD_LIST_MAX,
     MACHINE_ERROR_PHASES,
     NODE_PRESSURE,
+    PENDING_AGE,
     PROGRESSING_STUCK,
     WORKLOADS,
 )
 
 CONFIG = "config.openshift.io"
+_ANY = re.compile(rb"")
+_OWNED_BY_DEPLOYMENT = re.compile(rb'"ownerReferences":\s*\[[^\]]*"kind":\s*"Deployment"')
 
 
 def condition_rules(ctx: Ctx) -> Iterator[Finding]:
@@ -62,6 +67,7 @@ def condition_rules(ctx: Ctx) -> Iterator[Finding]:
                 name = s(meta(obj).get("name"))
                 yield finding(row.rule, ref(obj, row.kind, group, resource), [condition_evidence(c)], since,
                               fields={"name": name, "reason": s(c.get("reason")) or row.condition,
+                                      "why": s(c.get("reason")) or clip(c.get("message"), 100) or row.condition,
                                       "condition": row.condition, "age": age(since, ctx.now)})
 
 
@@ -76,7 +82,7 @@ def cluster_version(ctx: Ctx) -> Iterator[Finding]:
         prog = conds.get("Progressing")
         evidence = [condition_evidence(c) for t in ("Progressing", "Failing", "Available")
                     if (c := conds.get(t)) and (t != "Available" or s(c.get("status")) != "True")]
-        history = [h for h in lst(d(obj, "status", "history")) if isinstance(h, Mapping)]
+        history = [h for h in lst(d(obj, "status", "history")) if isinstance(h, dict)]
         r = ref(obj, "ClusterVersion", CONFIG, "clusterversions")
         if history and s(history[0].get("state")) == "Partial":
             started = parse_time(history[0].get("startedTime"))
@@ -104,7 +110,7 @@ def nodes(ctx: Ctx) -> Iterator[Finding]:
         if ready is not None and s(ready.get("status")) != "True":
             ev = [condition_evidence(ready)]
             ev += [f"taint {s(t.get('key'))}:{s(t.get('effect'))}" for t in lst(d(obj, "spec", "taints"))
-                   if isinstance(t, Mapping) and s(t.get("key")).startswith("node.kubernetes.io/")][:3]
+                   if isinstance(t, dict) and s(t.get("key")).startswith("node.kubernetes.io/")][:3]
             ev += [e.line() for e in ctx.events.warnings_for("", "Node", name)[:1]]
             yield finding("node-not-ready", r, ev, parse_time(ready.get("lastTransitionTime")),
                           fields={"name": name, "reason": s(ready.get("reason")) or s(ready.get("status"))})
@@ -114,7 +120,7 @@ def nodes(ctx: Ctx) -> Iterator[Finding]:
                 yield finding("node-pressure", r, [condition_evidence(c)], parse_time(c.get("lastTransitionTime")),
                               key=f"node-pressure:/Node//{name}:{t}", fields={"name": name, "condition": t})
         if d(obj, "spec", "unschedulable") is True:
-            taints = [t for t in lst(d(obj, "spec", "taints")) if isinstance(t, Mapping)
+            taints = [t for t in lst(d(obj, "spec", "taints")) if isinstance(t, dict)
                       and s(t.get("key")) == "node.kubernetes.io/unschedulable"]
             since = parse_time(taints[0].get("timeAdded")) if taints else None
             yield finding("node-unschedulable", r, ["spec.unschedulable=true"], since, fields={"name": name})
@@ -128,7 +134,7 @@ def machine_config_pools(ctx: Ctx) -> Iterator[Finding]:
         upd = conds.get("Updated")
         if upd is None or s(upd.get("status")) != "False":
             continue
-        st = obj.get("status") if isinstance(obj.get("status"), Mapping) else {}
+        st = obj.get("status") if isinstance(obj.get("status"), dict) else {}
         if d(obj, "spec", "paused") is True:
             ev = ["spec.paused=true: updates are paused"]
         else:
@@ -185,9 +191,12 @@ def csrs(ctx: Ctx) -> Iterator[Finding]:
 def workloads(ctx: Ctx) -> Iterator[Finding]:
     """Fewer available than desired. ReplicaSets owned by a Deployment are left to the Deployment."""
     for group, resource, kind, want_f, have_f in WORKLOADS:
-        for obj in safe_objects(ctx.ci, group, resource):
+        # most ReplicaSets belong to a Deployment: their JSON says so, they are not decoded
+        objs = (matching_objects(ctx.ci, group, resource, _ANY, unless=_OWNED_BY_DEPLOYMENT)
+                if kind == "ReplicaSet" else safe_objects(ctx.ci, group, resource))
+        for obj in objs:
             m = meta(obj)
-            if kind == "ReplicaSet" and any(isinstance(o, Mapping) and o.get("kind") == "Deployment"
+            if kind == "ReplicaSet" and any(isinstance(o, dict) and o.get("kind") == "Deployment"
                                             for o in lst(m.get("ownerReferences"))):
                 continue
             want_raw = d(obj, *want_f.split("."))
@@ -204,8 +213,13 @@ def workloads(ctx: Ctx) -> Iterator[Finding]:
                     ev.append(condition_evidence(c))
             ns, name = s(m.get("namespace")), s(m.get("name"))
             ev += [e.line() for e in ctx.events.warnings_for(ns, kind, name)[:2]]
+            unready = ctx.unready_pods.get((group, kind, ns, name), [])
+            for pod in unready[:2]:  # why its pods are not ready: the condition, the latest warning
+                pname = s(meta(pod).get("name"))
+                ev.append(f"pod {pname}: {condition_evidence(conditions(pod)['Ready'])}")
+                ev += [f"pod {pname}: {e.line()}" for e in ctx.events.warnings_for(ns, "Pod", pname)[:1]]
             if not ev:
-                st = obj.get("status") if isinstance(obj.get("status"), Mapping) else {}
+                st = obj.get("status") if isinstance(obj.get("status"), dict) else {}
                 ev.append("status: " + ", ".join(f"{k} {num(v)}" for k, v in st.items()
                                                  if k.endswith(("Replicas", "Scheduled", "Available",
                                                                 "Unavailable", "Ready"))))
@@ -213,6 +227,15 @@ def workloads(ctx: Ctx) -> Iterator[Finding]:
             c = conds.get("Available")
             if c is not None and s(c.get("status")) == "False":
                 since = parse_time(c.get("lastTransitionTime"))
+            elif unready:
+                since = min((t for p in unready if (t := parse_time(conditions(p)["Ready"].get("lastTransitionTime")))),
+                            default=None)
+            line = f"{kind} {ns}/{name}: {available}/{desired} replicas available"
+            explained = ctx.workload_findings.get((group, kind, ns, name))
+            if explained:  # its pods' findings say why: the replica count is their evidence
+                for f in explained:
+                    f.evidence.append(line)
+                continue
             # none available: the workload is down; some: it runs with less capacity
             yield finding("workload-unavailable", ref(obj, kind, group, resource), ev, since,
                           severity="error" if available == 0 else "warning", count=desired - available,
@@ -222,7 +245,7 @@ def workloads(ctx: Ctx) -> Iterator[Finding]:
 
 def _job_owner(obj: Mapping) -> str:
     for o in lst(meta(obj).get("ownerReferences")):
-        if isinstance(o, Mapping) and o.get("kind") == "CronJob":
+        if isinstance(o, dict) and o.get("kind") == "CronJob":
             return s(o.get("name"))
     return ""
 
@@ -255,18 +278,47 @@ def jobs(ctx: Ctx) -> Iterator[Finding]:
                       key=key, fields={"namespace": ns, "name": name, "reason": s(c.get("reason")) or "Failed"})
 
 
+def _wait_for_consumer_classes(ctx: Ctx) -> tuple[set[str], str]:
+    """StorageClasses with volumeBindingMode WaitForFirstConsumer, and the default class's name
+    (annotation storageclass.kubernetes.io/is-default-class, as the DefaultStorageClass admission)."""
+    wffc, default = set(), ""
+    for sc in safe_objects(ctx.ci, "storage.k8s.io", "storageclasses"):
+        m = meta(sc)
+        ann = m.get("annotations") if isinstance(m.get("annotations"), dict) else {}
+        if s(ann.get("storageclass.kubernetes.io/is-default-class")) == "true":
+            default = s(m.get("name"))
+        if s(sc.get("volumeBindingMode")) == "WaitForFirstConsumer":
+            wffc.add(s(m.get("name")))
+    return wffc, default
+
+
 def pvcs(ctx: Ctx) -> Iterator[Finding]:
+    """Not Bound. A Pending claim of a WaitForFirstConsumer class binds only once a pod uses it
+    (kube-scheduler's VolumeBinding plugin): without such a pod it is waiting, not broken."""
+    wffc: set[str] | None = None
+    default = ""
     for obj in safe_objects(ctx.ci, "", "persistentvolumeclaims"):
         phase = s(d(obj, "status", "phase"))
         if not phase or phase == "Bound":
             continue
         m = meta(obj)
         ns, name = s(m.get("namespace")), s(m.get("name"))
+        created = parse_time(m.get("creationTimestamp"))
+        if phase == "Pending":
+            if created is not None and ctx.now - created < PENDING_AGE:
+                continue
+            if wffc is None:
+                wffc, default = _wait_for_consumer_classes(ctx)
+            ann = m.get("annotations") if isinstance(m.get("annotations"), dict) else {}
+            sc = s(d(obj, "spec", "storageClassName")) or s(ann.get("volume.beta.kubernetes.io/storage-class")) \
+                or default
+            if sc in wffc and (ns, name) not in ctx.claims_in_use:
+                continue
         evs = ctx.events.warnings_for(ns, "PersistentVolumeClaim", name)
         ev = [f"status.phase={phase}"] + [e.line() for e in evs[:2]]
         sev = "error" if phase == "Lost" else "warning"
         yield finding("pvc-not-bound", ref(obj, "PersistentVolumeClaim", "", "persistentvolumeclaims"), ev,
-                      parse_time(m.get("creationTimestamp")), severity=sev,
+                      created, severity=sev,
                       fields={"namespace": ns, "name": name, "phase": phase})
 
 
@@ -275,7 +327,7 @@ def csvs(ctx: Ctx) -> Iterator[Finding]:
     the original is reported."""
     for obj in safe_objects(ctx.ci, "operators.coreos.com", "clusterserviceversions"):
         m = meta(obj)
-        labels = m.get("labels") if isinstance(m.get("labels"), Mapping) else {}
+        labels = m.get("labels") if isinstance(m.get("labels"), dict) else {}
         if "olm.copiedFrom" in labels or d(obj, "status", "reason") == "Copied":
             continue
         phase = s(d(obj, "status", "phase"))
@@ -284,7 +336,7 @@ def csvs(ctx: Ctx) -> Iterator[Finding]:
         reason = s(d(obj, "status", "reason"))
         ev = [f"phase {phase} ({reason}): {clip(d(obj, 'status', 'message'))}"]
         for r in lst(d(obj, "status", "requirementStatus")):
-            if isinstance(r, Mapping) and s(r.get("status")) not in ("Present", "Succeeded", ""):
+            if isinstance(r, dict) and s(r.get("status")) not in ("Present", "Succeeded", ""):
                 ev.append(f"requirement {s(r.get('kind'))} {s(r.get('name'))}: {s(r.get('status'))} "
                           f"{clip(r.get('message'), 200)}")
                 if len(ev) >= 4:

@@ -12,16 +12,31 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from .findings import Finding, ObjectRef
-from .intervals import parse_time
-from .triage_base import Ctx, age, clip, condition_evidence, conditions, d, finding, lst, meta, num, s, safe_objects
+from .triage_base import (
+    Ctx,
+    age,
+    clip,
+    condition_evidence,
+    conditions,
+    d,
+    finding,
+    lst,
+    matching_objects,
+    meta,
+    num,
+    parse_time,
+    s,
+    safe_objects,
+)
 from .triage_rules import (
     FOLD_LIST_MAX,
     PENDING_AGE,
     POD_RULE_ORDER,
+    POD_SHUTDOWN_REASONS,
     POD_WAITING_RULES,
     RECENT_TERMINATION,
     RESTART_THRESHOLD,
@@ -32,6 +47,12 @@ from .triage_rules import (
 # (kubernetes pkg/controller/cronjob/utils.go getJobName)
 _CRONJOB_SUFFIX = re.compile(r"-\d{8,}$")
 _STATIC_POD_HELPER = re.compile(STATIC_POD_HELPER)
+# A pod can only be a finding (or decide one: a Succeeded installer or Job pod) if its JSON has
+# one of these: a phase other than Running, a waiting or terminated container, a container not
+# ready, or RESTART_THRESHOLD (5) restarts or more. Other pods are not decoded.
+assert 1 <= RESTART_THRESHOLD <= 9, "_MAY_FIND spells 'at least RESTART_THRESHOLD' as one digit class"
+_MAY_FIND = re.compile(rb'"(?:Pending|Failed|Succeeded|Unknown|waiting|terminated)"|"ready":\s*false'
+                       rb'|"restartCount":\s*(?:[%d-9]|[1-9][0-9])' % RESTART_THRESHOLD)
 
 # events that mark the start of each pod problem (kubelet event reasons, pkg/kubelet/events)
 _START_EVENTS = {
@@ -61,12 +82,12 @@ def owner_of(pod: Mapping) -> Owner | None:
     """The pod's controller, one level up where the level below has a generated name:
     ReplicaSet -> its Deployment (name minus ``-<pod-template-hash>``), Job -> its CronJob."""
     m = meta(pod)
-    refs = [o for o in lst(m.get("ownerReferences")) if isinstance(o, Mapping)]
+    refs = [o for o in lst(m.get("ownerReferences")) if isinstance(o, dict)]
     ctrl = next((o for o in refs if o.get("controller") is True), refs[0] if refs else None)
     if ctrl is None:
         return None
     kind, name = s(ctrl.get("kind")), s(ctrl.get("name"))
-    labels = m.get("labels") if isinstance(m.get("labels"), Mapping) else {}
+    labels = m.get("labels") if isinstance(m.get("labels"), dict) else {}
     if kind == "ReplicaSet":
         h = s(labels.get("pod-template-hash"))
         if h and name.endswith("-" + h):
@@ -82,6 +103,27 @@ def owner_of(pod: Mapping) -> Owner | None:
     return None  # a Node (mirror pod) or something else: the pod's own name is stable
 
 
+def stable_owner(ctx: Ctx, kind: str, namespace: str, name: str) -> Owner | None:
+    """For an object with a generated name (a pod, a Deployment's ReplicaSet, a CronJob's Job), the
+    workload whose name is stable; None when its own name is."""
+    if kind == "Pod":
+        pod = ctx.pod(namespace, name)
+        return owner_of(pod) if pod is not None else None
+    if kind == "ReplicaSet":
+        if ctx.rs_owners is None:
+            ctx.rs_owners = {}
+            for rs in safe_objects(ctx.ci, "apps", "replicasets"):
+                m = meta(rs)
+                for o in lst(m.get("ownerReferences")):
+                    if isinstance(o, dict) and o.get("kind") == "Deployment":
+                        ctx.rs_owners[(s(m.get("namespace")), s(m.get("name")))] = s(o.get("name"))
+        dep = ctx.rs_owners.get((namespace, name))
+        return Owner("Deployment", dep, "apps", "deployments") if dep else None
+    if kind == "Job" and _CRONJOB_SUFFIX.search(name):
+        return Owner("CronJob", _CRONJOB_SUFFIX.sub("", name), "batch", "cronjobs")
+    return None
+
+
 @dataclass
 class Hit:
     """One pod (container) matching one rule."""
@@ -94,12 +136,7 @@ class Hit:
     evidence: list[str]
     exit_code: int | None = None
     restarts: int = 0
-    log_container: str | None = None
-
-
-@dataclass
-class Group:
-    hits: list[Hit] = field(default_factory=list)
+    ended_now: bool = False  # the container's current state is terminated: its current log is the one that ended
 
 
 def _term_line(label: str, t: Mapping) -> str:
@@ -115,11 +152,11 @@ def _term_line(label: str, t: Mapping) -> str:
 def _container_hit(ctx: Ctx, pod: Mapping, cs: Mapping, phase: str) -> Hit | None:
     """The first rule of POD_RULE_ORDER a container status matches."""
     name = s(cs.get("name"))
-    state = cs.get("state") if isinstance(cs.get("state"), Mapping) else {}
+    state = cs.get("state") if isinstance(cs.get("state"), dict) else {}
     last = d(cs, "lastState", "terminated")
-    last = last if isinstance(last, Mapping) else {}
-    now_term = state.get("terminated") if isinstance(state.get("terminated"), Mapping) else {}
-    waiting = state.get("waiting") if isinstance(state.get("waiting"), Mapping) else {}
+    last = last if isinstance(last, dict) else {}
+    now_term = state.get("terminated") if isinstance(state.get("terminated"), dict) else {}
+    waiting = state.get("waiting") if isinstance(state.get("waiting"), dict) else {}
     restarts = num(cs.get("restartCount"))
     ready = cs.get("ready") is True
     wreason = s(waiting.get("reason"))
@@ -149,28 +186,37 @@ def _container_hit(ctx: Ctx, pod: Mapping, cs: Mapping, phase: str) -> Hit | Non
         # restarting: pod-restarts)
         candidates["pod-terminated-error"] = (s(last.get("reason")) or "Error", finished, num(last.get("exitCode")))
     if restarts >= RESTART_THRESHOLD:
-        candidates["pod-restarts"] = (f"{restarts} restarts", finished, None)
+        # only while it still restarts: a container running (ready) for longer than
+        # RECENT_TERMINATION collected its restarts in the past (node reboots, old incidents)
+        started = parse_time(d(state, "running", "startedAt"))
+        latest = max((x for x in (started, finished) if x is not None), default=None)
+        if not ready or (latest is not None and ctx.now - latest <= RECENT_TERMINATION):
+            candidates["pod-restarts"] = (f"{restarts} restarts", finished, None)
     for r in POD_RULE_ORDER:
         if r in candidates:
             reason, since, code = candidates[r]
-            return Hit(r, pod, name, reason, since, ev, exit_code=code, restarts=restarts)
+            if restarts and r in ("pod-crashloop", "pod-restarts"):
+                ev.append(f"restartCount {restarts}")
+            return Hit(r, pod, name, reason, since, ev, exit_code=code, restarts=restarts, ended_now=bool(now_term))
     return None
 
 
 def _pod_hits(ctx: Ctx, pod: Mapping) -> list[Hit]:
-    st = pod.get("status") if isinstance(pod.get("status"), Mapping) else {}
+    st = pod.get("status") if isinstance(pod.get("status"), dict) else {}
     phase = s(st.get("phase"))
     m = meta(pod)
     if phase == "Succeeded" or m.get("deletionTimestamp"):
         return []
     conds = conditions(pod)
     created = parse_time(m.get("creationTimestamp"))
+    if phase == "Failed" and s(st.get("reason")) in POD_SHUTDOWN_REASONS:
+        return []  # stopped by a graceful node shutdown: its controller made a new one
     if phase == "Failed" and s(st.get("reason")) == "Evicted":
         return [Hit("pod-evicted", pod, "", "Evicted", None, [f"Evicted: {clip(st.get('message'))}"])]
     hits: list[Hit] = []
     for key in ("initContainerStatuses", "containerStatuses"):
         for cs in lst(st.get(key)):
-            if isinstance(cs, Mapping):
+            if isinstance(cs, dict):
                 h = _container_hit(ctx, pod, cs, phase)
                 if h is not None:
                     hits.append(h)
@@ -185,7 +231,7 @@ def _pod_hits(ctx: Ctx, pod: Mapping) -> list[Hit]:
             else:
                 waits = [f"{s(cs.get('name'))} {s(d(cs, 'state', 'waiting', 'reason'))}"
                          for k in ("initContainerStatuses", "containerStatuses") for cs in lst(st.get(k))
-                         if isinstance(cs, Mapping) and d(cs, "state", "waiting", "reason")]
+                         if isinstance(cs, dict) and d(cs, "state", "waiting", "reason")]
                 reason = "containers waiting: " + ", ".join(waits) if waits else "not started"
                 hits.append(Hit("pod-pending", pod, "", reason, created, [s(st.get("message")) or reason]))
     return hits
@@ -221,7 +267,7 @@ def _detail(ctx: Ctx, h: Hit) -> tuple[list[str], str | None]:
         ev.append(events[0].line())
     log_container = None
     if h.container and h.rule in ("pod-crashloop", "pod-oomkilled", "pod-terminated-error", "pod-restarts"):
-        which, lines = ctx.log_tail(ns, name, h.container)
+        which, lines = ctx.log_tail(ns, name, h.container, previous_first=not h.ended_now)
         if lines:
             log_container = h.container
             ev += [f"log ({which}): {line}" for line in lines]
@@ -246,9 +292,16 @@ def _superseded_helpers(pods: list[Mapping]) -> set[tuple[str, str]]:
     return {(k[0], name) for k, _order, name in found if newest[k][1] != name}
 
 
+def _stable_pod_name(name: str) -> str:
+    """An owner-less pod's name for keys: a static pod installer without its revision
+    (installer-7-retry-1-master-0 -> installer-master-0), any other name as it is."""
+    g = _STATIC_POD_HELPER.match(name)
+    return f"{g.group(1)}-{g.group(4)}" if g else name
+
+
 def _job_of(pod: Mapping) -> tuple[str, str] | None:
     for o in lst(meta(pod).get("ownerReferences")):
-        if isinstance(o, Mapping) and o.get("kind") == "Job":
+        if isinstance(o, dict) and o.get("kind") == "Job":
             return s(meta(pod).get("namespace")), s(o.get("name"))
     return None
 
@@ -257,7 +310,7 @@ def _job_settled(ctx: Ctx, pod: Mapping, succeeded_jobs: set[tuple[str, str]]) -
     """The pod's Job completed (a failed try that a retry fixed: the Job says so, or another of
     its pods Succeeded) or failed (job-failed reports it)."""
     for o in lst(meta(pod).get("ownerReferences")):
-        if isinstance(o, Mapping) and o.get("kind") == "Job":
+        if isinstance(o, dict) and o.get("kind") == "Job":
             if (s(meta(pod).get("namespace")), s(o.get("name"))) in succeeded_jobs:
                 return True
             job = ctx.job(s(meta(pod).get("namespace")), s(o.get("name")))
@@ -271,19 +324,21 @@ def _job_settled(ctx: Ctx, pod: Mapping, succeeded_jobs: set[tuple[str, str]]) -
 def pods(ctx: Ctx) -> Iterator[Finding]:
     """Every pod once; hits folded by (rule, namespace, owner, container)."""
     groups: dict[tuple, list[Hit]] = {}
-    all_pods = list(safe_objects(ctx.ci, "", "pods"))
+    all_pods = list(matching_objects(ctx.ci, "", "pods", _MAY_FIND))
     superseded = _superseded_helpers(all_pods)
     succeeded_jobs = {j for p in all_pods if d(p, "status", "phase") == "Succeeded" and (j := _job_of(p))}
     for pod in all_pods:
         m = meta(pod)
         if (s(m.get("namespace")), s(m.get("name"))) in superseded:
             continue
+        o = owner_of(pod)
+        ready = conditions(pod).get("Ready")
+        if o is not None and ready is not None and s(ready.get("status")) == "False":
+            ctx.unready_pods.setdefault((o.group, o.kind, s(m.get("namespace")), o.name), []).append(pod)
         for h in _pod_hits(ctx, pod):
             if h.rule == "pod-terminated-error" and _job_settled(ctx, pod, succeeded_jobs):
                 continue
-            m = meta(pod)
-            o = owner_of(pod)
-            okey = (o.kind, o.name) if o else ("Pod", s(m.get("name")))
+            okey = (o.kind, o.name) if o else ("Pod", _stable_pod_name(s(m.get("name"))))
             groups.setdefault((h.rule, s(m.get("namespace")), okey, h.container), []).append(h)
     for (rule, ns, (okind, oname), container), hits in groups.items():
         for h in hits:  # these pods' repeated events are this finding's evidence, not a storm of their own
@@ -310,7 +365,10 @@ def pods(ctx: Ctx) -> Iterator[Finding]:
         c = f":{container}" if container else ""
         okind_group = o.group if o else ""
         key = f"{rule}:{okind_group}/{okind}/{ns}/{oname}{c}"
-        yield finding(rule, obj, evidence, since, container=log_container or (container or None), count=count,
-                      key=key, fields={"what": what, "container": container, "reason": rep.reason,
-                                       "exit_code": rep.exit_code, "restarts": rep.restarts,
-                                       "age": age(since, ctx.now)})
+        f = finding(rule, obj, evidence, since, container=log_container or (container or None), count=count,
+                    key=key, fields={"what": what, "container": container, "reason": rep.reason,
+                                     "exit_code": rep.exit_code, "restarts": rep.restarts,
+                                     "age": age(since, ctx.now)})
+        if o is not None and rule != "pod-restarts":  # restarts alone do not explain missing replicas
+            ctx.workload_findings.setdefault((o.group, o.kind, ns, o.name), []).append(f)
+        yield f

@@ -36,7 +36,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "ClusterOperator {name} is Degraded ({reason})"),
     Rule("clusteroperator-progressing", "warning", "ClusterOperator",
          "condition Progressing=True for longer than PROGRESSING_STUCK",
-         "ClusterOperator {name} has been Progressing for {age} ({reason})"),
+         "ClusterOperator {name} has been Progressing for {age}: {why}"),
     Rule("clusterversion-failing", "critical", "ClusterVersion", "condition Failing=True",
          "ClusterVersion {name} is Failing ({reason})"),
     Rule("clusterversion-update-incomplete", "error", "ClusterVersion",
@@ -79,7 +79,9 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "{what} is Pending: {reason}"),
     Rule("pod-evicted", "warning", "Pod", "phase Failed with reason Evicted",
          "{what} was Evicted"),
-    Rule("pod-restarts", "warning", "Pod", "a container restarted RESTART_THRESHOLD or more times",
+    Rule("pod-restarts", "warning", "Pod",
+         "a container restarted RESTART_THRESHOLD or more times and is not ready, or (re)started within "
+         "RECENT_TERMINATION of collection",
          "{what}: container {container} restarted {restarts} times"),
     # -- workloads --------------------------------------------------------------------------
     Rule("workload-unavailable", "error", "Deployment/StatefulSet/DaemonSet/ReplicaSet",
@@ -101,6 +103,8 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     # -- the archive itself -----------------------------------------------------------------
     Rule("files-unreadable", "warning", "File", "files the index skipped (store.problems + unpack problems)",
          "{count} file(s) could not be read"),
+    Rule("triage-source-failed", "warning", "Triage", "a finding source raised (a bug or an object we cannot read)",
+         "Triage check {name} failed: {error}"),
 )}
 
 # -- thresholds ----------------------------------------------------------------------------
@@ -117,6 +121,7 @@ RESTART_THRESHOLD = 5
 PATHOLOGICAL_THRESHOLD = 20
 TOP_WARNING_REASONS = 5
 LOG_TAIL_LINES = 5  # last log lines shown as evidence for a failing container
+MAX_LOG_TAILS = 200  # log files read per run at most (a cluster-wide outage must not read thousands)
 FOLD_LIST_MAX = 10  # folded objects named in the evidence
 
 # -- condition rules: (rule id, group, resource, condition type, bad status, must last) -------
@@ -167,6 +172,11 @@ POD_WAITING_RULES: dict[str, str] = {
     "CreateContainerConfigError": "pod-config-error",
     "CreateContainerError": "pod-config-error",
 }
+
+# pod status reasons of kubelet's graceful node shutdown (pkg/kubelet/nodeshutdown/
+# nodeshutdown_manager_linux.go: nodeShutdownReason "Terminated", nodeShutdownNotAdmittedReason
+# "NodeShutdown"; "Shutdown" before Kubernetes 1.21): Failed pods a node reboot leaves behind
+POD_SHUTDOWN_REASONS = frozenset({"Terminated", "NodeShutdown", "Shutdown"})
 
 # when one container matches several pod rules, the first in this order wins
 POD_RULE_ORDER = ("pod-crashloop", "pod-image-pull", "pod-config-error", "pod-oomkilled",
