@@ -537,3 +537,29 @@ async def test_browser_token_login_form(aiohttp_server, tmp_path):
     finally:
         await browser.close()
         await pw.stop()
+
+
+async def test_finding_links(tmp_path):
+    from staticapi.insight.findings import Finding, ObjectRef
+    from staticapi.server import INSIGHTS
+    from staticapi.web.pages import finding_view
+
+    app = await _app(tmp_path, [("fixture", FIXTURE)])
+    ins = app[INSIGHTS]
+    ci = ins.get(ins.first())
+
+    def links(f: Finding) -> dict:
+        return dict(finding_view(f, ci, "/")["links"])
+
+    got = links(Finding("pod-crashloop", "error", "t", ObjectRef("Pod", "worker-jdr8c796d6-qb2bt", "demo-apps",
+                                                                 "", "pods"), container="worker"))
+    assert got["object"] == "/ui/objects/core/pods/demo-apps/worker-jdr8c796d6-qb2bt"
+    assert got["logs"] == "/ui/logs/demo-apps/worker-jdr8c796d6-qb2bt/worker"
+    assert got["previous logs"].endswith("?previous=1")
+    assert got["events"] == "/ui/events?namespace=demo-apps&object=worker-jdr8c796d6-qb2bt"
+    # an object the must-gather does not hold gets no link to a 404, an etcd finding its page
+    got = links(Finding("etcd-endpoint-unhealthy", "error", "t", ObjectRef("Pod", "etcd-gone", "openshift-etcd",
+                                                                         "", "pods")))
+    assert "object" not in got and got["etcd"] == "/ui/etcd"
+    got = links(Finding("event-top-warnings", "info", "t", since="2025-03-20T07:00:00Z"))
+    assert got["warning events"] == "/ui/events?type=Warning" and got["timeline"].startswith("/ui/intervals#from=")

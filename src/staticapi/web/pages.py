@@ -100,13 +100,16 @@ def finding_view(f: Finding, ci: ClusterInsight, base: str) -> dict[str, Any]:
     """A finding with the links the overview shows (object page, logs, events, timeline)."""
     o = f.object
     links: list[tuple[str, str]] = []
+    if f.rule.startswith("alert-"):
+        links.append(("alerts", f"{base}ui/alerts"))
+    elif f.rule.startswith("etcd-"):
+        links.append(("etcd", f"{base}ui/etcd"))
     if o is not None and o.name:
-        resource = o.resource
-        if not resource:
-            r = ci.store.registry.for_kind(o.group, o.kind)
-            resource = r.plural if r else ""
-        if resource:
-            links.append(("object", object_url(base, o.group, resource, o.namespace, o.name)))
+        r = ci.store.registry.resources.get((o.group, o.resource)) if o.resource else \
+            ci.store.registry.for_kind(o.group, o.kind)
+        if r is not None and ci.store.get(r, o.namespace if r.namespaced else "", o.name) is not None:
+            links.append(("object", object_url(base, r.group, r.plural, o.namespace if r.namespaced else "",
+                                               o.name)))
         if o.kind == "Pod" and o.group == "" and f.container:
             links.append(("logs", logs_url(base, o.namespace, o.name, f.container)))
             idx = ci.log_index
