@@ -19,6 +19,8 @@ kubectl get pods -A    ``omg get pods -A`` (PyPI o-must-gather, own venv)       
 single-object GETs/s   aiohttp hello-world server, same client and duration        >= 0.5
 Table list of pods     --                                                          report
 kubectl logs --tail    --                                                          <= 1 MB read
+search, first run      ``rg -z -n`` over the same logs and event files             <= 1.5
+search, repeat/refine  same                                                        <= 0.5
 object page            -- (median of 50 pods' pages, after the first one)          < 50 ms
 list page of all pods  -- (Chromium first-contentful-paint of ui/list/core/pods,   < 1 s
                          in store order and sorted by restarts, cells cached)
@@ -961,6 +963,9 @@ def print_report(rep: dict) -> None:
         "table_list": ("Table list of all pods", fmt_s, fmt_s),
         "logs_tail_bytes_read": ("kubectl logs --tail=100 read", fmt_bytes, fmt_bytes),
         "triage": ("triage findings, first GET", fmt_s, fmt_s),
+        "diff": ("staticapi diff of two trees", fmt_s, fmt_s),
+        "search_first": ("search, first run (worst of the mix)", fmt_s, fmt_s),
+        "search_again": ("search, repeated/refined (worst)", fmt_s, lambda v: "-"),
         "object_page": ("object page (ui/objects, median)", fmt_s, fmt_s),
         "list_page_first_paint": ("all-pods list page, first paint", fmt_s, fmt_s),
     }
@@ -988,8 +993,39 @@ def print_report(rep: dict) -> None:
               f"{CLIENT_QPS:g}, burst {CLIENT_BURST}) lets them take no less than {fmt_s(floor)} with any server that "
               "pages as kube-apiserver does" + (f" (omg/that: {fig['kubectl_get_pods']['baseline'] / floor:.0f})"
                                                  if floor and fig["kubectl_get_pods"].get("baseline") else ""))
+    sr = rep["details"].get("search_vs_rg")
+    if sr:
+        print(f"search: hit counts equal rg on every query of the mix: {sr['all_counts_equal']}; first/rg median "
+              f"{sr['median_first_ratio']:.2f}, repeat/rg median {sr['median_repeat_ratio']:.2f}, refined/rg median "
+              f"{sr['median_refined_ratio']:.2f}; the run's very first query {fmt_s(sr['cold_first_seconds'])} "
+              f"({sr['cold_first_ratio']:.2f} x rg)")
     for note in rep.get("notes", []):
         print(f"note: {note}")
+
+
+def search_figures(url: str, tree: Path, det: dict) -> dict:
+    """Issue 16: the search mix against rg over the same files (scripts/bench_search.py)."""
+    sys.path.insert(0, str(SCRIPTS))
+    import bench_search
+
+    res = bench_search.measure(url, tree)
+    det["search_vs_rg"] = res
+    rows = res["queries"]
+    worst_first = max(rows, key=lambda r: r["first_ratio"])
+    worst_again = max(rows, key=lambda r: max(r["repeat_ratio"], r["refined_ratio"]))
+    again_ratio = max(worst_again["repeat_ratio"], worst_again["refined_ratio"])
+    again_value = worst_again["repeat_seconds"] if worst_again["repeat_ratio"] >= worst_again["refined_ratio"] \
+        else worst_again["refined_seconds"]
+    return {
+        "search_first": figure(worst_first["first_seconds"], worst_first["rg_seconds"], worst_first["first_ratio"],
+                               "<= 1.5", worst_first["first_ratio"] <= 1.5 and res["all_counts_equal"], "s",
+                               query=worst_first["pattern"], counts_equal_rg=res["all_counts_equal"],
+                               median_ratio=res["median_first_ratio"], queries=len(rows),
+                               cold_first_seconds=res["cold_first_seconds"], cold_first_ratio=res["cold_first_ratio"]),
+        "search_again": figure(again_value, None, again_ratio, "<= 0.5", again_ratio <= 0.5, "s",
+                               query=worst_again["pattern"], median_repeat_ratio=res["median_repeat_ratio"],
+                               median_refined_ratio=res["median_refined_ratio"]),
+    }
 
 
 # ---------------------------------------------------------------- main
@@ -1004,6 +1040,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--prepare-only", action="store_true", help="generate the tree and exit")
     p.add_argument("--profile", action="store_true", help="also cProfile cluster.load_store in-process")
     p.add_argument("--seconds", type=float, help="duration of each load phase (default 10, --quick 2)")
+    p.add_argument("--skip-diff", action="store_true", help="do not measure staticapi diff (needs a second tree)")
+    p.add_argument("--diff-only", action="store_true", help="only the staticapi diff figure")
     p.add_argument("--omg-timeout", type=float, default=1800, help="seconds before one omg run is abandoned")
     a = p.parse_args(argv)
 
@@ -1035,6 +1073,9 @@ def main(argv: list[str] | None = None) -> int:
     home = Path(tempfile.mkdtemp(prefix="staticapi-bench-"))
     servers: list[Server] = []
     try:
+        if a.diff_only:
+            measure_diff(tree, params, home, fig, det)
+            return _finish(rep, a)
         det["page_cache_primed"] = {"before_naive": prime_page_cache(tree)}
         log("naive PyYAML baseline")
         naive = naive_parse(tree, timeout=7200)
@@ -1178,8 +1219,13 @@ def main(argv: list[str] | None = None) -> int:
                                                  lines=lt["lines"])
         else:
             rep["notes"].append("no pod log in the tree: logs figure not measured")
+        log("search vs rg: the query mix of scripts/bench_search.py (counts, first, repeated, refined)")
+        fig.update(search_figures(srv.url, tree, det))
         srv.stop()
         servers.remove(srv)
+
+        if not a.skip_diff and not a.tree:
+            measure_diff(tree, params, home, fig, det)
 
         if a.profile:
             log("cProfile of cluster.load_store (one process, no index cache)")
@@ -1188,11 +1234,34 @@ def main(argv: list[str] | None = None) -> int:
         for s in servers:
             s.stop()
         shutil.rmtree(home, ignore_errors=True)
+    return _finish(rep, a)
 
+
+def measure_diff(tree: Path, params: dict, home: Path, fig: dict, det: dict) -> None:
+    """`staticapi diff` of the tree against a second one (the generator's next seed), both from
+    their store images: compare time and peak memory against the two stores (scripts/bench_diff.py)."""
+    sys.path.insert(0, str(SCRIPTS))
+    import bench_diff  # noqa: E402
+
+    head, _ = ensure_tree({**params, "seed": params["seed"] + 1})
+    log(f"staticapi diff {tree.name} {head.name} (indexing both first)")
+    d = bench_diff.run(tree, head, home / "diff-cache")
+    det["diff"] = d
+    fig["diff"] = figure(d["compare_seconds"], None, None, "< 10 s, mem <= 1.2",
+                         d["compare_seconds"] < 10 and d["memory_ratio"] <= 1.2, "s",
+                         memory_ratio=d["memory_ratio"], peak_rss=d["peak_rss"], rss_stores=d["rss_stores"],
+                         memo_seconds=d["memo_seconds"], memos_ratio=d["memos_ratio"],
+                         materialize_seconds=d["materialize_seconds"], cpu_seconds=d["cpu_seconds"],
+                         objects=d["objects"])
+    log(f"diff: {d['compare_seconds']} s (+ {d['memo_seconds']} s for the findings and signatures of both), "
+        f"peak memory {d['memory_ratio']} x the two stores (memos: +{d['memos_ratio']})")
+
+
+def _finish(rep: dict, a: argparse.Namespace) -> int:
     rep["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     print_report(rep)
-    if a.profile and "profile" in det:
-        print(det["profile"]["tottime"])
+    if a.profile and "profile" in rep["details"]:
+        print(rep["details"]["profile"]["tottime"])
     out = a.json or BENCH_CACHE / "last.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(rep, indent=1) + "\n")

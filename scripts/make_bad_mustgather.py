@@ -5,7 +5,7 @@ Why: a must-gather comes from a cluster (and a support case) we do not control,
 and unlike archives (``scripts/make_bad_archives.py``) a plain directory reaches
 the parser without any unpacking filter: every file below ``namespaces/`` and
 ``cluster-scoped-resources/`` is read as YAML by ``layout.py`` + ``ingest.py``,
-and every log file by ``logs.py``.  This script writes one case per hazard and
+and every log file by ``serve/logs/``.  This script writes one case per hazard and
 says, per case, what the server must do with it; ``tests/test_hostile_files.py``
 starts the real server on the tree and checks every expectation.
 

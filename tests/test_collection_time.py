@@ -18,7 +18,7 @@ import yaml
 
 from conftest import start_server
 from staticapi.serve import cluster
-from staticapi.source import ingest
+from staticapi.source import records
 
 OBSERVED = "2022-06-01T10:00:00Z"  # the newest observation in the tree below
 EXPIRY = "2035-03-11T10:40:19Z"  # a certificate expiry (MachineConfigPool)
@@ -80,11 +80,11 @@ def build_tree(root: Path, timestamp: str | None = None) -> Path:
 def test_newest_observed_time_only(tmp_path):
     raw = (b'{"metadata":{"creationTimestamp":"2022-05-01T09:00:00Z"},"status":{"certExpirys":[{"expiry":"'
            + EXPIRY.encode() + b'"}],"conditions":[{"lastTransitionTime":"2022-05-20T12:00:00Z"}]}}')
-    assert ingest._newest(raw) == "2022-05-20T12:00:00Z"
+    assert records.newest_time(raw) == "2022-05-20T12:00:00Z"
     # quoted inside a string value (a message, a ConfigMap's embedded JSON): not a field
-    assert ingest._newest(b'{"message":"{\\"time\\":\\"2040-01-01T00:00:00Z\\"}","time":"2022-01-01T00:00:00Z"}') \
+    assert records.newest_time(b'{"message":"{\\"time\\":\\"2040-01-01T00:00:00Z\\"}","time":"2022-01-01T00:00:00Z"}') \
         == "2022-01-01T00:00:00Z"
-    assert ingest._newest(b'{"notAfter":"2040-01-01T00:00:00Z"}') == ""
+    assert records.newest_time(b'{"notAfter":"2040-01-01T00:00:00Z"}') == ""
 
 
 def test_fallback_ignores_certificate_expiries(tmp_path, caplog):

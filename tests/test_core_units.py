@@ -209,16 +209,16 @@ def test_quick_identity_agrees_with_parsing():
 
 
 def _records_by_reference(path: Path, data: bytes) -> list[tuple]:
-    from staticapi.source import ingest
+    from staticapi.source import records
     from staticapi.source.layout import ObjectFile
     from staticapi.source.parse import reference_load
 
     f = ObjectFile(str(path), path.name, len(data), 0, None, None, None)
-    res = ingest.FileResult(rel=f.rel)
+    res = records.FileResult(rel=f.rel)
     out = []
-    for obj, from_list, raw in ingest._objects([(d, None) for d in reference_load(data)], res.problems):
+    for obj, from_list, raw in records.iter_objects([(d, None) for d in reference_load(data)], res.problems):
         assert raw is None
-        rec = ingest._record(obj, from_list, f, res)
+        rec = records.make_record(obj, from_list, f, res)
         if rec is not None:
             out.append((rec.kind, rec.name, rec.raw))
     return out + [(r.kind, r.name, r.raw) for r in res.records]

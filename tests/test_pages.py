@@ -77,6 +77,7 @@ async def test_several_must_gathers_get_a_table(aiohttp_client, tmp_path):
         assert f'href="/clusters/{name}/ui/"' in body
     assert "4.17.20" in body and "v1.30.10" in body and "AWS" in body
     assert 'class="sev sev-critical"' in body  # findings by severity
+    assert 'href="/ui/diff"' in body
     body = await _page(client, "/clusters/two/ui/")
     assert 'href="/clusters/two/ui/browse"' in body
 

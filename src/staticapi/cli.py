@@ -79,6 +79,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("-v", "--verbose", action="store_true",
                    help="log at debug level: each skipped file with its reason, each indexing phase")
     _triage_parser(sub)
+    _diff_parser(sub)
+    search_parser(sub)
     return p
 
 
@@ -123,6 +125,124 @@ async def triage_cmd(args: argparse.Namespace) -> int:
         sys.stdout.write("\n".join(triage.format_text(rep) for rep in reports))
     sys.stdout.flush()
     return 0
+
+
+def _diff_parser(sub) -> None:
+    d = sub.add_parser("diff", help="compare two must-gathers: what changed from BASE to HEAD")
+    d.add_argument("base", metavar="BASE", help="the must-gather to compare from (directory, archive or URL)")
+    d.add_argument("head", metavar="HEAD", help="the must-gather to compare to")
+    d.add_argument("-o", "--output", default="text", choices=["text", "json"])
+    d.add_argument("-n", "--namespace", help="only objects, events and logs of this namespace")
+    d.add_argument("--kind", help="only objects of this kind (kind, resource or short name)")
+    d.add_argument("--show-noise", action="store_true",
+                   help="also show differences that are noise (uids, resourceVersions, timestamps, IPs ...)")
+    d.add_argument("--cache-dir", type=Path, default=Path(os.environ["STATICAPI_CACHE_DIR"]) if os.environ.get(
+        "STATICAPI_CACHE_DIR") else None, help="where archives are unpacked and indexes cached")
+    d.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
+
+
+async def diff(args: argparse.Namespace) -> int:
+    """`staticapi diff BASE HEAD`: both loaded without a server, the report on stdout."""
+    import orjson
+
+    from .insight.context import open_sources
+    from .insight.diff import compare
+    from .insight.diff_text import to_text
+    from .source import archive
+
+    try:
+        base, head = await open_sources([args.base, args.head], args.cache_dir)
+    except (archive.SourceError, RuntimeError) as e:
+        print(f"staticapi: {e}", file=sys.stderr)
+        return 2
+    rep = await asyncio.to_thread(compare, base, head, namespace=args.namespace, kind=args.kind,
+                                  show_noise=args.show_noise)
+    if args.output == "json":
+        sys.stdout.buffer.write(orjson.dumps(rep, option=orjson.OPT_INDENT_2) + b"\n")
+    else:
+        sys.stdout.write(to_text(rep))
+    sys.stdout.flush()
+    return 0
+
+
+def search_parser(sub) -> None:
+    s = sub.add_parser("search", help="search a must-gather's logs and events like grep (no server)")
+    s.add_argument("source", metavar="SOURCE", help="must-gather directory, archive or URL")
+    s.add_argument("pattern", metavar="REGEX", help="RE2 regular expression (line-based, like rg)")
+    s.add_argument("-i", "--ignore-case", action="store_true")
+    s.add_argument("-C", "--context", type=int, default=0, metavar="N", help="lines of context around each hit")
+    s.add_argument("--in", dest="sources", default=None, metavar="SOURCES",
+                   help="logs,nodes,events,objects (default logs,nodes,events)")
+    s.add_argument("-n", "--namespace")
+    s.add_argument("--pod")
+    s.add_argument("-c", "--container")
+    s.add_argument("--kind")
+    s.add_argument("--since", metavar="T", help="RFC3339 time: hits at or after it")
+    s.add_argument("--until", metavar="T", help="RFC3339 time: hits at or before it")
+    s.add_argument("-o", "--output", choices=["text", "json"], default="text",
+                   help="json: the API's JSON lines (hits, then a summary)")
+    s.add_argument("--limit", type=int, default=100_000, help="at most N hits printed (default 100000)")
+    s.add_argument("--cache-dir", type=Path, default=Path(os.environ["STATICAPI_CACHE_DIR"]) if os.environ.get(
+        "STATICAPI_CACHE_DIR") else None)
+    s.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
+
+
+async def search(args: argparse.Namespace) -> int:
+    """grep-like: ``label:line:text`` per hit, exit 0 when found, 1 when not, 2 on an error."""
+    import orjson
+
+    from .insight.context import open_sources
+    from .insight.corpus import corpus_of
+    from .insight.search import QueryError, query_from_params
+    from .insight.search import search as run
+    from .source import archive
+
+    params = {"q": args.pattern, "ignoreCase": "1" if args.ignore_case else "", "in": args.sources or "",
+              "namespace": args.namespace or "", "pod": args.pod or "", "container": args.container or "",
+              "kind": args.kind or "", "from": args.since or "", "to": args.until or "",
+              "limit": str(args.limit), "context": str(args.context)}
+    try:
+        q = query_from_params(params)
+    except QueryError as e:
+        print(f"staticapi search: {e}", file=sys.stderr)
+        return 2
+    try:
+        [ci] = await open_sources([args.source], args.cache_dir)
+    except (archive.SourceError, RuntimeError) as e:
+        print(f"staticapi search: {e}", file=sys.stderr)
+        return 2
+    corpus = await asyncio.to_thread(corpus_of, ci)
+    out = sys.stdout.buffer
+    summary: dict = {}
+
+    def emit() -> None:
+        for h in run(corpus, q):
+            if h["type"] == "summary":
+                summary.update(h)
+                if args.output == "json":
+                    out.write(orjson.dumps(h) + b"\n")
+                break
+            if args.output == "json":
+                out.write(orjson.dumps(h) + b"\n")
+                continue
+            where = h.get("path") or h["label"]
+            ln = h.get("line", "")
+            for k, b in enumerate(h.get("before", [])):
+                out.write(f"{where}-{ln - len(h['before']) + k}-{b}\n".encode())
+            out.write(f"{where}:{ln}:{h['text']}\n".encode())
+            for k, a in enumerate(h.get("after", [])):
+                out.write(f"{where}-{ln + 1 + k}-{a}\n".encode())
+            if args.context:
+                out.write(b"--\n")
+
+    try:
+        await asyncio.to_thread(emit)
+        out.flush()
+    except BrokenPipeError:  # | head
+        return 0
+    if summary.get("truncated"):
+        print(f"staticapi search: {summary['hits']} hits, {summary['returned']} shown (--limit)", file=sys.stderr)
+    return 0 if summary.get("hits") else 1
 
 
 def _is_loopback(host: str) -> bool:
@@ -281,6 +401,13 @@ def main(argv: list[str] | None = None) -> int:
             return 0
     if args.command == "triage":
         return asyncio.run(triage_cmd(args))
+    if args.command == "diff":
+        return asyncio.run(diff(args))
+    if args.command == "search":
+        try:
+            return asyncio.run(search(args))
+        except KeyboardInterrupt:
+            return 130
     return 2
 
 

@@ -22,7 +22,21 @@ from .kube.status import StatusError, method_not_allowed, path_not_found, status
 from .serve import api, nodelogs, openapi, openapiv2, reviews
 from .serve import metrics as metricsmod
 from .serve.cluster import Cluster
-from .web import alerts_page, audit_api, etcd_page, events_page, listing, logs_page, objects, pages, triage_api
+from .web import (
+    alerts_page,
+    audit_api,
+    diff_api,
+    diff_page,
+    etcd_page,
+    events_page,
+    listing,
+    logs_page,
+    objects,
+    pages,
+    search_api,
+    search_page,
+    triage_api,
+)
 from .web import timeline as webui
 
 log = logging.getLogger("staticapi.server")
@@ -198,7 +212,6 @@ def _insight(request: web.Request) -> ClusterInsight:
     return insights.get(insights.cluster(request.match_info.get("cluster")))
 
 
-_interval_view = _insight  # the former name (branches started before the rename still call it)
 
 
 def create_app(clusters: list[Cluster], options: ServerOptions | None = None) -> web.Application:
@@ -211,18 +224,19 @@ def create_app(clusters: list[Cluster], options: ServerOptions | None = None) ->
     insights = app[INSIGHTS] = Insights(app[CLUSTERS], app[OPTIONS].interval_files)
     cache = webui.setup_routes(app, _insight, prefix="/clusters/{cluster}")
     webui.setup_routes(app, _insight, prefix="", cache=cache)
-    for prefix in ("/clusters/{cluster}", ""):
-        triage_api.setup_routes(app, _insight, prefix=prefix)
     insights.on_renew.append(cache.invalidate)
-    for mod in (audit_api, alerts_page, etcd_page):  # ui/audit, ui/alerts, ui/etcd and their endpoints
-        for prefix in ("/clusters/{cluster}", ""):
-            mod.setup_routes(app, _interval_view, prefix)
+    for prefix in ("/clusters/{cluster}", ""):
+        # pages and /staticapi/v1/* endpoints that read one cluster's insight
+        for mod in (triage_api, search_api, search_page, audit_api, alerts_page, etcd_page,
+                    listing, objects, logs_page, events_page):
+            mod.setup_routes(app, _insight, prefix=prefix)
+        pages.setup_routes(app, _insight, prefix=prefix, options=app[OPTIONS])  # ui/, browse, kubeconfig
+        # diff reads two clusters
+        diff_api.setup_routes(app, lambda request: request.app[INSIGHTS], prefix=prefix)
+        diff_page.setup_routes(app, lambda request: request.app[INSIGHTS], prefix=prefix)
+    search_api.prewarm_on_ready(app, insights)
     for c in clusters:
         c.on_change.append(lambda cl=c: insights.invalidate(cl))
-    for prefix in ("/clusters/{cluster}", ""):  # the pages (web/), under both URL shapes
-        pages.setup_routes(app, _insight, prefix, options=app[OPTIONS])
-        for mod in (listing, objects, logs_page, events_page):
-            mod.setup_routes(app, _insight, prefix)
     pages.setup_login(app, lambda request: request.app[OPTIONS].token)
     pages.setup_root(app, INSIGHTS, dispatch)  # "/": a page for browsers, the API's answer otherwise
     app.router.add_route("*", "/{tail:.*}", dispatch)

@@ -333,11 +333,11 @@ def rule_counts(ad: AlertData) -> dict:
 def intervals(view: Any, end: datetime) -> list[dict]:
     """Firing and pending alerts as intervals (source ``Alert``), from ``activeAt`` to the
     collection time (the alert was still active when the must-gather was taken)."""
-    from .intervals import SOURCE_ALERT, _interval, parse_time  # same layer; intervals imports us
+    from .intervals.model import SOURCE_ALERT, make_interval, parse_time  # same layer; intervals imports us
 
     out = []
     for s in interval_specs(data_sync(view)):
         start = parse_time(s["start"]) or end
-        out.append(_interval(SOURCE_ALERT, s["level"], "Alert", s["keys"], human=s["human"],
+        out.append(make_interval(SOURCE_ALERT, s["level"], "Alert", s["keys"], human=s["human"],
                              annotations=s["annotations"], start=min(start, end), end=end, display=True))
     return out

@@ -402,7 +402,7 @@ def intervals(view: Any, end: datetime) -> list[dict]:
     """Audit mutations as origin-style intervals (source ``Audit``): one per request, from
     ``requestReceivedTimestamp`` to ``stageTimestamp``; Info when it succeeded, Warning for 4xx,
     Error for 5xx. Deletes and failures are displayed by default."""
-    from .intervals import _interval  # same layer; imported here because intervals imports us
+    from .intervals.model import make_interval  # same layer; imported here because intervals imports us
 
     idx = index_sync(view)
     out = []
@@ -414,7 +414,7 @@ def intervals(view: Any, end: datetime) -> list[dict]:
         level = "Error" if code >= 500 else "Warning" if code >= 400 else "Info"
         res = resource_label(group, resource, r[H_SUB])
         who = r[H_USER] or "unknown user"
-        out.append(_interval(
+        out.append(make_interval(
             SOURCE_AUDIT, level, "Audit", {"namespace": ns, "resource": res, "name": name},
             reason=r[H_VERB], human=f"{r[H_VERB]} {res} {ns + '/' if ns else ''}{name} by {who}"
                                     f"{' (' + r[H_AGENT] + ')' if r[H_AGENT] else ''}: {code or 'no response'}",

@@ -6,7 +6,7 @@ Before, the server hung an ad-hoc ``_interval_view`` attribute on the store for 
 loaded cluster has one :class:`ClusterInsight` per store, kept by :class:`Insights` (one per app),
 and every derived value lives in its memo (:meth:`ClusterInsight.derive`).
 
-:class:`ClusterInsight` is also the ``ClusterView`` that ``intervals.py`` reads.
+:class:`ClusterInsight` is also the ``ClusterView`` that ``intervals`` reads.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class ClusterInsight:
         self._memo: dict[str, Any] = {}
         self._pending: dict[str, asyncio.Future] = {}
 
-    # -- ClusterView (intervals.py) ---------------------------------------------------------
+    # -- ClusterView (intervals/) ---------------------------------------------------------
     def objects(self, group: str, resource: str) -> Iterable[dict]:
         return self.store.objects(group, resource)
 

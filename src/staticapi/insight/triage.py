@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
+from . import alerts, etcd
 from .findings import SEVERITIES, SEVERITY_RANK, Finding, ranked
 from .intervals import format_time
 from .triage_base import Ctx, Event, clip, finding
@@ -188,10 +189,11 @@ def object_findings(ci: Any) -> list[Finding]:
     return out
 
 
-# Every finding source: ``(name, function(ci) -> iterable of Finding)``. The integrator adds
-# ``("alerts", alerts.findings)`` and ``("etcd", etcd.findings)`` here.
+# Every finding source: ``(name, function(ci) -> iterable of Finding)``.
 SOURCES: list[tuple[str, Callable[[Any], Iterable[Finding]]]] = [
     ("objects", object_findings),
+    ("alerts", alerts.findings),  # firing/pending alerts of monitoring/ (by their severity label)
+    ("etcd", etcd.findings),  # etcd_info/: alarms, unhealthy endpoints, members, DB size
 ]
 
 

@@ -263,7 +263,7 @@ class Ctx:
     @staticmethod
     def _events(ci: Any) -> Iterator[Mapping]:
         """Warning Events, each once: the store keeps every Event in both API groups
-        (source/ingest.py converts one into the other), so one group is all of them; the
+        (source/records.py converts one into the other), so one group is all of them; the
         events.k8s.io view is the smaller to decode. Events whose JSON does not say "Warning" are
         not decoded."""
         found = False
@@ -283,7 +283,7 @@ class Ctx:
     def log_tail(self, namespace: str, pod: str, container: str, previous_first: bool = True,
                  n: int = LOG_TAIL_LINES) -> tuple[str, list[str]]:
         """The last ``n`` lines of the container's previous log (the one that crashed) or, when
-        there is none, its current log; only the tail of the file is read (serve/logs.py)."""
+        there is none, its current log; only the tail of the file is read (serve/logs/)."""
         index = getattr(self.ci, "log_index", None)
         if index is None or self.log_tails >= MAX_LOG_TAILS:
             return "", []

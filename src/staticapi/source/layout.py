@@ -8,7 +8,7 @@ tree. Several roots in one source are merged by the store.
 This module does no parsing: it walks the tree once, classifies object files
 (with the group/resource/namespace their path implies, used only as hints and
 in messages) and reads the small `timestamp` files. Logs are found by
-`logs.py`; interval files by `intervals.py`.
+`serve/logs/`; interval files by `insight/intervals/`.
 """
 
 from __future__ import annotations

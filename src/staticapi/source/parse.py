@@ -179,7 +179,7 @@ def _fast(body: bytes) -> Any:
 
 
 def _list_items(value: Any) -> list | None:
-    """The items of a List document (kind 'List' or '*List' with an items list; ingest.py unwraps
+    """The items of a List document (kind 'List' or '*List' with an items list; records.py unwraps
     exactly these), else None."""
     if type(value) is dict:
         kind, items = value.get("kind"), value.get("items")

@@ -1,6 +1,6 @@
 """The objects of one cluster view, kept as JSON bytes and indexed for the API.
 
-Each object is serialised once (ingest.py) and kept as bytes; list bodies are
+Each object is serialised once (source/records.py, in the parse workers) and kept as bytes; list bodies are
 assembled by joining those bytes. Only what selectors, ordering and watch
 need sits beside them (namespace, name, uid, resourceVersion, labels); field
 selector values and Table rows are computed on first use and cached per

@@ -3,7 +3,7 @@
 Why this module exists: origin's intervals chart is one HTML template that pulls
 timelines-chart, d3 and Bootstrap from CDNs and bogs down on big runs; Sippy's view
 needs Sippy.  This serves a self-contained page (hand-written JS + canvas in
-``web/``, no CDN, works offline) over the intervals built by ``intervals.py``:
+``web/``, no CDN, works offline) over the intervals built by ``insight/intervals/``:
 
 * ``GET {prefix}/staticapi/v1/intervals`` -> ``{"items": [...]}`` sorted by ``from``
   (query: source, level, namespace, type, from, to, display, q; bad regex -> 400).

@@ -1,0 +1,419 @@
+"""Search (insight/corpus.py, insight/search.py, web/search_api.py, `staticapi search`) with rg as the oracle.
+
+The tree is the bundled fixture must-gather plus node logs written here: ``host_service_logs``
+(journal lines of three masters interleaved, plain and .gz, as ``oc adm node-logs --role=master``
+writes them) and node-gather ``nodes/<node>/<node>_logs_kubelet.gz``. Hit counts must equal
+``rg -z -c`` on the same files (rg counts matching lines; -i for ignoreCase).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURE, SAMPLES, needs_samples, start_server
+from staticapi.insight import corpus as corpusmod
+from staticapi.insight import search as S
+from staticapi.insight import signatures as sigmod
+from staticapi.insight.context import open_sources
+
+RG = shutil.which("rg")
+needs_rg = pytest.mark.skipif(RG is None, reason="rg (ripgrep) not installed")
+
+# the mix: literals, case-insensitive literals, alternations, anchored and unanchored regexes
+MIX = [
+    ("error", False),
+    ("Error", True),
+    ("upstream timeout", False),
+    ("PLEG IS NOT HEALTHY", True),
+    ("Started|Stopped|Killing", False),
+    ("(timeout|refused|reset by peer)", True),
+    (r"^2025-03-20T0[3-5]:", False),
+    (r"level=(error|warning)", False),
+    (r"\d+\.\d+\.\d+\.\d+:\d+", False),
+    (r"attempt=\d$", False),
+    (r"E\d{4} \d\d:\d\d", False),
+    (r"kubenswrapper\[\d+\]: E", False),
+    ("ZZZ-never-present", False),
+]
+
+MASTERS = ["master-0", "master-1", "master-2"]
+
+
+def _journal(service: str, start_min: int, n: int, err_from: int) -> str:
+    lines = []
+    for i in range(n):
+        node = MASTERS[i % 3]
+        mm = start_min + i // 6
+        ts = f"Mar 20 {10 + mm // 60:02d}:{mm % 60:02d}:{(i * 7) % 60:02d}.{i:06d}"
+        if i >= err_from:
+            msg = (f'E0320 {10 + mm // 60:02d}:{mm % 60:02d}:00.000000    2345 kubelet.go:2412] "PLEG is not healthy" '
+                   f'pleg was last seen active {i}m0s ago; threshold is 3m0s node="{node}" ip=10.0.0.{i % 250}:10250')
+        else:
+            msg = f'I0320 {10 + mm // 60:02d}:{mm % 60:02d}:00.000000    2345 kubelet.go:100] "SyncLoop (housekeeping)"'
+        lines.append(f"{ts} {node} kubenswrapper[2345]: {msg}")
+    return "\n".join(lines) + "\n"
+
+
+def build_tree(root: Path) -> Path:
+    """The fixture must-gather plus node logs, a pathological line and a hostile line, at ``root``."""
+    shutil.copytree(FIXTURE, root, symlinks=True)
+    image = next(p for p in sorted(root.iterdir()) if p.is_dir() and (p / "namespaces").is_dir())
+    hsl = image / "host_service_logs" / "masters"
+    hsl.mkdir(parents=True)
+    (hsl / "kubelet_service.log").write_text(_journal("kubelet", 0, 300, 252))  # errors start at 10:42
+    (hsl / "crio_service.log.gz").write_bytes(gzip.compress(_journal("crio", 5, 60, 30).encode()))
+    ng = image / "nodes" / "master-0"
+    ng.mkdir(parents=True)
+    (ng / "master-0_logs_kubelet.gz").write_bytes(gzip.compress(_journal("kubelet", 0, 90, 45).encode()))
+    (ng / "lspci").write_text("00:00.0 Host bridge: error not a log\n")  # not a node log: never searched
+    # a pathological line for (a+)+$, a line without a final newline, markup that must stay text
+    pod = image / "namespaces" / "demo-apps" / "pods" / "evil" / "c" / "c" / "logs"
+    pod.mkdir(parents=True)
+    (pod / "current.log").write_bytes(b"2025-03-20T07:00:00Z " + b"a" * 200_000 + b"b\n"
+                                      + b"2025-03-20T07:00:01Z hostile <img src=x onerror=alert(1)><script>alert(2)</script>\n"
+                                      + b"last error line")
+    return root
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory) -> Path:
+    return build_tree(tmp_path_factory.mktemp("search-tree") / "mg")
+
+
+@pytest.fixture(scope="module")
+def ci(tree, tmp_path_factory):
+    [ci] = asyncio.run(open_sources([str(tree)], tmp_path_factory.mktemp("search-cache")))
+    return ci
+
+
+@pytest.fixture(scope="module")
+def corpus(ci):
+    return corpusmod.corpus_of(ci)
+
+
+def _rg_counts(pattern: str, ignore_case: bool, files: list[str]) -> dict[str, int]:
+    args = [RG, "-z", "-c", "--no-messages", "--with-filename", *(["-i"] if ignore_case else []), "-e", pattern,
+            "--", *files]
+    r = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    assert r.returncode in (0, 1), r.stderr
+    out = {}
+    for line in r.stdout.splitlines():
+        path, _, n = line.rpartition(":")
+        out[path] = int(n)
+    return out
+
+
+@needs_rg
+@pytest.mark.parametrize("pattern,ignore_case", MIX)
+def test_log_counts_equal_rg(corpus, tree, pattern, ignore_case):
+    docs = corpus.docs("logs") + corpus.docs("nodes")
+    assert any(d.path.endswith(".gz") for d in docs)
+    want = _rg_counts(pattern, ignore_case, [d.path for d in docs])
+    by_rel = {str(Path(tree) / k): v for k, v in S.count_lines(
+        corpus, S.Query(pattern, ignore_case=ignore_case, sources=("logs", "nodes"))).items()}
+    assert by_rel == want
+
+
+@needs_rg
+@pytest.mark.parametrize("pattern,ignore_case", MIX[:6])
+def test_event_counts_equal_rg_on_event_lines(corpus, tmp_path, pattern, ignore_case):
+    seg = next(corpus.segments(("events",)))
+    assert len(seg.docs) > 10
+    f = tmp_path / "events.txt"
+    f.write_bytes(seg.data)
+    want = sum(_rg_counts(pattern, ignore_case, [str(f)]).values())
+    got = [h for h in S.search(corpus, S.Query(pattern, ignore_case=ignore_case, sources=("events",),
+                                                limit=100_000))]
+    assert got[-1]["hits"] == want == len(got) - 1
+
+
+def test_node_logs_found_with_node_service_and_time(corpus):
+    docs = corpus.docs("nodes")
+    assert {(d.service, d.node) for d in docs} == {("kubelet", ""), ("crio", ""), ("kubelet", "master-0")}
+    hits = list(S.search(corpus, S.Query("PLEG is not healthy", sources=("nodes",), limit=1000)))
+    h = next(h for h in hits if h["type"] == "hit" and h["path"].endswith("kubelet_service.log"))
+    assert h["source"] == "nodes" and h["node"] in MASTERS and h["service"] == "kubelet"
+    assert h["time"].startswith("2025-03-20T10:42:")  # the journal's time, the collection's year
+    assert h["link"].startswith(f"ui/nodelogs/{h['node']}/kubelet?file=") and h["link"].endswith(f"#L{h['line']}")
+    summary = hits[-1]
+    assert summary["bySource"]["nodes"] == 48 + 30 + 45
+    series = {s["label"] for s in summary["histogram"]["series"]}
+    assert {"node master-0", "node master-1", "node master-2"} <= series
+    # the chart says when it started: nothing before 10:42 (the bucket holding 10:00 .. is empty)
+    hist = summary["histogram"]
+    assert sum(hist["counts"]) == summary["hits"]
+
+
+def test_pod_log_hits_link_and_context(corpus):
+    hits = list(S.search(corpus, S.Query("upstream timeout", context=1, limit=3)))
+    h = hits[0]
+    assert h["source"] == "logs" and h["namespace"] == "demo-apps"
+    assert h["link"].startswith(f"ui/logs/demo-apps/{h['pod']}/{h['container']}")
+    assert h["link"].endswith(f"#L{h['line']}")
+    assert "time" in h and "text" in h and "after" in h and "before" in h
+    lines = Path(corpus.docs("logs")[0].path).parent  # noqa: F841 - layout sanity below
+    full = [d for d in corpus.docs("logs") if d.rel == h["path"]][0]
+    text = corpusmod.read_text(full.path).decode().split("\n")
+    assert text[h["line"] - 1].startswith(h["text"][:50])
+    if h["line"] > 1:
+        assert h["before"] == [text[h["line"] - 2]]
+
+
+def test_previous_and_rotated_are_searched(corpus):
+    docs = corpus.docs("logs")
+    assert any(d.previous for d in docs)
+    rotated = [d for d in docs if "rotated/" in d.rel]
+    assert rotated and all(d.file for d in rotated)
+    q = S.Query(".", limit=100_000, sources=("logs",))
+    paths = {h["path"] for h in S.search(corpus, q) if h["type"] == "hit"}
+    assert {d.rel for d in rotated} <= paths
+    h = next(h for h in S.search(corpus, q) if h["type"] == "hit" and "rotated/" in h["path"])
+    assert "file=" in h["link"]
+
+
+def test_filters(corpus):
+    q = S.Query("error", ignore_case=True, namespace="demo-apps", limit=100_000)
+    hits = [h for h in S.search(corpus, q) if h["type"] == "hit"]
+    assert hits and all(h["namespace"] == "demo-apps" for h in hits)
+    q = S.Query(".", kind="Node", sources=("nodes", "logs"), limit=10)
+    assert all(h["source"] == "nodes" for h in S.search(corpus, q) if h["type"] == "hit")
+    q = S.Query("PLEG", sources=("nodes",), since=S.parse_time("2025-03-20T10:45:00Z", "from"), limit=100_000)
+    hits = [h for h in S.search(corpus, q) if h["type"] == "hit"]
+    assert hits and all(h["time"] >= "2025-03-20T10:45" for h in hits)
+
+
+def test_limit_keeps_counting(corpus):
+    out = list(S.search(corpus, S.Query(".", limit=5)))
+    assert len(out) == 6 and out[-1]["returned"] == 5 and out[-1]["hits"] > 5 and out[-1]["truncated"]
+
+
+def test_bad_regex_and_params():
+    with pytest.raises(S.QueryError, match="missing"):
+        S.query_from_params({"q": "(unclosed"})
+    with pytest.raises(S.QueryError):
+        S.query_from_params({"q": "x", "in": "logs,bogus"})
+    with pytest.raises(S.QueryError):
+        S.query_from_params({"q": "x", "from": "yesterday"})
+    with pytest.raises(S.QueryError):
+        S.query_from_params({"q": ""})
+    with pytest.raises(S.QueryError):
+        S.query_from_params({"q": r"(\w+)\1"})  # backreferences: not linear, RE2 refuses them
+
+
+def test_pathological_regex_is_linear(corpus):
+    done = threading.Event()
+    result = []
+
+    def run():
+        result.extend(S.search(corpus, S.Query("(a+)+$", limit=10, sources=("logs",))))
+        result.extend(S.search(corpus, S.Query("(a+)+b$", limit=10, sources=("logs",))))
+        done.set()
+
+    threading.Thread(target=run, daemon=True).start()
+    assert done.wait(60), "a pathological regex hung the search"
+    assert result[0]["type"] == "summary" and result[0]["hits"] == 0  # the line ends in b
+    assert result[1]["type"] == "hit" and result[1]["pod"] == "evil" and result[-1]["hits"] == 1
+
+
+def test_stop_ends_the_scan(corpus):
+    stop = threading.Event()
+    it = S.search(corpus, S.Query(".", limit=100_000), stop)
+    next(it)
+    stop.set()
+    rest = list(it)
+    assert rest[-1]["type"] == "summary" and rest[-1]["cancelled"]
+
+
+def test_objects_opt_in(corpus, ci):
+    import re2
+
+    pod = next(ci.store.objects("", "pods"))
+    ip = (pod.get("status") or {}).get("podIP")
+    assert ip
+    assert not any(h.get("source") == "objects" for h in S.search(corpus, S.Query(ip.replace(".", r"\."))))
+    hits = [h for h in S.search(corpus, S.Query(ip.replace(".", r"\."), sources=("objects",), limit=1000))
+            if h["type"] == "hit"]
+    assert any(h["kind"] == "Pod" and h["name"] == pod["metadata"]["name"] for h in hits)
+    assert hits[0]["link"].startswith("ui/objects/")
+    node = next(ci.store.objects("", "nodes"))["metadata"]["name"]
+    hits = [h for h in S.search(corpus, S.Query(re2.escape(node), sources=("objects",), kind="Node"))
+            if h["type"] == "hit"]
+    assert hits and hits[0]["link"] == f"ui/objects/core/nodes/_/{node}"
+
+
+def test_signatures(ci):
+    sigs = sigmod.compute(ci)
+    pleg = [s for s in sigs if s.source == "nodes" and "PLEG is not healthy" in s.text and s.container == "kubelet"]
+    # 48 + 30 (crio file has the same kubelet-like lines but is service crio) -> kubelet: two files
+    assert pleg and pleg[0].count >= 48 and "<n>" in pleg[0].text and "<ip>" in pleg[0].text
+    s = pleg[0]
+    assert s.first_seen is not None and s.first_seen <= s.last_seen
+    import re2
+
+    assert re2.search(s.query(), s.sample)
+    d = s.to_dict()
+    assert d["firstSeen"].startswith("2025-03-20T10:07") and d["level"] == "error"  # node-gather file: 10:07
+    assert sigmod.normalise("failed 10.1.2.3:443 id=3f2a9c1e-1b2c-4d5e-8f90-1234567890ab n=42") == \
+        "failed <ip> id=<uuid> n=<n>"
+
+
+# ------------------------------------------------------------------------------- server and CLI
+@pytest.fixture(scope="module")
+def server(tree, tmp_path_factory):
+    srv = start_server([str(tree)], tmp_path_factory.mktemp("search-server"))
+    yield srv
+    srv.stop()
+
+
+def _ndjson(url: str) -> list[dict]:
+    with urllib.request.urlopen(url, timeout=60) as r:
+        assert r.headers["Content-Type"].startswith("application/x-ndjson")
+        return [json.loads(line) for line in r.read().splitlines()]
+
+
+def test_api_streams_hits_then_summary(server):
+    out = _ndjson(server.url + "/staticapi/v1/search?q=PLEG+is+not+healthy&limit=7&context=1")
+    assert [o["type"] for o in out] == ["hit"] * 7 + ["summary"]
+    assert out[0]["link"].startswith("/ui/nodelogs/")
+    assert out[-1]["hits"] == 48 + 30 + 45 and out[-1]["truncated"]
+    name = out[0].get("cluster") or server.get("/clusters")[1]["items"][0]["name"]
+    out2 = _ndjson(server.url + f"/clusters/{name}/staticapi/v1/search?q=upstream%20timeout&in=logs")
+    assert out2[0]["link"].startswith(f"/clusters/{name}/ui/logs/demo-apps/")
+
+
+def test_api_client_disconnect_stops_the_scan(server):
+    import socket
+    from urllib.parse import urlsplit
+
+    u = urlsplit(server.url)
+    with socket.create_connection((u.hostname, u.port), timeout=30) as s:
+        s.sendall(b"GET /staticapi/v1/search?q=.&limit=100000&context=20 HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert s.recv(4096).startswith(b"HTTP/1.1 200")
+    for _ in range(100):
+        if any("the client went away; scan stopped" in line for line in server.output):
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("no sign of a stopped scan in the server log")
+    code, body, _ = server.get("/staticapi/v1/search?q=upstream&limit=1")  # and it still answers
+    assert code == 200
+
+
+def test_api_bad_regex_is_400(server):
+    code, body, _ = server.get("/staticapi/v1/search?q=%28oops")
+    assert code == 400 and body["kind"] == "Status" and "missing" in body["message"]
+    code, body, _ = server.get("/staticapi/v1/search?q=x&limit=lots")
+    assert code == 400
+
+
+def test_api_signatures(server):
+    code, body, _ = server.get("/staticapi/v1/signatures?limit=5")
+    assert code == 200 and body["kind"] == "SignatureList" and len(body["items"]) == 5
+    assert all("query" in s and "count" in s for s in body["items"])
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "staticapi.cli", "search", *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_cli_grep_like(tree, tmp_path):
+    cache = str(tmp_path / "cache")
+    r = _cli(str(tree), "upstream timeout", "--cache-dir", cache)
+    assert r.returncode == 0, r.stderr
+    first = r.stdout.splitlines()[0]
+    path, line, text = first.split(":", 2)
+    assert path.endswith(".log") and int(line) >= 1 and "upstream timeout" in text
+    assert _cli(str(tree), "ZZZ-never-present", "--cache-dir", cache).returncode == 1
+    bad = _cli(str(tree), "(", "--cache-dir", cache)
+    assert bad.returncode == 2 and "invalid regex" in bad.stderr
+    r = _cli(str(tree), "pleg", "-i", "--in", "nodes", "-o", "json", "--limit", "2", "--cache-dir", cache)
+    rows = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [x["type"] for x in rows] == ["hit", "hit", "summary"] and rows[-1]["hits"] == 123
+    assert _cli(str(tmp_path / "missing"), "x", "--cache-dir", cache).returncode == 2
+
+
+@needs_samples
+@needs_rg
+def test_cnv_sample_node_gather_counts_equal_rg(tmp_path):
+    src = SAMPLES / "must-gather-explorer-cnv"
+    [ci] = asyncio.run(open_sources([str(src)], tmp_path / "cache"))
+    corpus = corpusmod.corpus_of(ci)
+    docs = corpus.docs("nodes")
+    assert len(docs) >= 3 and all(d.node and d.service == "kubelet" for d in docs)
+    for pattern, ic in (("error", True), (r"^\w+ \d+ \d\d:\d\d", False), ("kubenswrapper", False)):
+        want = _rg_counts(pattern, ic, [d.path for d in docs])
+        got = S.count_lines(corpus, S.Query(pattern, ignore_case=ic, sources=("nodes",)))
+        assert {str(src.resolve() / k): v for k, v in got.items()} == want
+
+
+# ------------------------------------------------------------------------------- repeated and refined
+def test_narrower_rule():
+    from staticapi.insight.search_cache import narrower
+
+    assert narrower("error.*timeout", "error")
+    assert narrower("upstream timeout", "timeout")
+    assert narrower("level=(warning|error)", "(warning|error)")
+    assert narrower(r"^2025-03-20T0[3-5]:.*error", r"^2025-03-20T0[3-5]:")
+    assert not narrower("error|timeout", "error")  # a top-level | widens
+    assert not narrower("errors*", "errors")  # the quantifier binds to the earlier part's last atom
+    assert not narrower("a|b.*c", "a|b")
+    assert not narrower("(?i)error", "error")  # a flag changes how the earlier part matches
+    assert not narrower(r"a\\d", "a\\")
+    assert not narrower("x[|]y|z", "x[|]y")
+    assert not narrower("error", "error.*timeout")
+
+
+@pytest.mark.parametrize("base,refined,extra", [
+    ("error", "error.*timeout", {}),
+    ("timeout", "upstream timeout", {"ignore_case": True}),
+    ("e", "e", {"namespace": "demo-apps"}),
+    ("PLEG", "PLEG is not", {"sources": ("nodes",)}),
+    ("attempt=", "attempt=\\d$", {"context": 1}),
+])
+def test_refined_equals_full_scan(corpus, base, refined, extra):
+    from staticapi.insight.search_cache import cached_search
+
+    corpus.results = None  # a fresh cache
+    ic = extra.get("ignore_case", False)
+    src = extra.get("sources", S.DEFAULT_SOURCES)
+    first = list(cached_search(corpus, S.Query(base, ignore_case=ic, sources=src, limit=100_000)))
+    assert "refinedFrom" not in first[-1]
+    q = S.Query(refined, limit=50, **extra)
+    got = list(cached_search(corpus, q))
+    want = list(S.search(corpus, q))
+    assert got[-1].get("refinedFrom") is True
+    strip = lambda rs: [{k: v for k, v in r.items() if k not in ("elapsedSeconds", "corpus", "documents",  # noqa: E731
+                                                                  "bytes", "refinedFrom", "cached")} for r in rs]
+    assert strip(got)[:-1] == strip(want)[:-1]
+    assert {k: (v, strip(want)[-1].get(k)) for k, v in strip(got)[-1].items() if strip(want)[-1].get(k) != v} == {}
+    again = list(cached_search(corpus, q))
+    assert again[-1]["cached"] and strip(again) == strip(want)
+
+
+@needs_samples
+@needs_rg
+@pytest.mark.parametrize("sample", ["must-gather-clean-release-4.8/release-4.8", "omc-testdata",
+                                    "static-kas-testdata", "mugshine/mgs/validMg", "must-gather-explorer-cnv"])
+def test_samples_counts_equal_rg(sample, tmp_path):
+    src = SAMPLES / sample
+    [ci] = asyncio.run(open_sources([str(src)], tmp_path / "cache"))
+    corpus = corpusmod.corpus_of(ci)
+    docs = corpus.docs("logs") + corpus.docs("nodes")
+    assert docs, f"no log found in {sample}"
+    base = Path(ci.roots[0])
+    for pattern, ic in MIX[:2] + MIX[4:12] + [("raft|lease", True), (r"\bI\d{4}\b", False)]:
+        want = _rg_counts(pattern, ic, [d.path for d in docs])
+        got = S.count_lines(corpus, S.Query(pattern, ignore_case=ic, sources=("logs", "nodes")))
+        assert {str(base / k): v for k, v in got.items()} == want, pattern
