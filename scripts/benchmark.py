@@ -21,6 +21,9 @@ Table list of pods     --                                                       
 kubectl logs --tail    --                                                          <= 1 MB read
 search, first run      ``rg -z -n`` over the same logs and event files             <= 1.5
 search, repeat/refine  same                                                        <= 0.5
+object page            -- (median of 50 pods' pages, after the first one)          < 50 ms
+list page of all pods  -- (Chromium first-contentful-paint of ui/list/core/pods,   < 1 s
+                         in store order and sorted by restarts, cells cached)
 =====================  =========================================================  ==========
 
 Usage::
@@ -802,6 +805,62 @@ async def _load(base: str, paths: list[str], clients: int, seconds: float) -> di
             "p99_ms": lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000 if lat else None}
 
 
+CHROMIUM = "/usr/bin/chromium"
+CHROME_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def object_pages(url: str, pods: list[tuple[str, str]], runs: int = 50) -> dict:
+    """Wall time of GET ui/objects/core/pods/<ns>/<name> (HTML) over loopback: the first one builds the
+    per-store indexes (owners, events), the median of the next ``runs`` is the figure."""
+    from urllib.parse import quote
+
+    rng = random.Random(11)
+    sample = [rng.choice(pods) for _ in range(runs + 1)]
+    times = []
+    for ns, name in sample:
+        t0 = time.perf_counter()
+        status, body = http_get(f"{url}/ui/objects/core/pods/{quote(ns, safe='')}/{quote(name, safe='')}",
+                                timeout=120, headers={"Accept": "text/html"})
+        times.append(time.perf_counter() - t0)
+        if status != 200:
+            raise RuntimeError(f"object page: {status} {body[:300]!r}")
+    rest = sorted(times[1:])
+    return {"first_seconds": times[0], "seconds": statistics.median(rest), "max_seconds": rest[-1],
+            "p95_seconds": rest[int(len(rest) * 0.95)], "runs": len(rest)}
+
+
+def list_first_paint(url: str) -> dict:
+    """Chromium's first-contentful-paint of the all-pods list page (first load: every row's printer
+    cells are computed; then sorted by restarts, which orders all rows), from navigation start."""
+    from playwright.sync_api import sync_playwright
+
+    out: dict = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
+        try:
+            page = browser.new_page()
+            for key, q in (("first", ""), ("again", ""), ("sorted_first", "?sort=-RESTARTS"),
+                           ("sorted", "?sort=-RESTARTS&page=2")):
+                page.goto(url + "/ui/list/core/pods" + q, wait_until="load")
+                fcp = None
+                for _ in range(40):  # the paint entry is recorded just after load
+                    fcp = page.evaluate("(performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime")
+                    if fcp is not None:
+                        break
+                    page.wait_for_timeout(50)
+                load = page.evaluate("performance.getEntriesByType('navigation')[0].responseEnd")
+                out[key] = {"fcp_ms": fcp, "response_end_ms": load,
+                            "rows": page.locator("table.kubectl tbody tr").count()}
+        finally:
+            browser.close()
+    # the figure: pages whose rows' printer cells are cached on the objects (as after any earlier list,
+    # `kubectl get` included); the first loads, which compute them, are reported beside it
+    out["seconds"] = max(out[k]["fcp_ms"] or out[k]["response_end_ms"] for k in ("again", "sorted")) / 1000
+    out["first_seconds"] = max(out[k]["fcp_ms"] or out[k]["response_end_ms"] for k in ("first", "sorted_first")) / 1000
+    return out
+
+
 def logs_tail(kubectl: str, srv: Server, home: Path, big: dict) -> dict:
     env = {**os.environ, "KUBECONFIG": str(srv.kubeconfig), "KUBECACHEDIR": str(home / "kubecache"),
            "HOME": str(home)}
@@ -907,6 +966,8 @@ def print_report(rep: dict) -> None:
         "diff": ("staticapi diff of two trees", fmt_s, fmt_s),
         "search_first": ("search, first run (worst of the mix)", fmt_s, fmt_s),
         "search_again": ("search, repeated/refined (worst)", fmt_s, lambda v: "-"),
+        "object_page": ("object page (ui/objects, median)", fmt_s, fmt_s),
+        "list_page_first_paint": ("all-pods list page, first paint", fmt_s, fmt_s),
     }
     for key, (label, fv, fb) in show.items():
         f = fig.get(key)
@@ -1132,6 +1193,20 @@ def main(argv: list[str] | None = None) -> int:
         fig["get_throughput"] = figure(ours["rps"], base["rps"], ours["rps"] / base["rps"] if base["rps"] else None,
                                        ">= 0.5", base["rps"] > 0 and ours["rps"] / base["rps"] >= 0.5, "req/s",
                                        errors=ours["errors"], p50_ms=ours["p50_ms"], p99_ms=ours["p99_ms"])
+
+        log("pages: object page of 50 pods, all-pods list page in Chromium")
+        op = object_pages(srv.url, pods)
+        det["object_page"] = op
+        fig["object_page"] = figure(op["seconds"], None, None, "< 0.05", op["seconds"] < 0.05, "s",
+                                    first_seconds=op["first_seconds"], p95_seconds=op["p95_seconds"])
+        if os.access(CHROMIUM, os.X_OK):
+            lp = list_first_paint(srv.url)
+            det["list_page"] = lp
+            fig["list_page_first_paint"] = figure(lp["seconds"], None, None, "< 1", lp["seconds"] < 1, "s",
+                                                  rows=lp["first"]["rows"], pods=len(pods),
+                                                  first_seconds=lp["first_seconds"])
+        else:
+            rep["notes"].append(f"no {CHROMIUM}: list page first paint not measured")
 
         big = meta.get("big_log")
         if big:

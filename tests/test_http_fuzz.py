@@ -173,6 +173,10 @@ def api_path(draw, names: dict) -> str:
         "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews", "/apis/authentication.k8s.io/v1/selfsubjectreviews",
         "/ui/audit", "/ui/alerts", "/ui/etcd", "/staticapi/v1/audit", "/staticapi/v1/audit/history",
         "/staticapi/v1/audit/failures", "/staticapi/v1/alerts", "/staticapi/v1/etcd",
+        # the pages (web/): a browser's Accept gets HTML, anything else the same handlers
+        "/ui/", "/ui/browse", f"/ui/list/core/{core}", f"/ui/list/{gv.split('/')[0]}/{gres}", "/ui/events",
+        f"/ui/objects/core/pods/{pns}/{pod}", f"/ui/objects/core/nodes/_/{node}", "/ui/kubeconfig",
+        f"/ui/logs/{pns}/{pod}/{containers[0] if containers else 'x'}", f"/clusters/{cluster}/ui/",
     ]
     path = draw(st.sampled_from(templates))
     parts = path.split("/")
@@ -240,6 +244,16 @@ def query(draw, names: dict, path: str) -> dict:
         "resource": st.sampled_from(["pods", "deployments.apps", "pods/log", "a/b/c", "apps/deployments.x", ".", ""]),
         "from": st.sampled_from(["2025-03-20T06:00:00Z", "bogus", "", "9999-12-31T23:59:59Z"]),
         "state": st.sampled_from(["firing", "pending", "bogus", ""]),
+        # the pages
+        "namespace": st.sampled_from(names["namespaces"] + ["", "nope", "<x>", "\u0000"]),
+        "sort": st.sampled_from(["NAME", "-RESTARTS", "AGE", "-NAMESPACE", "nope", "-", ""]),
+        "page": st.sampled_from(["1", "2", "0", "-3", "abc", "9" * 30]),
+        "wide": st.sampled_from(["1", "true", "x"]),
+        "tail": st.sampled_from(["1", "all", "0", "-2", "abc", "9" * 30]),
+        "file": st.sampled_from(["current", "previous", "../../secret.txt", "1.log.20250320-060000", ""]),
+        "type": st.sampled_from(["Warning", "Normal", "", "<b>"]),
+        "reason": st.sampled_from(["BackOff", "", "x" * 300]),
+        "object": st.sampled_from(["Pod/x", "x", "/", "Kind/", ""]),
     }
     for key in draw(st.lists(st.sampled_from(sorted(options)), max_size=5, unique=True)):
         q[key] = draw(options[key])
@@ -322,11 +336,11 @@ def send(srv, req: dict) -> tuple[int, bytes, dict]:
 
 def _exempt(raw_path: str) -> bool:
     """Health, metrics and UI endpoints answer in their own formats."""
-    path = urllib.parse.unquote(raw_path)
-    if path.rstrip("/") == "/clusters":
+    if urllib.parse.unquote(raw_path).rstrip("/") == "/clusters":
         return True
-    if path.startswith("/clusters/"):
-        path = "/" + path.split("/", 3)[3] if path.count("/") >= 3 else "/"
+    if raw_path.startswith("/clusters/"):  # the cluster name may hold an encoded '/'
+        raw_path = "/" + raw_path.split("/", 3)[3] if raw_path.count("/") >= 3 else "/"
+    path = urllib.parse.unquote(raw_path)
     # behind nodes/<n>/proxy/ the kubelet answers in its own formats (plain-text errors, file
     # listings) and kube-apiserver passes them through; an unknown node is still a Status
     return path.startswith(NON_STATUS_PREFIXES) or re.match(r"/api/v1/nodes/[^/]+/proxy/", path) is not None
@@ -338,7 +352,9 @@ def check(srv, req: dict) -> None:
     assert status < 500, f"{where} -> {status} {body[:500]!r}"
     assert b"Traceback (most recent call last)" not in body and b'File "/' not in body, f"{where}: traceback"
     assert MARKER.encode() not in body, f"{where}: served content from outside the must-gather"
-    if status >= 300 and req["method"] != "HEAD" and not _exempt(req["path"]):
+    # a browser asking for "/" or "/clusters/<name>/" is sent to the overview page
+    to_page = status == 302 and "/ui/" in headers.get("Location", "")
+    if status >= 300 and req["method"] != "HEAD" and not _exempt(req["path"]) and not to_page:
         try:
             doc = json.loads(body)
         except ValueError:

@@ -299,6 +299,8 @@ async def serve(args: argparse.Namespace) -> int:
         # kubectl applies a kubeconfig's credentials only over TLS (clientcmd
         # client_config.go: IsConfigTransportTLS), so a token implies HTTPS.
         tls = tlsutil.generate(cache / "tls" / f"{os.getpid()}", [args.host])
+    if tls:
+        options.extra["ca_pem"] = tls.ca_pem  # the kubeconfig download page carries it
     runner = web.AppRunner(app, handler_cancellation=True, access_log=None, shutdown_timeout=5)
     await runner.setup()
     site = web.TCPSite(runner, args.host, args.port, reuse_address=True,
@@ -324,6 +326,7 @@ async def serve(args: argparse.Namespace) -> int:
         print(f"  context {c.name}: {base}/clusters/{c.name}  <- {c.source}", flush=True)
     print(f"kubeconfig: {kc_path}", flush=True)
     print(f"export KUBECONFIG={kc_path}", flush=True)
+    print(f"pages: {base}/ (overview, findings, objects, logs, events)", flush=True)
     print(f"timeline: {base}/ui/intervals", flush=True)
     print("try: kubectl get pods -A", flush=True)
 

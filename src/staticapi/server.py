@@ -22,7 +22,21 @@ from .kube.status import StatusError, method_not_allowed, path_not_found, status
 from .serve import api, nodelogs, openapi, openapiv2, reviews
 from .serve import metrics as metricsmod
 from .serve.cluster import Cluster
-from .web import alerts_page, audit_api, diff_api, diff_page, etcd_page, search_api, search_page, triage_api
+from .web import (
+    alerts_page,
+    audit_api,
+    diff_api,
+    diff_page,
+    etcd_page,
+    events_page,
+    listing,
+    logs_page,
+    objects,
+    pages,
+    search_api,
+    search_page,
+    triage_api,
+)
 from .web import timeline as webui
 
 log = logging.getLogger("staticapi.server")
@@ -88,9 +102,10 @@ async def status_errors(request: web.Request, handler):
 @web.middleware
 async def auth(request: web.Request, handler):
     token = request.app[OPTIONS].token
-    if token and request.path not in ("/livez", "/readyz", "/healthz"):
-        got = request.headers.get("Authorization", "")
-        if got != f"Bearer {token}":
+    if token and request.path not in ("/livez", "/readyz", "/healthz") and not pages.is_public(request.path):
+        if not pages.token_ok(request, token):  # Bearer everywhere; the login cookie on pages
+            if pages.wants_html(request) and pages.is_page_path(request.path):
+                return pages.login_page(request)
             raise unauthorized()
     return await handler(request)
 
@@ -212,13 +227,17 @@ def create_app(clusters: list[Cluster], options: ServerOptions | None = None) ->
     insights.on_renew.append(cache.invalidate)
     for prefix in ("/clusters/{cluster}", ""):
         # pages and /staticapi/v1/* endpoints that read one cluster's insight
-        for mod in (triage_api, search_api, search_page, audit_api, alerts_page, etcd_page):
+        for mod in (triage_api, search_api, search_page, audit_api, alerts_page, etcd_page,
+                    listing, objects, logs_page, events_page):
             mod.setup_routes(app, _insight, prefix=prefix)
+        pages.setup_routes(app, _insight, prefix=prefix, options=app[OPTIONS])  # ui/, browse, kubeconfig
         # diff reads two clusters
         diff_api.setup_routes(app, lambda request: request.app[INSIGHTS], prefix=prefix)
         diff_page.setup_routes(app, lambda request: request.app[INSIGHTS], prefix=prefix)
     search_api.prewarm_on_ready(app, insights)
     for c in clusters:
         c.on_change.append(lambda cl=c: insights.invalidate(cl))
+    pages.setup_login(app, lambda request: request.app[OPTIONS].token)
+    pages.setup_root(app, INSIGHTS, dispatch)  # "/": a page for browsers, the API's answer otherwise
     app.router.add_route("*", "/{tail:.*}", dispatch)
     return app
