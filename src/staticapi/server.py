@@ -214,13 +214,17 @@ def _insight(request: web.Request) -> ClusterInsight:
 
 
 
+async def metrics_page(request: web.Request) -> web.Response:
+    return request.app[METRICS].render()
+
+
 def create_app(clusters: list[Cluster], options: ServerOptions | None = None) -> web.Application:
     app = web.Application(middlewares=[record, status_errors, auth], client_max_size=1 << 20)
     app[CLUSTERS] = {c.name: c for c in clusters}
     app[OPTIONS] = options or ServerOptions()
     app[METRICS] = metricsmod.Metrics(lambda: app[CLUSTERS])
     app.router.add_get("/readyz", readyz_all)
-    app.router.add_get("/metrics", lambda request: request.app[METRICS].render())
+    app.router.add_get("/metrics", metrics_page)
     insights = app[INSIGHTS] = Insights(app[CLUSTERS], app[OPTIONS].interval_files)
     cache = webui.setup_routes(app, _insight, prefix="/clusters/{cluster}")
     webui.setup_routes(app, _insight, prefix="", cache=cache)
