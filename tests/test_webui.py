@@ -169,7 +169,11 @@ async def test_page_and_assets(aiohttp_client):
     page = await client.get("/clusters/c1/ui/intervals")
     assert page.status == 200
     assert page.content_type == "text/html"
+    # the same strict policy as every page: no inline script or style attribute (the Chromium test
+    # below fails on any violation, which Chromium logs as an error)
+    assert "style-src 'self';" in page.headers["Content-Security-Policy"]
     html = await page.text()
+    assert 'style="' not in html and "<script>" not in html
     assert 'src="static/intervals.js"' in html and 'href="static/intervals.css"' in html
     assert "http://" not in html and "https://" not in html  # nothing from a CDN
     js = await client.get("/clusters/c1/ui/static/intervals.js")

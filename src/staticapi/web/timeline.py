@@ -25,6 +25,7 @@ from aiohttp import web
 
 from ..insight.intervals import ClusterView, IntervalCache, filter_intervals, format_time
 from ..kube import status
+from .render import SECURITY_HEADERS
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ def setup_routes(
     async def page_handler(request: web.Request) -> web.StreamResponse:
         get_view(request)  # 404 for unknown clusters, as the handler decides
         return web.FileResponse(WEB_DIR / "intervals.html", headers={
-            "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache"})
+            **SECURITY_HEADERS, "Content-Type": "text/html; charset=utf-8"})
 
     async def page_redirect(request: web.Request) -> web.StreamResponse:
         raise web.HTTPFound("../intervals")  # relative: the prefix may hold route variables

@@ -787,10 +787,11 @@
         if (S.cat[i] !== lastCat) { lastCat = S.cat[i]; html += `<div class="grp">${esc(CATEGORIES[lastCat].label)}</div>`; }
         const msg = it.message || {};
         const text = locatorString(it.locator) + ' — ' + (msg.reason ? msg.reason + ' ' : '') + (msg.humanMessage || '');
-        html += `<div class="it${S.match[i] && S.rx ? ' m' : ''}" data-i="${i}" title="${esc(text)}"><i style="background:${COLOR_HEX[S.col[i]]}"></i><span>${esc(text)}</span></div>`;
+        html += `<div class="it${S.match[i] && S.rx ? ' m' : ''}" data-i="${i}" title="${esc(text)}"><i data-bg="${COLOR_HEX[S.col[i]]}"></i><span>${esc(text)}</span></div>`;
       }
       if (hits.length > LIMIT) html += `<p class="hint">… and ${hits.length - LIMIT} more</p>`;
       box.innerHTML = html;
+      paintSwatches(box);
     });
   }
 
@@ -833,7 +834,7 @@
     if (i < 0) { pane.hidden = true; return; }
     const it = S.items[i], loc = it.locator || {}, msg = it.message || {}, keys = loc.keys || {}, ann = msg.annotations || {};
     let h = '<table>';
-    h += `<tr><td>level</td><td><span class="lvl ${esc(it.level)}">${esc(it.level)}</span> <span style="display:inline-block;width:12px;height:10px;background:${COLOR_HEX[S.col[i]]}"></span> ${esc(COLORS[COLOR_KEYS[S.col[i]]][1])}</td></tr>`;
+    h += `<tr><td>level</td><td><span class="lvl ${esc(it.level)}">${esc(it.level)}</span> <span class="swatch" data-bg="${COLOR_HEX[S.col[i]]}"></span> ${esc(COLORS[COLOR_KEYS[S.col[i]]][1])}</td></tr>`;
     h += `<tr><td>source</td><td>${esc(it.source || '')}${it.display ? ' · display' : ''}</td></tr>`;
     h += `<tr><td>from</td><td>${esc(it.from || '')}</td></tr>`;
     h += `<tr><td>to</td><td>${esc(it.to || '(open)')}</td></tr>`;
@@ -860,6 +861,7 @@
       h += '</div>';
     }
     body.innerHTML = h;
+    paintSwatches(body);
     pane.hidden = false;
   }
 
@@ -874,13 +876,20 @@
     const sig = srcs.map(s => s + (S.hiddenSrc.has(s) ? '-' : '+')).join(',');
     if (box.dataset.sig === sig) return;
     box.dataset.sig = sig;
-    box.innerHTML = '<span class="hint" style="padding:0">sources:</span> ' + srcs.map(s =>
+    box.innerHTML = '<span class="hint nopad">sources:</span> ' + srcs.map(s =>
       `<label class="chip${S.hiddenSrc.has(s) ? ' off' : ''}" data-src="${esc(s)}"><input type="checkbox" ${S.hiddenSrc.has(s) ? '' : 'checked'}>${esc(s)} <span class="n">${counts.get(s)}</span></label>`).join(' ');
     const lv = el('levels');
     const lc = [0, 0, 0];
     for (let i = 0; i < S.n; i++) lc[S.lv[i]]++;
     lv.innerHTML = LEVELS.map((l, j) =>
-      `<label class="chip${S.levels.has(l) ? '' : ' off'}" data-level="${l}"><input type="checkbox" ${S.levels.has(l) ? 'checked' : ''}><span class="sw" style="background:${COLORS[l][0]}"></span>${l} <span class="n">${lc[j]}</span></label>`).join(' ');
+      `<label class="chip${S.levels.has(l) ? '' : ' off'}" data-level="${l}"><input type="checkbox" ${S.levels.has(l) ? 'checked' : ''}><span class="sw" data-bg="${COLORS[l][0]}"></span>${l} <span class="n">${lc[j]}</span></label>`).join(' ');
+    paintSwatches(lv);
+  }
+
+  // Colours go through the CSSOM: the page's Content-Security-Policy (style-src 'self') blocks
+  // style="" attributes in markup, not element.style.
+  function paintSwatches(root) {
+    for (const e of root.querySelectorAll('[data-bg]')) e.style.background = e.dataset.bg;
   }
 
   function renderLegend() {
@@ -891,7 +900,8 @@
     const box = el('legend');
     if (box.dataset.sig === sig) return;
     box.dataset.sig = sig;
-    box.innerHTML = keys.map(c => `<span title="${esc(COLOR_KEYS[c])}: ${used.get(c)}"><i style="background:${COLOR_HEX[c]}"></i>${esc(COLORS[COLOR_KEYS[c]][1])}</span>`).join('');
+    box.innerHTML = keys.map(c => `<span title="${esc(COLOR_KEYS[c])}: ${used.get(c)}"><i data-bg="${COLOR_HEX[c]}"></i>${esc(COLORS[COLOR_KEYS[c]][1])}</span>`).join('');
+    paintSwatches(box);
   }
 
   // ---------------------------------------------------------------- URL hash
