@@ -29,6 +29,8 @@ from datetime import datetime, timedelta, timezone
 
 import re2
 
+from ..kube.gostrings import quote
+
 MAX_TAIL_LINES = 100000  # kubelet_server_journal.go maxTailLines
 MAX_SERVICE_LENGTH = 256  # maxServiceLength
 MAX_SERVICES = 4  # maxServices
@@ -53,33 +55,16 @@ class NodeLogQuery:
                 or self.boot is not None or self.pattern != "")
 
 
-def goquote(s: str) -> str:
-    """Go's ``%q`` for printable text."""
-    out = ['"']
-    for ch in s:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\x{ord(ch):02x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
 
 def _goslice(values: Sequence[str]) -> str:
     # field.Invalid of a []string prints as %#v: []string{"a", "b"}
-    return "[]string{" + ", ".join(goquote(v) for v in values) + "}"
+    return "[]string{" + ", ".join(quote(v) for v in values) + "}"
 
 
 def invalid(path: str, value: object, detail: str) -> str:
     """apimachinery ``field.Invalid(...).Error()``."""
     if isinstance(value, str):
-        shown = goquote(value)
+        shown = quote(value)
     elif isinstance(value, (list, tuple)):
         shown = _goslice([str(v) for v in value])
     elif isinstance(value, datetime):
@@ -109,7 +94,7 @@ def parse_rfc3339(text: str) -> datetime | None:
 
 
 def _atoi_error(value: str) -> str:
-    return f"strconv.Atoi: parsing {goquote(value)}: invalid syntax"
+    return f"strconv.Atoi: parsing {quote(value)}: invalid syntax"
 
 
 def _atoi(value: str) -> int | None:

@@ -18,6 +18,7 @@ from typing import Any
 
 import orjson
 
+from ...kube.gostrings import quote
 from ...kube.status import StatusError
 
 _INT64_MIN = -(1 << 63)
@@ -60,27 +61,8 @@ def previous_not_found(pod_name: str, container: str) -> LogError:
     writes it with status 400 and the apiserver's ``GenericHttpResponseChecker``
     turns a 400 into ``NewBadRequest(body)``.
     """
-    return _bad_request(f"previous terminated container {_goquote(container)} in pod {_goquote(pod_name)} not found")
+    return _bad_request(f"previous terminated container {quote(container)} in pod {quote(pod_name)} not found")
 
-
-def _goquote(s: str) -> str:
-    """Go's ``%q`` for the printable strings we deal with (names, query values)."""
-    out = ['"']
-    for ch in s:
-        if ch == '"' or ch == "\\":
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\x{ord(ch):02x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
 
 
 # --------------------------------------------------------------------------- options
@@ -124,10 +106,10 @@ def _parse_int64(v: str | None) -> int | None:
     if v is None:
         return None
     if not _INT_RE.match(v):
-        raise _bad_request(f"strconv.ParseInt: parsing {_goquote(v)}: invalid syntax")
+        raise _bad_request(f"strconv.ParseInt: parsing {quote(v)}: invalid syntax")
     n = int(v)
     if n < _INT64_MIN or n > _INT64_MAX:
-        raise _bad_request(f"strconv.ParseInt: parsing {_goquote(v)}: value out of range")
+        raise _bad_request(f"strconv.ParseInt: parsing {quote(v)}: value out of range")
     return n
 
 
@@ -143,7 +125,7 @@ def _parse_rfc3339(v: str) -> datetime:
     an approximation of Go's ``parsing time ... as ...`` message.
     """
     m = _RFC3339_RE.match(v)
-    err = _bad_request(f'parsing time {_goquote(v)} as "2006-01-02T15:04:05Z07:00": cannot parse {_goquote(v)} as "2006"')
+    err = _bad_request(f'parsing time {quote(v)} as "2006-01-02T15:04:05Z07:00": cannot parse {quote(v)} as "2006"')
     if not m:
         raise err
     y, mo, d, h, mi, s, frac, z, sign, oh, om = m.groups()
@@ -226,7 +208,7 @@ def _invalid(name: str, causes: list[tuple[str, str, str]]) -> LogError:
     return LogError(
         422,
         "Invalid",
-        f"PodLogOptions {_goquote(name)} is invalid: {agg}",
+        f"PodLogOptions {quote(name)} is invalid: {agg}",
         {
             "name": name,
             "kind": "PodLogOptions",
