@@ -480,3 +480,108 @@ def test_big_file_parts_keep_line_numbers_and_counts(tmp_path):
     assert len(got) == _rg_counts(r"line \d+ error", False, [str(log)])[str(log)] == len(range(0, 20_000, 7))
     for h in got[::97]:
         assert lines[h["line"] - 1] == h["text"]
+
+
+# ---------------------------------------------------------------------------- audit logs, gathered answers
+AUDIT_MIX = [
+    *MIX[:6],
+    ('"verb":"(delete|patch|update)"', False),
+    (r'"code":4\d\d', False),
+    ("KUBE:ADMIN", True),
+    (r'"requestReceivedTimestamp":"2025-03-20T0[67]:', False),
+    ("demo-apps", False),
+    (r'"health": ?(true|false)', False),
+    ("firing|pending", True),
+]
+
+
+def _readable_gzip(path: str) -> bool:
+    try:
+        with gzip.open(path, "rb") as f:
+            while f.read(1 << 20):
+                pass
+        return True
+    except (EOFError, OSError):
+        return False
+
+
+@needs_rg
+@pytest.mark.parametrize("pattern,ignore_case", AUDIT_MIX)
+def test_audit_and_gathered_counts_equal_rg(corpus, tree, tmp_path, pattern, ignore_case):
+    docs = corpus.docs("audit") + corpus.docs("gathered")
+    assert {d.source for d in docs} == {"audit", "gathered"}
+    assert any(d.path.endswith(".gz") for d in docs) and any(d.service == "etcd" for d in docs)
+    # the fixture's truncated gzip (ending in a half-written line): rg reports the file as an error
+    # and counts nothing in it, while search keeps what was readable (as the node logs do). It is
+    # compared with rg over its readable text instead (corpus.read_text, i.e. zlib up to the damage).
+    broken = [d.path for d in docs if d.path.endswith(".gz") and not _readable_gzip(d.path)]
+    assert len(broken) == 1
+    want = _rg_counts(pattern, ignore_case, [d.path for d in docs if d.path not in broken])
+    readable = tmp_path / "readable.log"
+    readable.write_bytes(corpusmod.read_text(broken[0]))
+    n = _rg_counts(pattern, ignore_case, [str(readable)]).get(str(readable))
+    if n:
+        want[broken[0]] = n
+    got = {str(Path(tree) / k): v for k, v in S.count_lines(
+        corpus, S.Query(pattern, ignore_case=ignore_case, sources=("audit", "gathered"))).items()}
+    assert got == want
+
+
+def test_audit_hits_time_link_and_histogram(corpus):
+    out = list(S.search(corpus, S.Query('"verb":"(create|patch|delete)"', sources=("audit",), limit=1000)))
+    hits, summary = out[:-1], out[-1]
+    assert hits and summary["bySource"] == {"audit": len(hits)} and summary["untimed"] == 0
+    for h in hits:
+        ev = json.loads(h["text"])
+        # the hit's time is the event's requestReceivedTimestamp (to the millisecond)
+        assert h["time"] == ev["requestReceivedTimestamp"][:23] + "Z"
+        assert h["auditID"] == ev["auditID"] and h["verb"] == ev["verb"] and h["service"] and h["node"]
+        ref = ev.get("objectRef") or {}
+        if ref.get("name"):
+            assert h["link"] == "ui/objects/{}/{}/{}/{}".format(ref.get("apiGroup") or "core", ref["resource"],
+                                                                ref.get("namespace") or "_", ref["name"])
+        else:
+            assert h["link"].startswith(f"ui/audit?auditID={ev['auditID']}&from=")
+    labels = {s["label"] for s in summary["histogram"]["series"]}
+    assert labels <= {"audit kube-apiserver", "audit openshift-apiserver"} and labels
+    assert sum(summary["histogram"]["counts"]) == summary["hits"]
+    # past the limit every hit is still counted, with its time (count_rest)
+    few = list(S.search(corpus, S.Query('"verb":"(create|patch|delete)"', sources=("audit",), limit=1)))[-1]
+    assert few["hits"] == summary["hits"] and few["untimed"] == 0
+    assert few["histogram"]["counts"] == summary["histogram"]["counts"]
+    # the from/to window applies to the events' times
+    t = hits[len(hits) // 2]["time"]
+    win = list(S.search(corpus, S.Query('"verb":"(create|patch|delete)"', sources=("audit",),
+                                        since=S.parse_time(t, "from"))))[-1]
+    assert win["hits"] == sum(1 for h in hits if h["time"] >= t)
+
+
+def test_gathered_hits_link_to_their_pages(corpus):
+    out = list(S.search(corpus, S.Query("health|alertname", sources=("gathered",))))
+    links = {h["service"]: h["link"] for h in out[:-1]}
+    assert links == {"alerts": "ui/alerts", "etcd": "ui/etcd"}
+
+
+def test_default_sources_include_gathered_not_audit():
+    assert "gathered" in S.DEFAULT_SOURCES and "audit" not in S.DEFAULT_SOURCES
+    assert "audit" in S.SOURCES and S.parse_sources("logs,audit") == ("logs", "audit")
+
+
+def test_api_audit_hit_links_to_its_request(server):
+    out = _ndjson(server.url + "/staticapi/v1/search?q=%22verb%22%3A%22(get|list|watch)%22&in=audit")
+    assert out[-1]["bySource"]["audit"] == len(out) - 1 > 0
+    h = next(h for h in out[:-1] if "auditID=" in h["link"])
+    assert h["link"].startswith("/ui/audit?auditID=")
+    with urllib.request.urlopen(server.url + h["link"], timeout=60) as r:
+        page = r.read().decode()
+    assert f"Request {h['auditID']}" in page and page.count('class="audit-event"') == 1
+    # the events endpoint takes auditID too: every stage of that request
+    lines = urllib.request.urlopen(server.url + f"/staticapi/v1/audit?auditID={h['auditID']}",
+                                   timeout=60).read().splitlines()
+    assert [json.loads(x)["auditID"] for x in lines] == [h["auditID"]]
+
+
+def test_cli_in_audit(tree, tmp_path):
+    r = _cli(str(tree), "kube:admin", "--in", "audit", "--cache-dir", str(tmp_path / "cache"))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() and all("audit_logs/" in ln for ln in r.stdout.splitlines())

@@ -139,3 +139,35 @@ def test_under_cluster_prefix(server, page):
     href = page.locator(".hit").first.get_attribute("data-href")
     assert href.startswith(f"/clusters/{name}/ui/logs/demo-apps/")
     assert page.errors == []
+
+
+def test_audit_checkbox_opt_in_and_hits_open_their_pages(server, page, tmp_path):
+    page.goto(server.url + "/ui/search")
+    boxes = {cb.get_attribute("value"): cb.is_checked() for cb in page.locator("input[name=in]").all()}
+    assert boxes == {"logs": True, "nodes": True, "events": True, "gathered": True, "audit": False,
+                     "objects": False}
+    page.fill("#q", '"verb":"(create|delete)"')
+    page.check("input[name=in][value=audit]")
+    page.press("#q", "Enter")
+    _wait_done(page)
+    assert "in=logs%2Cnodes%2Cevents%2Cgathered%2Caudit" in page.url
+    page.screenshot(path=str(tmp_path / "search-audit.png"), full_page=True)
+    status = page.text_content("#status")
+    assert "audit " in status
+    assert page.locator(".legend-item", has_text="audit kube-apiserver").count() == 1
+    hit = page.locator(".src-audit .hit").first
+    assert hit.locator(".tag").all_text_contents()[:1] in (["create"], ["delete"])
+    href = hit.get_attribute("data-href")
+    assert href.startswith("/ui/objects/") or href.startswith("/ui/audit?auditID=")
+    # the URL restores the boxes (audit checked) on reload
+    page.reload()
+    _wait_done(page)
+    assert page.is_checked("input[name=in][value=audit]") and not page.is_checked("input[name=in][value=objects]")
+    # a request without an object opens the audit page at that request
+    page.goto(server.url + "/ui/search?q=%22verb%22%3A%22watch%22&in=audit")
+    _wait_done(page)
+    page.locator(".src-audit .hit .hit-link").first.click()
+    page.wait_for_url("**/ui/audit?auditID=**")
+    page.screenshot(path=str(tmp_path / "audit-request.png"), full_page=True)
+    assert page.locator("pre.audit-event").count() == 1
+    assert page.errors == []

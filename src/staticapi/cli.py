@@ -172,7 +172,8 @@ def search_parser(sub) -> None:
     s.add_argument("-i", "--ignore-case", action="store_true")
     s.add_argument("-C", "--context", type=int, default=0, metavar="N", help="lines of context around each hit")
     s.add_argument("--in", dest="sources", default=None, metavar="SOURCES",
-                   help="logs,nodes,events,objects (default logs,nodes,events)")
+                   help="logs,nodes,events,gathered,audit,objects (default logs,nodes,events,gathered; "
+                        "audit logs and objects are opt-in)")
     s.add_argument("-n", "--namespace")
     s.add_argument("--pod")
     s.add_argument("-c", "--container")

@@ -36,7 +36,8 @@ from .audit import (
 _SAFE_NEEDLE = re.compile(r"^[A-Za-z0-9_.:@\-]+$")  # bytes that appear verbatim in Go's JSON
 
 _CODE_CLASS = re.compile(r"^([1-5])xx$", re.I)
-QUERY_KEYS = ("verb", "user", "resource", "group", "namespace", "name", "from", "to", "code", "stage", "limit")
+QUERY_KEYS = ("verb", "user", "resource", "group", "namespace", "name", "from", "to", "code", "stage", "limit",
+              "auditID")
 
 
 @dataclass
@@ -53,11 +54,12 @@ class AuditQuery:
     classes: frozenset | None = None  # 4, 5 for 4xx, 5xx
     stages: frozenset | None = None
     limit: int = 0
+    audit_id: str | None = None  # one request's events (every stage unless ``stage`` is given)
 
     def needles(self) -> list[bytes]:
         """Strings a matching line must contain verbatim (checked before decoding it)."""
         out = []
-        for v in (self.name, self.namespace):
+        for v in (self.name, self.namespace, self.audit_id):
             if v and _SAFE_NEEDLE.match(v):
                 out.append(f'"{v}"'.encode())
         if self.users and len(self.users) == 1:
@@ -70,7 +72,9 @@ class AuditQuery:
         if self.stages is not None:
             if ev.get("stage") not in self.stages:
                 return False
-        elif not is_final(ev):
+        elif self.audit_id is None and not is_final(ev):
+            return False
+        if self.audit_id is not None and ev.get("auditID") != self.audit_id:
             return False
         if self.verbs is not None and ev.get("verb") not in self.verbs:
             return False
@@ -126,6 +130,8 @@ def parse_query(q: Mapping[str, str]) -> AuditQuery:
         aq.namespace = q.get("namespace") or ""
     if q.get("name"):
         aq.name = q["name"]
+    if q.get("auditID"):
+        aq.audit_id = q["auditID"].strip()
     for key, attr in (("from", "since"), ("to", "until")):
         v = q.get(key)
         if v:

@@ -1,4 +1,4 @@
-"""The searchable text of one must-gather: its log files, node logs, events and (opt-in) objects.
+"""The searchable text of one must-gather: its log files, node logs, events, gathered answers and (opt-in) objects and audit logs.
 
 Why this module exists: search (``search.py``) and error signatures (``signatures.py``) both scan
 every log line of an archive. Scanning one large buffer with RE2 runs at memory speed, while
@@ -47,8 +47,9 @@ MAX_FILE_BYTES = 1 << 30  # decompressed size cap per gzip'd file (a gzip bomb s
 PART_BYTES = 64 << 20  # a plain file larger than twice this is searched as parts cut at line ends
 _DEFAULT_BUDGET_MB = 512
 
-SOURCES = ("logs", "nodes", "events", "objects")
-DEFAULT_SOURCES = ("logs", "nodes", "events")
+# audit (audit logs, GBs: opt-in like objects) and gathered (alert and etcd answers): corpus_gathered.py
+SOURCES = ("logs", "nodes", "events", "gathered", "audit", "objects")
+DEFAULT_SOURCES = ("logs", "nodes", "events", "gathered")
 
 _ROTATED_RE = re.compile(r"(\d+)\.log\.(\d{8}-\d{6})(\.gz)?\Z")
 _MAIN_RE = re.compile(r"(current|previous)(\.insecure)?\.log(\.gz)?\Z")
@@ -96,6 +97,8 @@ class Doc:
             return f"{self.node or os.path.basename(os.path.dirname(self.rel)) or self.rel}/{self.service}"
         if self.source == "events":
             return f"event {self.namespace + '/' if self.namespace else ''}{self.kind}/{self.name}"
+        if self.source in ("audit", "gathered"):
+            return f"{self.service}/{self.file}"
         return f"{self.group or 'core'}/{self.resource}/{self.namespace + '/' if self.namespace else ''}{self.name}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -604,6 +607,7 @@ def build_corpus(ci) -> Corpus:
         docs = [p for d in docs for p in split_big(d)]
         for chunk in _chunks(docs, _size):
             corpus.plans.append(_Plan(source, chunk, lambda ds, s=source: _file_segment(s, ds, year, corpus.latest)))
+    _gathered_plans(corpus, ci, base, year)
     # events: one segment, read from the store when first searched
     corpus.plans.append(_Plan("events", [], lambda _ds: _lines_segment("events", event_docs(store))))
     hide = bool(getattr(ci.cluster, "hide_secret_data", False))
@@ -615,6 +619,18 @@ def build_corpus(ci) -> Corpus:
 
     corpus._objects = object_plans
     return corpus
+
+
+def _gathered_plans(corpus: Corpus, ci, base: Path, year: int) -> None:
+    """The plans of the ``audit`` and ``gathered`` sources (corpus_gathered.py)."""
+    from . import corpus_gathered as cg  # it builds on this module
+
+    docs = [p for d in cg.audit_docs(ci, base) for p in split_big(d)]
+    for chunk in _chunks(docs, _size):
+        corpus.plans.append(_Plan(cg.AUDIT, chunk, lambda ds: cg.audit_segment(ds, year, corpus.latest)))
+    docs = cg.gathered_docs(ci, base)
+    for chunk in _chunks(docs, _size):
+        corpus.plans.append(_Plan(cg.GATHERED, chunk, lambda ds: _file_segment(cg.GATHERED, ds, year, corpus.latest)))
 
 
 def corpus_of(ci) -> Corpus:

@@ -29,6 +29,7 @@ from typing import Any
 import re2
 
 from .corpus import DEFAULT_SOURCES, SOURCES, Corpus, Doc, Segment
+from .corpus_gathered import audit_ref, audit_time
 from .logtime import iso, line_time
 from .search_count import Tally, count_rest, series_label
 
@@ -189,6 +190,10 @@ def link(d: Doc, line: int, node: str = "") -> str:
         n = node or d.node or "_"
         qs = "" if d.node else "?" + urlencode({"file": d.rel})  # host_service_logs: several nodes in one file
         return f"ui/nodelogs/{quote(n, safe='')}/{quote(d.service, safe='')}{qs}#L{line}"
+    if d.source == "gathered":
+        return "ui/alerts" if d.service == "alerts" else "ui/etcd"
+    if d.source == "audit":
+        return "ui/audit"  # per hit: its object or its auditID (audit_link)
     if d.source == "events":
         if not (d.kind and d.name):
             return ""
@@ -213,6 +218,22 @@ def _resource_of(kind: str) -> str:
         return r
     k = kind.lower()
     return k + ("es" if k.endswith(("s", "x", "ch", "sh")) else "s")
+
+
+def audit_link(ref: dict[str, str]) -> str:
+    """An audit hit's page: the object its event names (objectRef with a name), else the event
+    itself on the audit page (``auditID``, narrowed to its receive time so a GB log is not read)."""
+    from urllib.parse import urlencode
+
+    if ref.get("name") and ref.get("resource"):
+        ns = ref.get("namespace", "")
+        return _object_link(ref.get("group", ""), ref["resource"], ns, ref["name"])
+    if not ref.get("auditID"):
+        return "ui/audit"
+    qs = {"auditID": ref["auditID"]}
+    if ref.get("requestReceivedTimestamp"):
+        qs["from"] = qs["to"] = ref["requestReceivedTimestamp"]
+    return "ui/audit?" + urlencode(qs)
 
 
 def _object_link(group: str, resource: str, namespace: str, name: str) -> str:
@@ -319,6 +340,8 @@ def search(corpus: Corpus, q: Query, stop: threading.Event | None = None, *,
                 t, host = d.time, ""
             elif source == "objects":
                 t, host = None, ""
+            elif source == "audit":
+                t, host = audit_time(data, ls, le), ""
             else:
                 t, host = line_time(line[:300], year, latest)
             if tally.outside(t):
@@ -498,6 +521,12 @@ def _hit(seg: Segment, d: Doc, lineno: int, ls: int, le: int, line: bytes, t: fl
     if d.source == "nodes" and host:
         h["node"] = host
         h["link"] = link(d, lineno, host)
+    elif d.source == "audit":
+        ref = audit_ref(line)
+        h["link"] = audit_link(ref)
+        for k in ("auditID", "verb", "user"):
+            if k in ref:
+                h[k] = ref[k]
     elif pre:
         h["link"] = f"{pre}{lineno}" if pre.endswith("#L") else pre
     if t is not None:

@@ -19,6 +19,7 @@ from bisect import bisect_left
 from collections import Counter
 
 from .corpus import Segment
+from .corpus_gathered import audit_time
 from .logtime import fast_time, line_time
 
 _KEY_RE = re.compile(rb"\d{4}-\d\d-\d\d[T ]\d\d:\d\d\Z")
@@ -43,6 +44,10 @@ def series_label(d, host: str) -> str:
         return "events"
     if d.source == "objects":
         return "objects"
+    if d.source == "audit":
+        return f"audit {d.service}"
+    if d.source == "gathered":
+        return d.service
     return f"ns {d.namespace}"
 
 
@@ -118,6 +123,16 @@ def count_rest(seg: Segment, found, k0: int, tally: Tally, year: int, latest: fl
             for _ in range(jj - j):
                 if not tally.outside(t):
                     tally.add(d.source, t, series_label(d, ""))
+        elif d.source == "audit" or d.source == "gathered":
+            label = series_label(d, "")
+            for x in starts[j:jj]:
+                if d.source == "audit":
+                    e = data.find(b"\n", x)
+                    t = audit_time(data, x, e if e >= 0 else len(data))
+                else:
+                    t = line_time(_line(data, x), year, latest)[0]
+                if not tally.outside(t):
+                    tally.add(d.source, t, label)
         elif d.source == "nodes":
             for x in starts[j:jj]:
                 t, host = fast_time(_line(data, x), year, latest)

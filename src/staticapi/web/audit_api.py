@@ -7,13 +7,15 @@ files. This serves what :mod:`staticapi.insight.audit` indexes:
 * ``GET {prefix}/staticapi/v1/audit`` -> the matching audit events as JSON lines
   (``application/x-ndjson``; ``text/plain`` for a browser), in time order across all files, streamed. Query: verb, user, stage
   (comma-separated), resource (``pods``, ``pods/log``, ``deployments.apps``), group, namespace,
-  name, from/to (RFC3339), code (``404``, ``4xx``, ``failed``), limit. Bad values -> 400 Status.
+  name, from/to (RFC3339), code (``404``, ``4xx``, ``failed``), auditID (one request's events,
+  every stage), limit. Bad values -> 400 Status.
 * ``GET {prefix}/staticapi/v1/audit/history?resource=&group=&namespace=&name=`` -> the object's
   audited mutations (who, when, user agent, code), oldest first.
 * ``GET {prefix}/staticapi/v1/audit/failures`` -> failed requests (4xx/5xx) folded by code, verb,
   resource and user, plus a summary of the files read.
 * ``GET {prefix}/ui/audit`` -> a page: files, failed requests, a query form; with
-  ``?resource=&namespace=&name=`` it shows that object's history.
+  ``?resource=&namespace=&name=`` it shows that object's history; with ``?auditID=`` (and
+  optionally ``from``/``to`` to read less) that request's events (where search hits link).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from ..kube.status import bad_request
 from .render import render
 
 BATCH = 256  # lines read per worker-thread hop
+MAX_REQUEST_EVENTS = 20  # a request's stages (RequestReceived, ResponseStarted, ResponseComplete, Panic)
 
 
 def page_context(request: web.Request, ci: ClusterInsight, title: str) -> dict:
@@ -119,7 +122,17 @@ def setup_routes(app: web.Application, get_insight: Callable[[web.Request], Clus
             if not f["resource"].startswith("/"):  # no objectRef: the row is keyed by its URI
                 q["resource"] = f["resource"]
             f["eventsQuery"] = urlencode(q)
+        request_events = None
+        if request.query.get("auditID"):  # one request (a search hit without an object): its events
+            try:
+                aq = audit_query.parse_query(request.query)
+            except ValueError as e:
+                raise bad_request(str(e)) from None
+            aq.limit = MAX_REQUEST_EVENTS
+            lines = await asyncio.to_thread(lambda: list(audit_query.stream(idx, aq)))
+            request_events = [orjson.dumps(orjson.loads(ln), option=orjson.OPT_INDENT_2).decode() for ln in lines]
         return render("audit.html", **page_context(request, ci, "audit"), summary=audit.summary_of(idx),
+                      audit_id=request.query.get("auditID", ""), request_events=request_events,
                       failures=failures, problems=idx.problems, history=hist, omitted=omitted,
                       obj={"group": group, "resource": resource, "namespace": ns, "name": name},
                       label=audit.resource_label(group, resource))

@@ -6,7 +6,7 @@ found, not after the whole archive was scanned. Hits stream as chunked JSON line
 then one ``{"type": "summary", ...}`` with the hits per source and the time histogram
 (``insight/search.py``). Links in hits are made absolute to the cluster's prefix here.
 
-Query: ``q`` (RE2 regex, required), ``in=logs,nodes,events,objects`` (default all but objects),
+Query: ``q`` (RE2 regex, required), ``in=logs,nodes,events,gathered,audit,objects`` (default all but audit and objects),
 ``namespace``, ``pod``, ``container``, ``kind`` (exact or glob), ``from``/``to`` (RFC3339),
 ``ignoreCase``, ``limit`` (default 1000), ``context`` (lines around each hit, at most 20).
 A bad query answers 400 with a ``Status``; a client that disconnects stops the scan.

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from aiohttp import web
 
 from ..insight.context import ClusterInsight
-from ..insight.corpus import SOURCES
+from ..insight.corpus import DEFAULT_SOURCES, SOURCES
 from ..insight.logtime import iso
 from .render import render
 from .search_api import base_of
@@ -31,6 +31,7 @@ def setup_routes(app: web.Application, get_insight: Callable[[web.Request], Clus
         ct = ci.collection_time
         return render("search.html", base=base_of(request), cluster_name=ci.name,
                       collection_time=iso(ct.timestamp()) if ct else "", page_title="search",
-                      sources=SOURCES, q=request.query.get("q", ""))
+                      sources=SOURCES, default_sources=DEFAULT_SOURCES,
+                      opt_in=[s for s in SOURCES if s not in DEFAULT_SOURCES], q=request.query.get("q", ""))
 
     app.router.add_get(f"{prefix}/ui/search", page)

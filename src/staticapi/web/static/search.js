@@ -35,6 +35,10 @@
   }
 
   // ---- the URL holds the query -------------------------------------------------------------
+  function defaultIn() {  // the server's default sources (corpus.DEFAULT_SOURCES), in page order
+    return (form.dataset.defaultIn || "logs,nodes,events").split(",").filter(Boolean);
+  }
+
   function paramsFromForm() {
     const p = new URLSearchParams();
     const fd = new FormData(form);
@@ -42,7 +46,7 @@
     if (q) p.set("q", q);
     if (fd.get("ignoreCase")) p.set("ignoreCase", "1");
     const ins = fd.getAll("in").map(String);
-    const dflt = ["logs", "nodes", "events"];
+    const dflt = defaultIn();
     if (ins.join(",") !== dflt.join(",")) p.set("in", ins.join(","));
     for (const k of ["namespace", "pod", "container", "kind", "from", "to"]) {
       const v = (fd.get(k) || "").toString().trim();
@@ -58,7 +62,7 @@
   function formFromParams(p) {
     qBox.value = p.get("q") || "";
     form.elements.ignoreCase.checked = p.get("ignoreCase") === "1" || p.get("ignoreCase") === "true";
-    const ins = (p.get("in") || "logs,nodes,events").split(",");
+    const ins = p.get("in") ? p.get("in").split(",") : defaultIn();
     for (const cb of form.querySelectorAll("input[name=in]")) cb.checked = ins.includes(cb.value);
     for (const k of ["namespace", "pod", "container", "kind", "from", "to"]) form.elements[k].value = p.get(k) || "";
     form.elements.context.value = p.get("context") || "0";
@@ -97,6 +101,7 @@
     meta.appendChild(a);
     if (h.previous) meta.appendChild(el("span", "tag", "previous"));
     if (h.node && h.source === "nodes") meta.appendChild(el("span", "tag", h.node));
+    if (h.source === "audit") for (const k of ["verb", "user"]) if (h[k]) meta.appendChild(el("span", "tag", h[k]));
     if (h.time) meta.appendChild(el("time", "muted", fmtTime(h.time)));
     li.appendChild(meta);
     const pre = el("pre", "hit-text");
