@@ -70,7 +70,8 @@ def test_pages(fixture_server):
             # the timeline has both sources and draws Watchdog (severity none) as info (the legend
             # lists the colours in use)
             page.goto(f"{base}/ui/intervals")
-            page.wait_for_function("document.getElementById('legend').innerText.includes('alert info')", timeout=15000)
+            # a selector, not wait_for_function: the page's CSP forbids the eval that polling a JS string needs
+            page.locator("#legend", has_text="alert info").wait_for(timeout=15000)
             sources = page.locator("#sources").inner_text()
             assert "Audit" in sources and "Alert" in sources
             assert problems == []
