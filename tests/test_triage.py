@@ -754,3 +754,24 @@ def test_a_container_that_ended_now_shows_its_current_log(tmp_path):
     p = pod(phase="Failed", container={"ready": False, "state": {"terminated": {"reason": "Error", "exitCode": 3}}})
     (f,) = triage.compute(View({PODS: [p]}, roots=[tmp_path]), OBJECTS_ONLY)
     assert f.evidence[-1] == f"log (current): {t(6)} fatal: out of disk"
+
+
+async def test_findings_computed_once_the_server_settled(aiohttp_client, tmp_path):
+    """The server computes the findings in advance (web/triage_api.prewarm_on_settled): the first
+    overview finds them in the cluster's memo."""
+    from staticapi.serve.cluster import Cluster
+    from staticapi.server import INSIGHTS, create_app
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "must-gather"
+    c = Cluster(name="mg", directory=fixture, source=str(fixture), cache_dir=tmp_path / "cache")
+    await c.load()
+    app = create_app([c])
+    await aiohttp_client(app)  # runs the app's startup
+    for _ in range(200):
+        ins = app[INSIGHTS].peek(c)
+        if ins is not None and ins.cached(triage.DERIVE_KEY) is not None:
+            break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError("findings were not computed after the cluster settled")
+    assert any(f.rule == "pod-crashloop" for f in ins.cached(triage.DERIVE_KEY))

@@ -239,6 +239,7 @@ def create_app(clusters: list[Cluster], options: ServerOptions | None = None) ->
         diff_api.setup_routes(app, lambda request: request.app[INSIGHTS], prefix=prefix)
         diff_page.setup_routes(app, lambda request: request.app[INSIGHTS], prefix=prefix)
     search_api.prewarm_on_ready(app, insights)
+    triage_api.prewarm_on_settled(app, insights)
     for c in clusters:
         c.on_change.append(lambda cl=c: insights.invalidate(cl))
     pages.setup_login(app, lambda request: request.app[OPTIONS].token)

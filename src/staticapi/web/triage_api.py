@@ -13,13 +13,15 @@ error); the summary always counts them all. Findings are computed once per store
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable
 
 import orjson
 from aiohttp import web
 
 from ..insight import triage
-from ..insight.context import ClusterInsight
+from ..insight.context import ClusterInsight, Insights
 from ..insight.findings import SEVERITY_RANK
 from ..kube.status import bad_request
 
@@ -46,3 +48,32 @@ def setup_routes(app: web.Application, get_insight: Callable[[web.Request], Clus
 
     app.router.add_get(f"{prefix}/staticapi/v1/triage", triage_handler)
 
+
+
+TRIAGE_PREWARM = web.AppKey("staticapi_triage_prewarm", list)
+
+
+def prewarm_on_settled(app: web.Application, insights: Insights) -> None:
+    """Compute each cluster's findings once it has settled, in a worker thread, so the first
+    overview does not wait for them (seconds on a 100k-object must-gather). A live reload renews
+    the cluster's insight; the next request computes them again."""
+    log = logging.getLogger(__name__)
+
+    async def one(cluster) -> None:
+        await cluster.settled.wait()
+        if cluster.store is None:
+            return
+        try:
+            await findings_of(insights.get(cluster))
+        except Exception:  # an optimisation: the first request computes what is missing
+            log.exception("%s: computing the findings in advance failed", cluster.name)
+
+    async def start(app: web.Application) -> None:
+        app[TRIAGE_PREWARM] = [asyncio.create_task(one(c)) for c in insights.clusters.values()]
+
+    async def stop(app: web.Application) -> None:
+        for t in app.get(TRIAGE_PREWARM, []):
+            t.cancel()
+
+    app.on_startup.append(start)
+    app.on_cleanup.append(stop)
