@@ -138,6 +138,7 @@ def list_growth(start_server, tree: Path, doubled: Path, home: Path, runs: int =
         try:
             srv.wait_settled(timeout=600)
             out[label] = unpaged_list(srv.url, srv.pid, runs)
+            out[label]["index"] = srv.index_log()  # e.g. "how": indexed in a child process, or here
         finally:
             srv.stop()
     s, d = out["single"], out["doubled"]
@@ -265,3 +266,68 @@ def real_tree_figures(B, tree: Path, home: Path, kubectl: str, timeout: float, g
     if growth:
         fig["real_unpaged_list_growth"], det["growth"] = growth_figure(B, tree, home, timeout)
     return fig, det
+
+
+class ArchiveServer:
+    """`python -m http.server` on 127.0.0.1 serving one directory (the archive of the URL case)."""
+
+    def __init__(self, directory: Path):
+        import re
+        import threading
+
+        self.proc = subprocess.Popen([sys.executable, "-u", "-m", "http.server", "--bind", "127.0.0.1", "0"],
+                                     cwd=directory, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     stdin=subprocess.DEVNULL, text=True, start_new_session=True)
+        got: list[str] = []
+        t = threading.Thread(target=lambda: got.append(self.proc.stdout.readline()), daemon=True)
+        t.start()
+        t.join(30)
+        m = re.search(r"port (\d+)", got[0] if got else "")
+        if not m:
+            self.stop()
+            raise RuntimeError("archive server did not start")
+        self.url = f"http://127.0.0.1:{m.group(1)}"
+        threading.Thread(target=self.proc.stdout.read, daemon=True).start()  # drain
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def url_figure(B, tree: Path, home: Path, timeout: float) -> tuple[dict, dict]:
+    """Issue 20 "from a URL": `staticapi serve URL` to /readyz against `curl -o` + `tar -x` + the naive
+    (discarding) parse of the same .tar.gz, served from a local HTTP server, in the same run."""
+    work = home / "url"
+    (work / "www").mkdir(parents=True)
+    archive = work / "www" / "must-gather.tar.gz"
+    t0 = time.perf_counter()
+    subprocess.run(["tar", "-C", str(tree.parent), "-czf", str(archive), tree.name], check=True, timeout=timeout)
+    det: dict = {"archive_bytes": archive.stat().st_size, "pack_seconds": time.perf_counter() - t0}
+    www = ArchiveServer(work / "www")
+    try:
+        url = f"{www.url}/{archive.name}"
+        t0 = time.perf_counter()
+        subprocess.run(["curl", "-sSf", "-o", str(work / "dl.tar.gz"), url], check=True, timeout=timeout)
+        t1 = time.perf_counter()
+        (work / "x").mkdir()
+        subprocess.run(["tar", "-C", str(work / "x"), "-xzf", str(work / "dl.tar.gz")], check=True, timeout=timeout)
+        t2 = time.perf_counter()
+        naive = naive_parse(work / "x", timeout, "discard")
+        det["baseline"] = {"download_seconds": t1 - t0, "untar_seconds": t2 - t1, "naive_parse_seconds": naive["seconds"],
+                           "files": naive["files"]}
+        base = (t2 - t0) + naive["seconds"]
+        srv = B.Server(url, work / "cache", work / "kubeconfig", timeout)  # type: ignore[arg-type]
+        try:
+            ours = srv.ready_seconds
+            det["server_log"] = srv.index_log()
+        finally:
+            srv.stop()
+    finally:
+        www.stop()
+        B.shutil.rmtree(work, ignore_errors=True)
+    det["ready_seconds"] = ours
+    return B.figure(ours, base, ours / base, "<= 0.1", ours / base <= 0.1, "s", **det["baseline"]), det

@@ -40,6 +40,7 @@ Usage::
     python scripts/benchmark.py --profile           # + cProfile of cluster.load_store in-process
     python scripts/benchmark.py --real-tree PATH    # a tree of real objects (default: built from ../shared/samples)
     python scripts/benchmark.py --skip-real --skip-growth   # only the generated tree's first figures
+    python scripts/benchmark.py --url               # + the URL case (a local HTTP server serves a .tar.gz)
 
 Both the naive parse and the cold start begin with the tree's object files in
 the page cache (read once just before each: ``page_cache_primed`` in the JSON),
@@ -851,6 +852,7 @@ def print_report(rep: dict) -> None:
         "get_throughput": ("GETs/s, 64 clients", lambda v: f"{v:.0f}/s", lambda v: f"{v:.0f}/s" if v else "-"),
         "table_list": ("Table list of all pods", fmt_s, fmt_s),
         "logs_tail_bytes_read": ("kubectl logs --tail=100 read", fmt_bytes, fmt_bytes),
+        "url_to_ready": ("serve URL to /readyz ÷ curl+untar+parse", fmt_s, fmt_s),
         "real_cold_start": ("REAL tree: cold start to /readyz", fmt_s, fmt_s),
         "real_rss": ("REAL tree: RSS settled", fmt_bytes, fmt_bytes),
         "real_kubectl_first": ("REAL: first kubectl after cold ÷ floor", fmt_s, fmt_s),
@@ -916,6 +918,8 @@ def main(argv: list[str] | None = None) -> int:
                    "scripts/bench_trees.py)")
     p.add_argument("--skip-real", action="store_true", help="no real-object tree figures")
     p.add_argument("--skip-growth", action="store_true", help="no doubled trees (unpaged list growth)")
+    p.add_argument("--url", action="store_true", help="also the URL case: serve URL (a local HTTP server's "
+                   ".tar.gz of the tree) to /readyz against curl + tar -x + the naive parse")
     a = p.parse_args(argv)
 
     def _terminate(signum, frame):  # SIGTERM: run the cleanup in `finally` as for Ctrl-C
@@ -1092,6 +1096,9 @@ def main(argv: list[str] | None = None) -> int:
         if not a.skip_growth:
             log("unpaged list of all pods: the tree and its doubled copy (bench_trees.double_tree)")
             fig["unpaged_list_growth"], det["unpaged_list_growth"] = X.growth_figure(me, tree, home, ready_timeout)
+        if a.url:
+            log("the URL case: staticapi serve URL against curl -o + tar -x + naive parse")
+            fig["url_to_ready"], det["url_to_ready"] = X.url_figure(me, tree, home, ready_timeout)
         rt = None
         if not a.skip_real:
             try:

@@ -27,6 +27,7 @@ FIGURES = {  # figure -> (has a measured baseline in a --skip-omg run, has a goa
     "kubectl_get_pods": (True, True),  # ÷ kubectl against our responses replayed from memory
     "kubectl_first": (True, True),  # the first one after the cold start ÷ the same floor
     "unpaged_list_growth": (False, True),  # doubled tree ÷ tree
+    "url_to_ready": (True, True),  # serve URL ÷ curl + tar -x + naive parse
     "get_throughput": (True, True),
     "table_list": (False, False),
     "logs_tail_bytes_read": (False, True),
@@ -49,7 +50,7 @@ def _num(x) -> bool:
 def test_quick_benchmark_reports_every_figure(tmp_path, kubectl_bin):
     out = tmp_path / "bench.json"
     r = subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "benchmark.py"), "--quick", "--skip-omg", "--json", str(out)],
+        [sys.executable, str(REPO / "scripts" / "benchmark.py"), "--quick", "--skip-omg", "--url", "--json", str(out)],
         capture_output=True, text=True, timeout=900, cwd=REPO, env={**os.environ, "KUBECTL": kubectl_bin},
     )
     assert r.returncode == 0, f"benchmark failed:\n{r.stdout}\n{r.stderr}"
