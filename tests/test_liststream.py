@@ -28,7 +28,7 @@ def _app(items: list[bytes], chunk: int) -> web.Application:
         return await liststream.send(request, HEAD, "items", (i for i in items), "application/json", chunk=chunk)
 
     app = web.Application()
-    app.router.add_get("/", handle)
+    app.router.add_route("*", "/", handle)
     return app
 
 
@@ -44,3 +44,13 @@ async def test_streamed_body_equals_buffered(aiohttp_client, n, chunk, streamed)
     # a small list keeps its Content-Length; a large one is chunked, never held whole
     assert ("Content-Length" in r.headers) == (not streamed)
     assert (r.headers.get("Transfer-Encoding") == "chunked") == streamed
+
+
+async def test_head_has_the_length_and_no_body(aiohttp_client):
+    items = _items(2000)
+    client = await aiohttp_client(_app(items, 64))
+    r = await client.head("/")
+    assert r.status == 200 and int(r.headers["Content-Length"]) == len(liststream.body_of(HEAD, "items", items))
+    assert await r.read() == b""
+    r = await client.get("/")  # the connection is still usable: no stray body was sent
+    assert await r.read() == liststream.body_of(HEAD, "items", items)

@@ -37,6 +37,8 @@ def body_of(head: bytes, field: str, parts: Iterable[bytes]) -> bytes:
 async def send(request: web.Request, head: bytes, field: str, parts: Iterable[bytes], content_type: str,
                chunk: int = CHUNK) -> web.StreamResponse:
     """Answer with body_of(head, field, parts), streamed once it is larger than `chunk`."""
+    if request.method == "HEAD":  # headers only, with the Content-Length the GET would have
+        return web.Response(body=body_of(head, field, parts), status=200, headers={"Content-Type": content_type})
     buf: list[bytes] = [head[:-1], b',"', field.encode(), b'":[']
     size = sum(len(b) for b in buf)
     resp: web.StreamResponse | None = None
