@@ -134,7 +134,18 @@ def list_growth(B, tree: Path, doubled: Path, home: Path, timeout: float, runs: 
     cache written) before measuring, as the issue measured; the ratios doubled ÷ single."""
     out = {}
     for label, t in (("single", tree), ("doubled", doubled)):
-        srv = B.Server(t, home / f"cache-growth-{label}", home / f"kubeconfig-growth-{label}", timeout)
+        # both trees indexed the same way (in a child process, then loaded from the store image, as any
+        # tree above 128 MB is): otherwise the smaller one is served from the in-process store and the
+        # ratio compares two paths, not two sizes
+        before = os.environ.get("STATICAPI_ISOLATE_BYTES")
+        os.environ["STATICAPI_ISOLATE_BYTES"] = "0"
+        try:
+            srv = B.Server(t, home / f"cache-growth-{label}", home / f"kubeconfig-growth-{label}", timeout)
+        finally:
+            if before is None:
+                os.environ.pop("STATICAPI_ISOLATE_BYTES", None)
+            else:
+                os.environ["STATICAPI_ISOLATE_BYTES"] = before
         try:
             srv.wait_settled(timeout=600)
             # an indexing child goes on writing the index cache after the server is ready: measured
