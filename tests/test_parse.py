@@ -509,9 +509,27 @@ def test_yaml_rs_resolves_what_the_post_parse_check_assumes(token: str) -> None:
     "a: !=x\n", "k: |\n  x\nb: &&x 1\n", "k: |\n  b: &&x 1\nb: &&x 1\n", "a: x &y\n",
     "a: 'x && y'\n", 'a: "x & y"\n', "{&: x}\n", "[&a x]\n", "a: :5000\n", "a: ':5000'\n",
     "[':5000']\n", "[:5000]\n", "{a: :5000}\n", "a: '::1'\n", "a: fe80::1\n", "[fe80::1]\n",
+    # a property after spaces on its line: only after an indicator is it one (_any_at_node_start)
+    "- chmod 0700 /x && touch /y\n", "a: x\n  &y z\n", "a: 'q' &x\n", "a: \"q\" !x\n", "[a] &x\n",
+    "a: b # &c\n", "- - &a x\n", "? &a x\n: y\n", "a: !t &x 1\n", "a: &x !t 1\n", "a: text !x\n",
+    "{a: b &c}\n", "[a, b &c]\n", "a: b\n  c !d\n", "a:   &x 1\nb: *x\n", "[a,   &x b]\n", "{a:  !t b}\n",
+    "- x\n-   &a y\n", "a: |  &x\n  t\n", "a: >   !x\n  t\n", "a: *x &y\n", "a: &x &y 1\n", "---   &a x\n",
+    "a: b  &&c\n", "a: b ! c\n", "- 'a' !b\n", "[a]  !b\n",
 ])
 def test_anchor_tag_and_colon_edge_cases_agree(text: str) -> None:
     assert_agree(text.encode("utf-8"))
+
+
+def test_ampersand_inside_a_plain_scalar_skips_the_libyaml_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    # real pod specs (issue 20): `sh -c "chmod ... && touch ..."` as a plain sequence item
+    doc = (b"spec:\n  containers:\n  - command:\n    - sh\n    - -c\n"
+           b"    - chmod 0700 /var/log/openshift-apiserver && touch /var/log/openshift-apiserver/audit.log\n"
+           b"    name: x\n    args: [--a, b !c]\n")
+    expected = reference_load(doc)
+    monkeypatch.setattr(parse, "_libyaml_agrees", lambda *a, **k: pytest.fail("asked libyaml"))
+    monkeypatch.setattr(parse, "_reference", lambda text: pytest.fail("fell back"))
+    monkeypatch.setattr(parse, "_reference_yaml", lambda text: pytest.fail("fell back"))
+    assert same(load_documents(doc), expected)
 
 
 def test_shell_scripts_and_quoted_scalars_take_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:

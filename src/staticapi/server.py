@@ -19,7 +19,7 @@ from aiohttp import web
 from .insight.context import ClusterInsight, Insights
 from .insight.gathered import gathered_problems
 from .kube.status import StatusError, method_not_allowed, path_not_found, status_body, unauthorized
-from .serve import api, nodelogs, openapi, openapiv2, reviews
+from .serve import activity, api, nodelogs, openapi, openapiv2, reviews
 from .serve import metrics as metricsmod
 from .serve.cluster import Cluster
 from .web import (
@@ -61,11 +61,16 @@ class ServerOptions:
 async def record(request: web.Request, handler):
     t0 = metricsmod.now()
     code = 500
+    counted = not activity.long_lived(request.query)  # settle waits for a quiet moment (activity.py)
+    if counted:
+        activity.ACTIVITY.begin()
     try:
         resp = await handler(request)
         code = resp.status
         return resp
     finally:
+        if counted:
+            activity.ACTIVITY.end()
         path = request.path
         if path.startswith("/clusters/"):
             path = "/" + path.split("/", 3)[-1] if path.count("/") >= 3 else "/"

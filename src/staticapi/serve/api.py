@@ -27,6 +27,7 @@ from ..kube import registry as regmod
 from ..kube.registry import Resource
 from ..kube.status import bad_request, expired, not_acceptable, not_found, path_not_found
 from ..store.store import ClusterStore, Entry
+from . import liststream
 from .cluster import Cluster
 from .tables import TableConverter, check_include
 from .watch import serve_watch
@@ -292,22 +293,22 @@ async def handle_object(request: web.Request, cluster: Cluster, ap: ApiPath) -> 
 
     if form.startswith("table"):
         conv = TableConverter(r, ap.version)
-        body = conv.table(entries, store.now, include, store.rv, next_token, remaining, api_version=table_api,
-                          raw_of=raw_of)
-        return json_response(body, content_type=table_ct)
+        head, rows = conv.table_parts(entries, store.now, include, store.rv, next_token, remaining,
+                                      api_version=table_api, raw_of=raw_of)
+        return await liststream.send(request, head, "rows", rows, table_ct)
     meta: dict = {"resourceVersion": str(store.rv)}
     if next_token:
         meta["continue"] = next_token
         meta["remainingItemCount"] = remaining
     if form == "partial":
         head = {"kind": "PartialObjectMetadataList", "apiVersion": "meta.k8s.io/v1", "metadata": meta}
-        items = b",".join(_partial(e) for e in entries)
+        items = (_partial(e) for e in entries)
     else:
         head = {"kind": list_kind(r), "apiVersion": r.group_version if ap.version == r.version
                 else (f"{r.group}/{ap.version}" if r.group else ap.version), "metadata": meta}
-        items = b",".join(raw_of(e) for e in entries)
-    h = orjson.dumps(head)
-    return json_response(h[:-1] + b',"items":[' + items + b"]}")
+        items = (raw_of(e) for e in entries)
+    # item by item, as kube-apiserver >= 1.33 streams list bodies (liststream.py)
+    return await liststream.send(request, orjson.dumps(head), "items", items, "application/json")
 
 
 def _partial(e: Entry) -> bytes:

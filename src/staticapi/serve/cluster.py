@@ -22,6 +22,7 @@ from ..source import ingest
 from ..source import layout as layoutmod
 from ..store import image, indexcache
 from ..store.store import ClusterStore, build_store, compact
+from .activity import ACTIVITY
 from .watch import WatchHub
 
 log = logging.getLogger("staticapi.cluster")
@@ -230,6 +231,10 @@ def child_index(name: str, lay: layoutmod.Layout, cache_dir: str, level: int, co
         conn.send(("image", ok))
         conn.close()
         gc.enable()
+    try:  # what is left (index cache, twin check) yields the CPU to the server's first answers
+        os.nice(10)
+    except OSError:
+        pass
     if store is not None:
         pending = store.pending  # type: ignore[attr-defined]
         if pending.index:
@@ -374,16 +379,21 @@ class Cluster:
         pending = getattr(store, "pending", None)
         store.pending = None  # type: ignore[attr-defined]
         t0 = time.monotonic()
+        # each step waits for a moment without requests: the first answers after /readyz come first
+        waited = await ACTIVITY.quiet()
         saved = await asyncio.to_thread(compact, store)
         if saved:
             log.info("%s: compressed object bytes, %.1f MB saved", self.name, saved / 1e6)
         if pending and pending.index:
+            waited += await ACTIVITY.quiet()
             await asyncio.to_thread(indexcache.save, *pending.index, store.zdict)
             log.debug("%s: index cache written at %.2fs", self.name, time.monotonic() - t0)
         if pending and pending.image:
+            waited += await ACTIVITY.quiet()
             await asyncio.to_thread(image.save, pending.image, store, image.capture(store))
             log.debug("%s: store image written at %.2fs", self.name, time.monotonic() - t0)
         if pending and pending.twins:
+            waited += await ACTIVITY.quiet()
             store.pending = Pending(twins=pending.twins)  # type: ignore[attr-defined]
             await asyncio.to_thread(verify_twins, store)
             store.pending = None  # type: ignore[attr-defined]
@@ -392,7 +402,8 @@ class Cluster:
             store.layout.files = []  # 40k+ file records: nothing needs them once the caches are written
             # (live reload drops them after its catch-up scan: reload.follow)
         release_memory()
-        log.info("%s: settled in %.2fs", self.name, time.monotonic() - t0)
+        log.info("%s: settled in %.2fs (%.2fs of it waiting for quiet moments)", self.name,
+                 time.monotonic() - t0, waited)
 
     async def wait(self) -> ClusterStore:
         await self.ready.wait()

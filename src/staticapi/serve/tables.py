@@ -16,7 +16,7 @@ and cached on its store entry.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -116,15 +116,20 @@ class TableConverter:
         obj = (raw_of(e) if raw_of else e.raw) if include == "Object" else meta
         return b'{"cells":' + cells + b',"object":' + obj + b"}"
 
+    def table_parts(self, entries: Iterable[Entry], now: datetime, include: str, rv: int,
+                    cont: str = "", remaining: int | None = None, api_version: str = "meta.k8s.io/v1",
+                    raw_of=None) -> tuple[bytes, Iterator[bytes]]:
+        """(the Table's JSON without rows, its rows one by one): liststream.send streams them."""
+        head = self.header(rv, cont, remaining)
+        head["apiVersion"] = api_version
+        beta = api_version.endswith("v1beta1")
+        return orjson.dumps(head), (self.row_bytes(e, now, include, raw_of, beta) for e in entries)
+
     def table(self, entries: Iterable[Entry], now: datetime, include: str, rv: int,
               cont: str = "", remaining: int | None = None, api_version: str = "meta.k8s.io/v1",
               raw_of=None) -> bytes:
-        head = self.header(rv, cont, remaining)
-        head["apiVersion"] = api_version
-        h = orjson.dumps(head)
-        beta = api_version.endswith("v1beta1")
-        rows = b",".join(self.row_bytes(e, now, include, raw_of, beta) for e in entries)
-        return h[:-1] + b',"rows":[' + rows + b"]}"
+        h, rows = self.table_parts(entries, now, include, rv, cont, remaining, api_version, raw_of)
+        return h[:-1] + b',"rows":[' + b",".join(rows) + b"]}"
 
 
 def _default_cells(obj: dict, now: datetime) -> list:

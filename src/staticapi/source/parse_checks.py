@@ -459,7 +459,29 @@ _FLOW_MAP_AFTER_SPACE = re.compile(rb"{(?<=[ \n]{)(?!})")
 
 def _maybe_node_properties(body: bytes) -> bool:
     """Whether ``body`` may have an anchor or tag (see _ANCHOR, _TAG)."""
-    return bool((b"&" in body and _ANCHOR.search(body)) or (b"!" in body and _TAG.search(body)))
+    return (b"&" in body and _any_at_node_start(_ANCHOR, body)) or (b"!" in body and _any_at_node_start(_TAG, body))
+
+
+# What may come, on the same line, before the spaces in front of a node property: an indicator
+# ('- ', ': ', '? ', ', ', '[ ', '{ ', '--- ') or anything after which yaml_rs might read it
+# differently from libyaml (quotes, flow ends, block headers, other properties). After any other
+# byte the '&' or '!' is inside a plain scalar or a comment: 'chmod 0700 /var/log && touch ...'
+# in a container command (28 of 40 real pod files went to libyaml's parser for that: issue 20).
+_BEFORE_NODE_SPACES = frozenset(b"\n-:?,[{'\"]}|>!&")
+
+
+def _any_at_node_start(rx: re.Pattern, body: bytes) -> bool:
+    """Whether a match of ``rx`` (an '&' or '!' after a separator: _AT_TOKEN_START) may start a node.
+    A YAML node property only starts a node, and a node starts after an indicator or at a line
+    start: a property after spaces that follow any other byte on its line is scalar text. (The first
+    property of a node is at its start, so a second one after it needs no look: tag then anchor.)"""
+    for m in rx.finditer(body):
+        i = j = m.start()
+        while j > 0 and body[j - 1] == 0x20:
+            j -= 1
+        if j == i or j == 0 or body[j - 1] in _BEFORE_NODE_SPACES:
+            return True
+    return False
 
 
 def _libyaml_agrees(text: str, no_flow: bool = False) -> bool:
