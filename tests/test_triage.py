@@ -795,3 +795,25 @@ def test_byte_prefilter_within_a_key_searches_from_its_first_occurrence():
     assert [o["metadata"]["name"] for o in found] == ["after", "quoted"]
     everywhere = matching_objects(View({PODS: objs}), "", "pods", re.compile(rb'"Pending"'))
     assert [o["metadata"]["name"] for o in everywhere] == ["before", "after", "quoted", "nostatus"]
+
+
+def test_compute_pauses_the_cyclic_gc_and_restores_it():
+    """A run pauses the cyclic collector (it would walk the store's heap every few hundred
+    allocations) and leaves it as it found it, even when a source raises."""
+    import gc
+
+    seen = []
+
+    def source(ci):
+        seen.append(gc.isenabled())
+        raise RuntimeError("boom")
+
+    assert gc.isenabled()
+    found = triage.compute(View(), [("probe", source)])
+    assert seen == [False] and gc.isenabled() and rules_of(found) == ["triage-source-failed"]
+    gc.disable()
+    try:
+        triage.compute(View(), [("probe", source)])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
