@@ -723,7 +723,7 @@ def test_byte_prefilters_change_no_finding(src, monkeypatch, tmp_path_factory):
     ci = asyncio.run(_open(src, tmp_path_factory.getbasetemp() / "triage-cache"))
     fast = [f.to_dict() for f in triage.compute(ci)]
 
-    def everything(ci, group, resource, pattern, unless=None):
+    def everything(ci, group, resource, pattern, unless=None, within=None):
         return triage_base.safe_objects(ci, group, resource)
 
     for mod in (triage_base, triage_checks, triage_pods):
@@ -775,3 +775,45 @@ async def test_findings_computed_once_the_server_settled(aiohttp_client, tmp_pat
     else:
         raise AssertionError("findings were not computed after the cluster settled")
     assert any(f.rule == "pod-crashloop" for f in ins.cached(triage.DERIVE_KEY))
+
+
+def test_byte_prefilter_within_a_key_searches_from_its_first_occurrence():
+    """matching_objects(within=...) looks for the pattern in the key's value (the JSON from its
+    first occurrence on): a match only before it (an annotation) does not count, a key inside a
+    string (escaped quotes) only starts the search earlier, an object without the key is skipped."""
+    import re
+
+    from staticapi.insight.triage_base import matching_objects
+
+    objs = [
+        {"metadata": {"name": "before", "annotations": {"a": "Pending"}}, "status": {"phase": "Running"}},
+        {"metadata": {"name": "after"}, "status": {"phase": "Pending"}},
+        {"metadata": {"name": "quoted", "annotations": {"a": '"status":'}}, "status": {"phase": "Pending"}},
+        {"metadata": {"name": "nostatus", "annotations": {"a": "Pending"}}},
+    ]
+    found = matching_objects(View({PODS: objs}), "", "pods", re.compile(rb'"Pending"'), within=b'"status":')
+    assert [o["metadata"]["name"] for o in found] == ["after", "quoted"]
+    everywhere = matching_objects(View({PODS: objs}), "", "pods", re.compile(rb'"Pending"'))
+    assert [o["metadata"]["name"] for o in everywhere] == ["before", "after", "quoted", "nostatus"]
+
+
+def test_compute_pauses_the_cyclic_gc_and_restores_it():
+    """A run pauses the cyclic collector (it would walk the store's heap every few hundred
+    allocations) and leaves it as it found it, even when a source raises."""
+    import gc
+
+    seen = []
+
+    def source(ci):
+        seen.append(gc.isenabled())
+        raise RuntimeError("boom")
+
+    assert gc.isenabled()
+    found = triage.compute(View(), [("probe", source)])
+    assert seen == [False] and gc.isenabled() and rules_of(found) == ["triage-source-failed"]
+    gc.disable()
+    try:
+        triage.compute(View(), [("probe", source)])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -137,21 +137,28 @@ class Event:
 
     @classmethod
     def of(cls, obj: Mapping) -> Event:
-        m = meta(obj)
-        inv = obj.get("involvedObject") if isinstance(obj.get("involvedObject"), dict) else obj.get("regarding")
-        inv = inv if isinstance(inv, dict) else {}
-        series = obj.get("series") if isinstance(obj.get("series"), dict) else {}
-        count = num(obj.get("count"), 0) or num(series.get("count"), 0) or num(obj.get("deprecatedCount"), 0) or 1
-        first = (parse_time(obj.get("firstTimestamp")) or parse_time(obj.get("deprecatedFirstTimestamp"))
-                 or parse_time(obj.get("eventTime")) or parse_time(m.get("creationTimestamp")))
-        last = (parse_time(series.get("lastObservedTime")) or parse_time(obj.get("lastTimestamp"))
-                or parse_time(obj.get("deprecatedLastTimestamp")) or first)
+        # one lookup per field (10k+ Warning events per archive): the fields an Event has in
+        # either API group, the first present and of the right type winning
+        get = obj.get
+        m = get("metadata")
+        m = m if isinstance(m, dict) else {}
+        inv = get("involvedObject")
+        if not isinstance(inv, dict):
+            inv = get("regarding")
+            inv = inv if isinstance(inv, dict) else {}
+        series = get("series")
+        series = series if isinstance(series, dict) else {}
+        count = num(get("count"), 0) or num(series.get("count"), 0) or num(get("deprecatedCount"), 0) or 1
+        first = (parse_time(get("firstTimestamp")) or parse_time(get("deprecatedFirstTimestamp"))
+                 or parse_time(get("eventTime")) or parse_time(m.get("creationTimestamp")))
+        last = (parse_time(series.get("lastObservedTime")) or parse_time(get("lastTimestamp"))
+                or parse_time(get("deprecatedLastTimestamp")) or first)
+        api = s(inv.get("apiVersion"))
         return cls(namespace=s(inv.get("namespace")) or s(m.get("namespace")), kind=s(inv.get("kind")),
-                   name=s(inv.get("name")), reason=s(obj.get("reason")),
-                   message=s(obj.get("message") if "message" in obj else obj.get("note")),
-                   type=s(obj.get("type")), count=max(count, 1), first=first, last=last,
-                   fieldpath=s(inv.get("fieldPath")),
-                   group=s(inv.get("apiVersion")).rpartition("/")[0] if "/" in s(inv.get("apiVersion")) else "")
+                   name=s(inv.get("name")), reason=s(get("reason")),
+                   message=s(get("message") if "message" in obj else get("note")),
+                   type=s(get("type")), count=max(count, 1), first=first, last=last,
+                   fieldpath=s(inv.get("fieldPath")), group=api.rpartition("/")[0] if "/" in api else "")
 
     def line(self) -> str:
         n = f" (x{self.count})" if self.count > 1 else ""
@@ -313,11 +320,18 @@ def has_objects(ci: Any, group: str, resource: str) -> bool:
 
 
 def matching_objects(ci: Any, group: str, resource: str, pattern: re.Pattern[bytes],
-                     unless: re.Pattern[bytes] | None = None) -> Iterator[Mapping]:
+                     unless: re.Pattern[bytes] | None = None, within: bytes | None = None) -> Iterator[Mapping]:
     """The objects whose JSON matches ``pattern`` (and not ``unless``): a cheap test that must
     hold for every object a check can report (a superset); the others are never decoded.
     Decoding is most of a triage run's time (a pod's JSON is ~10 KB), scanning the bytes a tenth
-    of it."""
+    of it.
+
+    ``within`` (a top-level key, as ``b'"status":'``): ``pattern`` only needs to match in that
+    key's value; it is searched from the first occurrence of these bytes on, and an object
+    without them is skipped. A superset still: the store's JSON is ``orjson.dumps``'s (or the
+    stdlib's compact) output, which spells a key ``"status":`` exactly, and inside a JSON string
+    a quote is escaped, so any earlier occurrence only starts the search earlier. A pod's status
+    is its last fifth: scanning 10k pods takes a third of the time."""
     store = getattr(ci, "store", None)
     tables = getattr(store, "tables", None)
     table = tables.get((group, resource)) if isinstance(tables, dict) else None
@@ -328,18 +342,27 @@ def matching_objects(ci: Any, group: str, resource: str, pattern: re.Pattern[byt
             except TypeError:  # not JSON (a huge int, a non-string key): keep it, the superset holds
                 yield obj
                 continue
-            if pattern.search(js) and not (unless and unless.search(js)):
+            if _matches(js, pattern, unless, within):
                 yield obj
         return
     for e in table.sorted():
         raw = e.raw
-        if pattern.search(raw) and not (unless and unless.search(raw)):
+        if _matches(raw, pattern, unless, within):
             try:
                 obj = orjson.loads(raw)
             except ValueError:
                 continue
             if isinstance(obj, dict):
                 yield obj
+
+
+def _matches(js: bytes, pattern: re.Pattern[bytes], unless: re.Pattern[bytes] | None, within: bytes | None) -> bool:
+    start = 0
+    if within is not None:
+        start = js.find(within)
+        if start < 0:
+            return False
+    return bool(pattern.search(js, start)) and not (unless and unless.search(js))
 
 
 def safe_objects(ci: Any, group: str, resource: str) -> Iterator[Mapping]:
