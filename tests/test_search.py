@@ -23,6 +23,7 @@ import pytest
 
 from conftest import FIXTURE, SAMPLES, needs_samples, start_server
 from staticapi.insight import corpus as corpusmod
+from staticapi.insight import corpus_docs
 from staticapi.insight import search as S
 from staticapi.insight import signatures as sigmod
 from staticapi.insight.context import open_sources
@@ -168,7 +169,7 @@ def test_pod_log_hits_link_and_context(corpus):
     assert "time" in h and "text" in h and "after" in h and "before" in h
     lines = Path(corpus.docs("logs")[0].path).parent  # noqa: F841 - layout sanity below
     full = [d for d in corpus.docs("logs") if d.rel == h["path"]][0]
-    text = corpusmod.read_text(full.path).decode().split("\n")
+    text = corpus_docs.read_text(full.path).decode().split("\n")
     assert text[h["line"] - 1].startswith(h["text"][:50])
     if h["line"] > 1:
         assert h["before"] == [text[h["line"] - 2]]
@@ -467,12 +468,12 @@ def test_big_file_parts_keep_line_numbers_and_counts(tmp_path):
     lines = [f"2025-03-20T07:{i // 60 % 60:02d}:{i % 60:02d}Z line {i} {'error' if i % 7 == 0 else 'ok'}"
              for i in range(20_000)]
     log.write_text("\n".join(lines) + "\n")
-    d = corpusmod.Doc("logs", str(log), "current.log", "ns", "p", "c", size=log.stat().st_size)
+    d = corpus_docs.Doc("logs", str(log), "current.log", "ns", "p", "c", size=log.stat().st_size)
     parts = corpusmod.split_big(d, part=50_000)
     assert len(parts) > 5 and parts[0].offset == 0 and parts[-1].end == d.size
     assert all(a.end == b.offset for a, b in zip(parts, parts[1:]))
-    assert all(corpusmod.read_text(p.path, p.offset, p.end).endswith(b"\n") for p in parts)
-    seg = corpusmod._file_segment("logs", parts, 2025)
+    assert all(corpus_docs.read_text(p.path, p.offset, p.end).endswith(b"\n") for p in parts)
+    seg = corpus_docs.file_segment("logs", parts, 2025)
     corpus = corpusmod.Corpus(year=2025, collection_time=None)
     corpus.plans.append(corpusmod._Plan("logs", parts, lambda _ds: seg))
     got = [h for h in S.search(corpus, S.Query(r"line \d+ error", limit=100_000, sources=("logs",)))
@@ -518,7 +519,7 @@ def test_audit_and_gathered_counts_equal_rg(corpus, tree, tmp_path, pattern, ign
     assert len(broken) == 1
     want = _rg_counts(pattern, ignore_case, [d.path for d in docs if d.path not in broken])
     readable = tmp_path / "readable.log"
-    readable.write_bytes(corpusmod.read_text(broken[0]))
+    readable.write_bytes(corpus_docs.read_text(broken[0]))
     n = _rg_counts(pattern, ignore_case, [str(readable)]).get(str(readable))
     if n:
         want[broken[0]] = n

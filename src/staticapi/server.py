@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from .insight import alerts, audit, etcd
 from .insight.context import ClusterInsight, Insights
-from .insight.gathered import gathered_problems
 from .kube.status import StatusError, method_not_allowed, path_not_found, status_body, unauthorized
 from .serve import activity, api, nodelogs, openapi, openapiv2, reviews
 from .serve import metrics as metricsmod
@@ -180,9 +180,10 @@ async def skipped_page(cluster: Cluster, insights: Insights | None = None) -> we
     items = [{"path": p.path, "reason": p.reason, "stage": "unpack"} for p in cluster.extra_problems]
     items += [{"path": p.path, "reason": p.reason, "stage": "index"} for p in store.problems]
     items += [{"path": p, "reason": r, "stage": "nodelogs"} for p, r in (await nodelogs.index_for(store)).problems()]
-    if insights is not None:  # audit logs, alert and etcd files (read once per store)
-        items += [{"path": p, "reason": r, "stage": "gathered"}
-                  for p, r in await gathered_problems(insights.get(cluster))]
+    if insights is not None:  # audit logs, alert and etcd files (each read once per store)
+        ci = insights.get(cluster)
+        for mod in (audit, alerts, etcd):
+            items += [{"path": p, "reason": r, "stage": "gathered"} for p, r in (await mod.load(ci)).problems]
     return api.json_response({"kind": "SkippedList", "apiVersion": "staticapi/v1", "items": items})
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 import orjson
 
-from .corpus import Doc, Segment, _file_segment
+from .corpus_docs import Doc, Segment, file_segment
 from .gathered import gathered_dirs
 from .logtime import line_time
 
@@ -90,7 +90,7 @@ def audit_time(data: bytes, ls: int, le: int) -> float | None:
 
 def audit_segment(docs: list[Doc], year: int, latest: float | None) -> Segment:
     """The audit files' text (as rg reads them) with the earliest first-line time of its files."""
-    seg = _file_segment(AUDIT, docs, year, latest)
+    seg = file_segment(AUDIT, docs, year, latest)
     first = None
     data = seg.data
     for s in seg.starts:

@@ -58,13 +58,3 @@ def rel_path(view: Any, path: Path) -> str:
             continue
     return str(path)
 
-
-async def gathered_problems(ci: Any) -> list[tuple[str, str]]:
-    """(path, reason) of every audit, alert and etcd file that was skipped (or partly skipped),
-    for ``/staticapi/v1/skipped``; reads them once per store."""
-    from . import alerts, audit, etcd  # they import this module
-
-    out: list[tuple[str, str]] = []
-    for mod in (audit, alerts, etcd):
-        out += (await mod.load(ci)).problems
-    return out
