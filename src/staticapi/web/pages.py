@@ -300,7 +300,7 @@ def setup_login(app: web.Application, token_of) -> None:
             resp = render("login.html", status=401, base="/", cluster_name="staticapi", collection_time="",
                           page_title="log in", next=nxt, failed=True)
             return resp
-        resp = web.HTTPSeeOther(nxt)
+        resp = web.Response(status=303, headers={"Location": nxt})  # See Other: the form's GET target
         resp.set_cookie(COOKIE, token, path="/", httponly=True, samesite="Strict",
                         secure=request.scheme == "https")
         return resp
