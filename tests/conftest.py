@@ -35,6 +35,19 @@ MG48 = SAMPLES / "must-gather-clean-release-4.8" / "release-4.8"
 # (kubectl verifies with the CA from the kubeconfig).
 _UNVERIFIED = ssl._create_unverified_context()
 
+def load_generator():
+    """scripts/gen_mustgather.py as a module (the fixture's generator; its constants name the files
+    it plants), loaded once per test session."""
+    if "gen_mustgather" not in sys.modules:
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("gen_mustgather", REPO / "scripts" / "gen_mustgather.py")
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules["gen_mustgather"] = mod
+        spec.loader.exec_module(mod)
+    return sys.modules["gen_mustgather"]
+
+
 needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared/samples not present")
 
 

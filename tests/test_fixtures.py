@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import gzip
-import importlib.util
 import json
 import os
 import re
@@ -23,21 +22,15 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import load_generator
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "fixtures" / "must-gather"
 SAMPLES = REPO.parent / "shared" / "samples"
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _load_gen():
-    spec = importlib.util.spec_from_file_location("gen_mustgather", REPO / "scripts" / "gen_mustgather.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("gen_mustgather", mod)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-gen = _load_gen()
+gen = load_generator()
 IMG = FIXTURE / gen.IMAGE_DIR
 IMG2 = FIXTURE / gen.IMAGE_DIR2
 NS = IMG / "namespaces"

@@ -4,29 +4,18 @@ query parameters (serve.nodelogquery) and the proxy endpoint end to end with the
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
-import sys
 import urllib.parse
 from datetime import datetime, timezone
 
 import pytest
 
-from conftest import FIXTURE, REPO, SAMPLES, needs_samples, start_server
+from conftest import FIXTURE, SAMPLES, load_generator, needs_samples, start_server
 from staticapi.serve import nodelogquery as q
 from staticapi.serve import nodelogs as serve
 from staticapi.source import nodelogs as src
 
-
-def _load_gen():
-    spec = importlib.util.spec_from_file_location("gen_mustgather", REPO / "scripts" / "gen_mustgather.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("gen_mustgather", mod)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-gen = _load_gen()
+gen = load_generator()
 IMG = FIXTURE / gen.IMAGE_DIR
 MASTER = "ip-10-0-17-148.us-east-2.compute.internal"
 NOTREADY = "ip-10-0-66-114.us-east-2.compute.internal"

@@ -51,8 +51,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     s.add_argument("--port", type=int, default=8080, help="port (0 picks a free one; default 8080)")
     s.add_argument("--kubeconfig", type=Path, help="where to write the kubeconfig (default: in the cache dir)")
-    s.add_argument("--cache-dir", type=Path, default=Path(os.environ["STATICAPI_CACHE_DIR"]) if os.environ.get(
-        "STATICAPI_CACHE_DIR") else None, help="where archives are unpacked and indexes cached (env STATICAPI_CACHE_DIR)")
+    _cache_dir_option(s)
     s.add_argument("--token", default=os.environ.get("STATICAPI_TOKEN") or None,
                    help="require this bearer token (required when binding beyond localhost; env STATICAPI_TOKEN)")
     s.add_argument("--insecure-no-auth", action="store_true",
@@ -91,8 +90,7 @@ def _triage_parser(sub) -> None:
                    help="text (readable in a CI log; default) or json (a TriageReport, as /staticapi/v1/triage)")
     t.add_argument("--severity", choices=["critical", "error", "warning", "info"], default="info",
                    help="show findings at least this severe (default: all)")
-    t.add_argument("--cache-dir", type=Path, default=Path(os.environ["STATICAPI_CACHE_DIR"]) if os.environ.get(
-        "STATICAPI_CACHE_DIR") else None, help="where archives are unpacked and indexes cached (env STATICAPI_CACHE_DIR)")
+    _cache_dir_option(t)
     t.add_argument("--no-index-cache", action="store_true", help="neither read nor write the index cache")
     t.add_argument("--log-level", default="error", choices=["debug", "info", "warning", "error"],
                    help="loader messages on stderr (default error: skipped files are a finding already)")
@@ -103,13 +101,9 @@ async def triage_cmd(args: argparse.Namespace) -> int:
     import orjson
 
     from .insight import triage
-    from .insight.context import open_sources
-    from .source import archive
 
-    try:
-        cis = await open_sources(args.sources, args.cache_dir, index_cache=not args.no_index_cache)
-    except (archive.SourceError, RuntimeError) as e:
-        print(f"staticapi: {e}", file=sys.stderr)
+    cis = await _open(args.sources, args, index_cache=not args.no_index_cache)
+    if cis is None:
         return 2
     reports = []
     for ci in cis:
@@ -136,8 +130,7 @@ def _diff_parser(sub) -> None:
     d.add_argument("--kind", help="only objects of this kind (kind, resource or short name)")
     d.add_argument("--show-noise", action="store_true",
                    help="also show differences that are noise (uids, resourceVersions, timestamps, IPs ...)")
-    d.add_argument("--cache-dir", type=Path, default=Path(os.environ["STATICAPI_CACHE_DIR"]) if os.environ.get(
-        "STATICAPI_CACHE_DIR") else None, help="where archives are unpacked and indexes cached")
+    _cache_dir_option(d)
     d.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
 
 
@@ -145,16 +138,13 @@ async def diff(args: argparse.Namespace) -> int:
     """`staticapi diff BASE HEAD`: both loaded without a server, the report on stdout."""
     import orjson
 
-    from .insight.context import open_sources
     from .insight.diff import compare
     from .insight.diff_text import to_text
-    from .source import archive
 
-    try:
-        base, head = await open_sources([args.base, args.head], args.cache_dir)
-    except (archive.SourceError, RuntimeError) as e:
-        print(f"staticapi: {e}", file=sys.stderr)
+    pair = await _open([args.base, args.head], args)
+    if pair is None:
         return 2
+    base, head = pair
     rep = await asyncio.to_thread(compare, base, head, namespace=args.namespace, kind=args.kind,
                                   show_noise=args.show_noise)
     if args.output == "json":
@@ -183,8 +173,7 @@ def search_parser(sub) -> None:
     s.add_argument("-o", "--output", choices=["text", "json"], default="text",
                    help="json: the API's JSON lines (hits, then a summary)")
     s.add_argument("--limit", type=int, default=100_000, help="at most N hits printed (default 100000)")
-    s.add_argument("--cache-dir", type=Path, default=Path(os.environ["STATICAPI_CACHE_DIR"]) if os.environ.get(
-        "STATICAPI_CACHE_DIR") else None)
+    _cache_dir_option(s)
     s.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
 
 
@@ -192,11 +181,9 @@ async def search(args: argparse.Namespace) -> int:
     """grep-like: ``label:line:text`` per hit, exit 0 when found, 1 when not, 2 on an error."""
     import orjson
 
-    from .insight.context import open_sources
     from .insight.corpus import corpus_of
     from .insight.search import QueryError, query_from_params
     from .insight.search import search as run
-    from .source import archive
 
     params = {"q": args.pattern, "ignoreCase": "1" if args.ignore_case else "", "in": args.sources or "",
               "namespace": args.namespace or "", "pod": args.pod or "", "container": args.container or "",
@@ -207,11 +194,10 @@ async def search(args: argparse.Namespace) -> int:
     except QueryError as e:
         print(f"staticapi search: {e}", file=sys.stderr)
         return 2
-    try:
-        [ci] = await open_sources([args.source], args.cache_dir)
-    except (archive.SourceError, RuntimeError) as e:
-        print(f"staticapi search: {e}", file=sys.stderr)
+    cis = await _open([args.source], args, prog="staticapi search")
+    if cis is None:
         return 2
+    [ci] = cis
     corpus = await asyncio.to_thread(corpus_of, ci)
     out = sys.stdout.buffer
     summary: dict = {}
@@ -244,6 +230,26 @@ async def search(args: argparse.Namespace) -> int:
     if summary.get("truncated"):
         print(f"staticapi search: {summary['hits']} hits, {summary['returned']} shown (--limit)", file=sys.stderr)
     return 0 if summary.get("hits") else 1
+
+
+def _cache_dir_option(p: argparse.ArgumentParser) -> None:
+    """--cache-dir, the same for every verb that reads a SOURCE."""
+    env = os.environ.get("STATICAPI_CACHE_DIR")
+    p.add_argument("--cache-dir", type=Path, default=Path(env) if env else None,
+                   help="where archives are unpacked and indexes cached (env STATICAPI_CACHE_DIR)")
+
+
+async def _open(sources: list[str], args: argparse.Namespace, prog: str = "staticapi", **kw):
+    """The ClusterInsights of SOURCEs without a server (`triage`, `diff`, `search`), or None after
+    printing why one could not be read (the verbs then exit 2)."""
+    from .insight.context import open_sources
+    from .source import archive
+
+    try:
+        return await open_sources(sources, args.cache_dir, **kw)
+    except (archive.SourceError, RuntimeError) as e:
+        print(f"{prog}: {e}", file=sys.stderr)
+        return None
 
 
 def _is_loopback(host: str) -> bool:
