@@ -14,7 +14,8 @@ from aiohttp import web
 
 from ..insight import alerts
 from ..insight.context import ClusterInsight
-from .audit_api import json_response, page_context
+from .audit_api import json_response
+from .common import page_context
 from .render import render
 
 STATES = ("firing", "pending", "inactive")
@@ -39,7 +40,7 @@ def setup_routes(app: web.Application, get_insight: Callable[[web.Request], Clus
             groups.setdefault(r.group, []).append(r)
         active = sorted(ad.alerts, key=lambda a: (a.state != "firing", alerts.FIRING_SEVERITY.get(a.severity, "z")
                                                    if a.name not in alerts.QUIET_ALERTS else "zz", a.name))
-        return render("alerts.html", **page_context(request, ci, "alerts"), active=active, groups=groups,
+        return render("alerts.html", **page_context(ci, request, "alerts"), active=active, groups=groups,
                       counts=alerts.rule_counts(ad), state=state, states=STATES, files=ad.files, problems=ad.problems,
                       quiet=alerts.QUIET_ALERTS, sev_class=_sev_class)
 

@@ -31,18 +31,12 @@ from aiohttp import web
 from ..insight import audit, audit_query
 from ..insight.context import ClusterInsight
 from ..kube.status import bad_request
+from .common import page_context
 from .render import render
 
 BATCH = 256  # lines read per worker-thread hop
 MAX_REQUEST_EVENTS = 20  # a request's stages (RequestReceived, ResponseStarted, ResponseComplete, Panic)
 
-
-def page_context(request: web.Request, ci: ClusterInsight, title: str) -> dict:
-    """What base.html needs: the URL prefix of this cluster, its name and collection time."""
-    cluster = request.match_info.get("cluster")
-    ct = ci.collection_time
-    return {"base": f"/clusters/{cluster}/" if cluster else "/", "cluster_name": ci.name,
-            "collection_time": ct.strftime("%Y-%m-%d %H:%M:%SZ") if ct else "", "page_title": title}
 
 
 def json_response(body: dict) -> web.Response:
@@ -131,7 +125,7 @@ def setup_routes(app: web.Application, get_insight: Callable[[web.Request], Clus
             aq.limit = MAX_REQUEST_EVENTS
             lines = await asyncio.to_thread(lambda: list(audit_query.stream(idx, aq)))
             request_events = [orjson.dumps(orjson.loads(ln), option=orjson.OPT_INDENT_2).decode() for ln in lines]
-        return render("audit.html", **page_context(request, ci, "audit"), summary=audit.summary_of(idx),
+        return render("audit.html", **page_context(ci, request, "audit"), summary=audit.summary_of(idx),
                       audit_id=request.query.get("auditID", ""), request_events=request_events,
                       failures=failures, problems=idx.problems, history=hist, omitted=omitted,
                       obj={"group": group, "resource": resource, "namespace": ns, "name": name},

@@ -104,8 +104,8 @@ def setup_routes(app: web.Application, get_insights: Callable[[web.Request], Ins
         cluster = insights.cluster(here)
         base_url = f"/clusters/{quote(here, safe='')}/" if here else "/"
         ctx = {"base": base_url, "cluster_name": cluster.name, "page_title": "compare",
-               "collection_time": cluster.store.collection_time.isoformat()
-               if cluster.store is not None and cluster.store.collection_time else None,
+               "collection_time": cluster.store.collection_time.strftime("%Y-%m-%d %H:%M:%S UTC")
+               if cluster.store is not None and cluster.store.collection_time else "",
                "clusters": list(insights.clusters)}
         if len(insights.clusters) < 2:
             return render("diff.html", status=400, rep=None, v=None, q=None, **ctx,

@@ -14,7 +14,8 @@ from aiohttp import web
 
 from ..insight import etcd
 from ..insight.context import ClusterInsight
-from .audit_api import json_response, page_context
+from .audit_api import json_response
+from .common import page_context
 from .render import render
 
 
@@ -36,7 +37,7 @@ def setup_routes(app: web.Application, get_insight: Callable[[web.Request], Clus
         ci = get_insight(request)
         ed = await etcd.load(ci)
         quota = etcd.quota_bytes(ci)
-        return render("etcd.html", **page_context(request, ci, "etcd"), ed=ed, findings=etcd.findings_of(ed, quota),
+        return render("etcd.html", **page_context(ci, request, "etcd"), ed=ed, findings=etcd.findings_of(ed, quota),
                       gib=etcd.gib, quota=quota, default_quota=quota == etcd.QUOTA_BYTES)
 
     app.router.add_get(f"{prefix}/staticapi/v1/etcd", api_handler)

@@ -28,6 +28,7 @@ from ..insight.context import ClusterInsight, Insights
 from ..insight.corpus import DEFAULT_SOURCES, build_corpus
 from ..insight.search import QueryError, query_from_params
 from ..insight.search_cache import cached_search
+from .common import base_of
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +40,6 @@ def _status(code: int, reason: str, message: str) -> web.Response:
             "message": message, "reason": reason, "code": code}
     return web.Response(status=code, body=orjson.dumps(body), content_type="application/json")
 
-
-def base_of(request: web.Request) -> str:
-    """``/`` or ``/clusters/<name>/``: what a hit's relative link is appended to."""
-    name = request.match_info.get("cluster")
-    return f"/clusters/{name}/" if name else "/"
 
 
 def setup_routes(app: web.Application, get_insight: Callable[[web.Request], ClusterInsight],

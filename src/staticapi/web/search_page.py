@@ -17,9 +17,8 @@ from aiohttp import web
 
 from ..insight.context import ClusterInsight
 from ..insight.corpus import DEFAULT_SOURCES, SOURCES
-from ..insight.logtime import iso
+from .common import page_context
 from .render import render
-from .search_api import base_of
 
 
 def setup_routes(app: web.Application, get_insight: Callable[[web.Request], ClusterInsight],
@@ -28,10 +27,7 @@ def setup_routes(app: web.Application, get_insight: Callable[[web.Request], Clus
 
     async def page(request: web.Request) -> web.StreamResponse:
         ci = get_insight(request)
-        ct = ci.collection_time
-        return render("search.html", base=base_of(request), cluster_name=ci.name,
-                      collection_time=iso(ct.timestamp()) if ct else "", page_title="search",
-                      sources=SOURCES, default_sources=DEFAULT_SOURCES,
+        return render("search.html", **page_context(ci, request, "search"), sources=SOURCES, default_sources=DEFAULT_SOURCES,
                       opt_in=[s for s in SOURCES if s not in DEFAULT_SOURCES], q=request.query.get("q", ""))
 
     app.router.add_get(f"{prefix}/ui/search", page)
