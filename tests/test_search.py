@@ -46,6 +46,10 @@ MIX = [
     (r"E\d{4} \d\d:\d\d", False),
     (r"kubenswrapper\[\d+\]: E", False),
     ("ZZZ-never-present", False),
+    # no literal prefix but an inner literal: the prefilter's path (search_literal.py)
+    (r"^2025-03-20T0[3-5]:.*error", False),
+    (r'\d+\.\d+\.\d+\.\d+:\d+" resp=', False),
+    (r"\w+ timeout", False),
 ]
 
 MASTERS = ["master-0", "master-1", "master-2"]
@@ -426,6 +430,23 @@ def test_samples_counts_equal_rg(sample, tmp_path):
         assert {str(base / k): v for k, v in got.items()} == want, pattern
 
 
+@pytest.mark.parametrize("pattern", [r"^2025-03-20T0[3-5]:.*error", r"\w+ timeout", r"\w+\.demo-apps\.svc",
+                                     r"[a-z]+=\d$", r"[a-z]+=\"upstream"])
+def test_literal_prefilter_equals_re2_scan(corpus, monkeypatch, pattern):
+    """The lines found through a required literal are the lines RE2 finds scanning everything."""
+    q = S.Query(pattern, sources=("logs", "nodes", "events"), limit=100_000)
+    calls = []
+    real = S._literal_lines
+    monkeypatch.setattr(S, "_literal_lines", lambda *a: calls.append(1) or real(*a))
+    with_prefilter = list(S.search(corpus, q))
+    assert calls, "the prefilter was not used"
+    monkeypatch.setattr(S, "required", lambda p, ic: S.Literals())
+    plain = list(S.search(corpus, q))
+    strip = lambda rs: [{k: v for k, v in r.items() if k not in ("elapsedSeconds", "corpus")} for r in rs]  # noqa: E731
+    assert strip(with_prefilter) == strip(plain)
+    assert plain[-1]["hits"] > 0
+
+
 def test_event_hits_link_to_the_involved_object(corpus):
     hits = [h for h in S.search(corpus, S.Query(".", sources=("events",), limit=100_000)) if h["type"] == "hit"]
     assert hits and all("time" in h for h in hits)
@@ -586,3 +607,16 @@ def test_cli_in_audit(tree, tmp_path):
     r = _cli(str(tree), "kube:admin", "--in", "audit", "--cache-dir", str(tmp_path / "cache"))
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines() and all("audit_logs/" in ln for ln in r.stdout.splitlines())
+
+
+@pytest.mark.parametrize("pattern,sources", [("error", ("logs",)), ("e", ("logs", "nodes", "events")),
+                                             (r"^2025-03-20T0[3-5]:", ("logs",)), ("attempt=", ("logs",))])
+def test_counted_past_the_limit_equals_hit_by_hit(corpus, pattern, sources):
+    """Past ``limit`` hits are counted per minute (search_count.count_rest); the summary, chart,
+    first and last hit per series are the same as when every hit is returned and timed one by one."""
+    every = list(S.search(corpus, S.Query(pattern, sources=sources, limit=S.MAX_LIMIT)))[-1]
+    assert not every["truncated"] and every["hits"] > 50
+    for limit in (0, 7):
+        counted = list(S.search(corpus, S.Query(pattern, sources=sources, limit=limit)))[-1]
+        for k in ("hits", "bySource", "untimed", "histogram", "firstHit", "lastHit"):
+            assert counted[k] == every[k], (limit, k)

@@ -85,6 +85,7 @@ class Segment:
     starts: list[int]
     docs: list[Doc]
     first_ts: float | None = None  # earliest timestamp seen at a document's start (for the time span)
+    zones: dict[int, float] = field(default_factory=dict, repr=False)  # search_count: doc index -> zone offset
 
     def doc_at(self, offset: int) -> int:
         return bisect.bisect_right(self.starts, offset) - 1

@@ -113,6 +113,7 @@ def count_rest(seg: Segment, found, k0: int, tally: Tally, year: int, latest: fl
     windowed = tally.since is not None or tally.until is not None
     # pod logs whose counted lines all start with a time: (series, zone offset) -> minute prefixes
     minutes: dict[tuple[str, float], list[bytes]] = {}
+    edges: list[_Edge] = []
     j, n = 0, len(starts)
     while j < n:
         i = seg.doc_at(starts[j])
@@ -138,39 +139,75 @@ def count_rest(seg: Segment, found, k0: int, tally: Tally, year: int, latest: fl
                 t, host = fast_time(_line(data, x), year, latest)
                 if not tally.outside(t):
                     tally.add("nodes", t, series_label(d, host))
-        elif windowed or not _minutes_of(data, starts[j:jj], d, tally, year, latest, minutes):
+        elif windowed or not _minutes_of(seg, i, starts[j:jj], d, year, latest, minutes, edges):
             _count_log(data, starts[j:jj], d, tally, year, latest)
         j = jj
+    timed, by_source = tally.timed, tally.by_source
     for (label, off), keys in minutes.items():
+        tally.total += len(keys)
+        by_source["logs"] = by_source.get("logs", 0) + len(keys)
         for key, c in Counter(keys).items():
-            tally.add_minute("logs", _minute_time(key) - off + 30, label, c)
+            kt = _minute_time(key)
+            if kt is None:  # between two times but not one (sorted keys): counted without a time
+                tally.untimed += c
+                continue
+            mk = (int((kt - off) // 60), label)  # the minute (UTC) the lines were written in
+            timed[mk] = timed.get(mk, 0) + c
+    _first_last(edges, tally, data, year, latest)
 
 
-def _minutes_of(data: bytes, xs, d, tally: Tally, year: int, latest: float | None,
-                minutes: dict[tuple[str, float], list[bytes]]) -> bool:
-    """Add a pod log's counted lines to ``minutes`` when they all start with a time (else False):
-    the lines of its first and last minute are parsed fully (exact first/last hit, zone offset)."""
+class _Edge:
+    """A pod log's counted lines in one segment, for the exact first and last hit of its series."""
+
+    __slots__ = ("label", "lo", "hi", "xs", "keys", "kmin", "kmax")
+
+    def __init__(self, label, lo, hi, xs, keys, kmin, kmax):
+        self.label, self.lo, self.hi, self.xs, self.keys, self.kmin, self.kmax = label, lo, hi, xs, keys, kmin, kmax
+
+
+def _minutes_of(seg: Segment, i: int, xs, d, year: int, latest: float | None,
+                minutes: dict[tuple[str, float], list[bytes]], edges: list[_Edge]) -> bool:
+    """Add a pod log's counted lines to ``minutes`` when they all start with a time (else False).
+    The document's zone offset (``oc logs --timestamps`` and CRI files keep one zone per file) is
+    learnt once per segment from one line parsed fully; the exact first and last hits are left to
+    :func:`_first_last`, which parses only the lines of each series' earliest and latest minute."""
+    data = seg.data
     keys = [data[x:x + 16] for x in xs]
     kmin, kmax = min(keys), max(keys)
-    tmin_key, tmax_key = _minute_time(kmin), _minute_time(kmax)
-    if tmin_key is None or tmax_key is None:
+    tmin, tmax = _minute_time(kmin), _minute_time(kmax)
+    if tmin is None or tmax is None:
         return False  # some line has no time prefix (sorted keys: digits first, then anything else)
-    if any(_minute_time(k) is None for k in (kmin, kmax)):
-        return False
-
-    def exact(key: bytes) -> list[float]:
-        ts = (line_time(_line(data, x), year, latest)[0] for x, k in zip(xs, keys) if k == key)
-        return [t for t in ts if t is not None]
-
-    first = exact(kmin)
-    if not first:
-        return False
+    off = seg.zones.get(i)
+    if off is None:
+        t0 = line_time(_line(data, xs[keys.index(kmin)]), year, latest)[0]
+        if t0 is None:
+            return False
+        # the minute as written against the same line's minute in UTC: the zone, a whole number of minutes
+        off = seg.zones[i] = round((tmin - (t0 // 60) * 60) / 60) * 60.0
     label = series_label(d, "")
-    off = round((tmin_key - min(first)) / 60) * 60
-    tally.first_last(label, min(first))
-    tally.first_last(label, max(exact(kmax)) if kmax != kmin else max(first))
     minutes.setdefault((label, off), []).extend(keys)
+    edges.append(_Edge(label, tmin - off, tmax - off, xs, keys, kmin, kmax))
     return True
+
+
+def _first_last(edges: list[_Edge], tally: Tally, data: bytes, year: int, latest: float | None) -> None:
+    """The exact first and last hit per series: only the documents holding the series' earliest
+    (latest) counted minute can hold its first (last) hit; their lines of that minute are parsed."""
+    lo: dict[str, float] = {}
+    hi: dict[str, float] = {}
+    for e in edges:
+        if e.lo < lo.get(e.label, float("inf")):
+            lo[e.label] = e.lo
+        if e.hi > hi.get(e.label, float("-inf")):
+            hi[e.label] = e.hi
+    for e in edges:
+        for key, want in ((e.kmin, e.lo == lo[e.label]), (e.kmax, e.hi == hi[e.label])):
+            if want:
+                for x, k in zip(e.xs, e.keys):
+                    if k == key:
+                        t = line_time(_line(data, x), year, latest)[0]
+                        if t is not None:
+                            tally.first_last(e.label, t)
 
 
 def _count_log(data: bytes, starts, d, tally: Tally, year: int, latest: float | None) -> None:
@@ -192,7 +229,7 @@ def _count_log(data: bytes, starts, d, tally: Tally, year: int, latest: float | 
 
         # the document's zone: its first minute as written against the same lines fully parsed
         first_ts = exact(valid[0][0])
-        off = round((valid[0][1] - min(first_ts)) / 60) * 60 if first_ts else 0.0
+        off = round((valid[0][1] - (min(first_ts) // 60) * 60) / 60) * 60 if first_ts else 0.0
         since, until = tally.since, tally.until
         counted: list[bytes] = []
         for key, kt, c in valid:
