@@ -39,6 +39,12 @@ def test_required(pattern, parts, prefix):
     assert got.prefix == prefix
 
 
+@pytest.mark.parametrize("pattern,whole", [("error", True), (r"\.yaml", True), ("a b=c", True), ("^error", False),
+                                           ("errors?", False), ("a(?i)b", False), ("x\\x41", False), ("a.b", False)])
+def test_whole(pattern, whole):
+    assert required(pattern, False).whole == whole
+
+
 def test_ignore_case_has_none():
     assert required("error", True) == Literals()
 
@@ -70,4 +76,6 @@ def test_sound_against_re2_on_random_patterns():
                 checked += 1
                 for part in lits.parts:
                     assert part in line, (pattern, line, lits)
+            elif lits.whole:
+                assert lits.parts[0] not in line, (pattern, line, lits)
     assert checked > 5000

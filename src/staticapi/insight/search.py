@@ -440,6 +440,10 @@ def _scan_one(corpus: Corpus, i: int, regexp, keep, stop: threading.Event | None
                 append(ls)
                 append(le)
         return i, seg, found
+    if lits is not None and lits.whole:  # a plain literal: substring search, no RE2 per line
+        for lo, hi, _i in _ranges(seg, keep):
+            _literal_lines(data, lo, hi, lits.parts[0], None, append, 0)
+        return i, seg, found
     for lo, hi, _i in _ranges(seg, keep):
         if lit is not None:
             lo = _literal_lines(data, lo, hi, lit, match, append, max(64, lit_lines))
@@ -473,9 +477,9 @@ def _literal_plan(data: bytes, lits: Literals | None, line_bytes: int) -> tuple[
 
 
 def _literal_lines(data: bytes, lo: int, hi: int, lit: bytes, match, append, budget: int) -> int:
-    """Append the lines of ``data[lo:hi]`` that hold ``lit`` and match; returns where RE2 must go on
-    (``hi`` when done; earlier when more than ``budget`` lines held the literal but did not match,
-    as the estimate was wrong for this part)."""
+    """Append the lines of ``data[lo:hi]`` that hold ``lit`` and match (``match`` None: every such
+    line); returns where RE2 must go on (``hi`` when done; earlier when more than ``budget`` lines
+    held the literal but did not match, as the estimate was wrong for this part)."""
     find, rfind = data.find, data.rfind
     unanchored = re2._Anchor.UNANCHORED
     pos, missed = lo, 0
@@ -489,7 +493,7 @@ def _literal_lines(data: bytes, lo: int, hi: int, lit: bytes, match, append, bud
         le = find(b"\n", p, hi)
         if le < 0:
             le = hi
-        if match(unanchored, data, ls, le)[0][0] >= 0:  # RE2 sees the line's context: ^ $ \b hold
+        if match is None or match(unanchored, data, ls, le)[0][0] >= 0:  # RE2 sees the line's context
             append(ls)
             append(le)
         else:

@@ -27,11 +27,13 @@ _QUANT = "*+?"
 
 @dataclass(frozen=True)
 class Literals:
-    """What a regex requires: ``parts`` (each in every match) and whether it *starts* with one
-    (``prefix``: RE2 then accelerates on it by itself, a prefilter adds nothing)."""
+    """What a regex requires: ``parts`` (each in every match), whether it *starts* with one
+    (``prefix``: RE2 then accelerates on it by itself, a prefilter adds nothing), and whether it is
+    nothing but one literal (``whole``: a substring search answers it, no RE2 call per line)."""
 
     parts: tuple[bytes, ...] = ()
     prefix: bool = False
+    whole: bool = False  # the regex is just ``parts[0]``: a line matches when it holds it
 
 
 def _top_level_bar(p: str) -> bool:
@@ -132,6 +134,7 @@ def required(pattern: str, ignore_case: bool) -> Literals:
     runs: list[str] = []
     cur: list[str] = []
     prefix = None  # whether the first atom is a literal character
+    mixed = False  # whether anything but literal characters was read
     i, n = 0, len(pattern)
 
     def end_run() -> None:
@@ -152,6 +155,7 @@ def required(pattern: str, ignore_case: bool) -> Literals:
                     break  # a literal "{" in RE2's reading: stop rather than guess
             else:
                 j = i + 1
+            mixed = True
             if cur:
                 cur.pop()
                 if not cur and not runs and prefix:
@@ -170,7 +174,7 @@ def required(pattern: str, ignore_case: bool) -> Literals:
                 ch, i = nxt, i + 2  # an escaped punctuation character is itself
             elif nxt and nxt in "dDwWsSbB":
                 end_run()  # a class or a word boundary: not a literal, the run ends here
-                prefix = False if prefix is None else prefix
+                prefix, mixed = False if prefix is None else prefix, True
                 i += 2
                 continue
             else:
@@ -180,7 +184,7 @@ def required(pattern: str, ignore_case: bool) -> Literals:
             if j < 0:
                 break
             end_run()
-            prefix = False if prefix is None else prefix
+            prefix, mixed = False if prefix is None else prefix, True
             i = j
             continue
         elif c == "(":
@@ -190,12 +194,12 @@ def required(pattern: str, ignore_case: bool) -> Literals:
             if j < 0:
                 break
             end_run()
-            prefix = False if prefix is None else prefix
+            prefix, mixed = False if prefix is None else prefix, True
             i = j
             continue
         elif c in ".^$":
             end_run()
-            prefix = False if prefix is None else prefix
+            prefix, mixed = False if prefix is None else prefix, True
             i += 1
             continue
         elif c in ")|":
@@ -211,4 +215,5 @@ def required(pattern: str, ignore_case: bool) -> Literals:
         cur.pop()
     end_run()
     parts = sorted({r.encode("utf-8") for r in runs if r}, key=len, reverse=True)
-    return Literals(tuple(parts), bool(prefix) and bool(parts))
+    whole = not stopped and not mixed and len(runs) == 1
+    return Literals(tuple(parts), bool(prefix) and bool(parts), whole)
