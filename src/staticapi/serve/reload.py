@@ -137,14 +137,21 @@ async def follow(cluster, watcher: Watcher | None = None, debounce_ms: int = 200
         if watcher is not None:
             watcher.stop()
         return
+    settled = getattr(cluster, "settled", None)
     if watcher is None:
+        # Issue 20 "ready means ready": starting the watcher (a spawned interpreter, then inotify on
+        # every directory) right at /readyz took the CPU the first answers need (the first `kubectl
+        # get pods -A` after a cold start 1.5-2.5x slower). Changes are applied only after settle
+        # anyway (the caches being written still read the scan's file list), and _catch_up finds
+        # what changed before the watcher was up: start it then.
+        if settled is not None:
+            await settled.wait()
         roots = [str(r) for r in cluster.store.layout.roots] or [str(cluster.store.layout.source_dir)]
         watcher = Watcher(cluster.name, roots, debounce_ms)
     stopper = asyncio.create_task(stop_event.wait()) if stop_event is not None else None
     try:
         await watcher.ready()
         log.info("%s: live reload on %s", cluster.name, ", ".join(watcher.roots))
-        settled = getattr(cluster, "settled", None)
         if settled is not None:
             await settled.wait()  # the caches being written still read the scan's file list
         await _catch_up(cluster)
