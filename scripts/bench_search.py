@@ -158,8 +158,8 @@ def print_table(res: dict) -> None:
           f"{res['median_refined_ratio']:.2f} (goal <= 0.5)")
 
 
-def _serve(tree: Path, tmp: Path) -> tuple[subprocess.Popen, str]:
-    cmd = [sys.executable, "-m", "staticapi.cli", "serve", str(tree), "--port", "0", "--cache-dir", str(tmp / "cache"),
+def _serve(tree: Path, tmp: Path, cache: Path | None = None) -> tuple[subprocess.Popen, str]:
+    cmd = [sys.executable, "-m", "staticapi.cli", "serve", str(tree), "--port", "0", "--cache-dir", str(cache or tmp / "cache"),
            "--kubeconfig", str(tmp / "kubeconfig"), "--no-reload"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     # the server logs "settled" once its caches are written: then the search pre-warm starts
@@ -183,13 +183,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", type=Path)
     p.add_argument("--runs", type=int, default=3, help="runs per median (default 3)")
     p.add_argument("--warm", type=float, default=2.0, help="seconds to wait after the server settled")
+    p.add_argument("--cache-dir", type=Path, help="the server's cache dir (default: a new one, so a cold start "
+                   "whose indexing child may still write the index cache while the first queries run)")
     a = p.parse_args(argv)
     proc = None
     tmp = Path(tempfile.mkdtemp(prefix="bench-search-"))
     try:
         url = a.url
         if not url:
-            proc, url = _serve(a.tree.resolve(), tmp)
+            proc, url = _serve(a.tree.resolve(), tmp, a.cache_dir)
         if proc is not None:
             time.sleep(a.warm)  # let the pre-warm (STATICAPI_SEARCH_PREWARM) finish
         res = measure(url, a.tree.resolve(), runs=a.runs)
