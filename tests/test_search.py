@@ -620,3 +620,24 @@ def test_counted_past_the_limit_equals_hit_by_hit(corpus, pattern, sources):
         counted = list(S.search(corpus, S.Query(pattern, sources=sources, limit=limit)))[-1]
         for k in ("hits", "bySource", "untimed", "histogram", "firstHit", "lastHit"):
             assert counted[k] == every[k], (limit, k)
+
+
+@pytest.mark.parametrize("costs", [{"PROBE": 2, "US_CANDIDATE": 1e9}, {"PROBE": 2, "US_CANDIDATE": 0.0},
+                                   {"PROBE": 10**9}, {"PROBE": 3, "US_LITERAL": 0.0, "US_CANDIDATE": 1e9}])
+@pytest.mark.parametrize("base,refined", [("e", "error"), ("2025", r"^2025-03-20T0[3-5]:.*error"),
+                                          ("=", r"[a-z]+=\d$"), ("level", "level=(error|warning)")])
+def test_refinement_ways_agree(corpus, monkeypatch, costs, base, refined):
+    """However _scan_one goes on after probing a refinement's candidate lines (all candidates, the
+    literal's lines, RE2 over the rest), it finds the lines a scan of everything finds."""
+    q = S.Query(refined, sources=("logs", "nodes", "events"), limit=100_000)
+    want = list(S.search(corpus, q))
+    spans = S.Spans()
+    for _ in S.search(corpus, S.Query(base, sources=q.sources, limit=0), spans=spans):
+        pass
+    assert spans.complete and spans.lines > want[-1]["hits"] > 0
+    for k, v in costs.items():
+        monkeypatch.setattr(S, k, v)
+    got = list(S.search(corpus, q, candidates=spans.by_segment))
+    strip = lambda rs: [{k: v for k, v in r.items() if k not in ("elapsedSeconds", "corpus", "documents", "bytes")}  # noqa: E731
+                        for r in rs]
+    assert strip(got) == strip(want)

@@ -418,51 +418,80 @@ class Spans:
 def _scan_one(corpus: Corpus, i: int, regexp, keep, stop: threading.Event | None,
               cand: array | None, lits: Literals | None = None) -> tuple[int, Segment, array]:
     """Build (or take) segment ``i`` and find its matching lines: ``[start0, end0, start1, ...]``,
-    among the candidate lines ``cand`` when given. Three ways, the cheapest by estimate: check the
-    candidate lines one by one, find the lines holding a literal every match needs (``lits``,
-    ``search_literal.py``) and check those, or let RE2 scan the bytes."""
+    among the candidate lines ``cand`` (a broader query's) when given. Three ways, the cheapest by
+    the cost model below: check the candidate lines one by one, find the lines holding a literal
+    every match needs (``lits``, ``search_literal.py``) and check those, or let RE2 scan the bytes.
+    With candidates, the first ``PROBE`` of them are checked to learn how many match."""
     seg = corpus.segment(i)
     found = array("q")
     if stop is not None and stop.is_set():
         return i, seg, found
     data = seg.data
+    n = len(data)
     append = found.append
     match = regexp.Match
-    unanchored = re2._Anchor.UNANCHORED
-    line_bytes = LINE_BYTES_FAST if lits is not None and lits.prefix else LINE_BYTES
-    lit, lit_lines = _literal_plan(data, lits, line_bytes)
-    if cand is not None and len(cand) // 2 * line_bytes < len(data) and (lit is None or len(cand) // 2 <= lit_lines):
-        for k in range(0, len(cand), 2):
-            ls, le = cand[k], cand[k + 1]
-            if keep is not None and not keep(seg.docs[seg.doc_at(ls)]):
-                continue
-            if match(unanchored, data, ls, le)[0][0] >= 0:  # RE2 sees the line's context: ^ $ \b hold
-                append(ls)
-                append(le)
-        return i, seg, found
-    if lits is not None and lits.whole:  # a plain literal: substring search, no RE2 per line
+    if lits is not None and lits.whole:  # a plain literal: substring search, no RE2 call per line
         for lo, hi, _i in _ranges(seg, keep):
             _literal_lines(data, lo, hi, lits.parts[0], None, append, 0)
         return i, seg, found
+    byte_us = US_BYTE_FAST if lits is not None and lits.prefix else US_BYTE
+    lit, lit_lines = _literal_plan(data, lits, byte_us)
+    start = 0
+    if cand is not None and (lit is None or len(cand) // 2 * US_CANDIDATE <= lit_lines * US_LITERAL):
+        total = len(cand) // 2
+        probed = min(total, PROBE)
+        _check(seg, cand, 0, probed, match, keep, append)
+        if probed == total:
+            return i, seg, found
+        start = cand[2 * probed - 1] + 1  # after the last probed line: no other line before it can match
+        rest = total - probed
+        left = (n - start) / n
+        scan_us = (n - start) * byte_us + rest * (len(found) // 2) / probed * US_HIT
+        if lit is not None:
+            scan_us = min(scan_us, lit_lines * left * US_LITERAL)
+        if rest * US_CANDIDATE <= scan_us:
+            _check(seg, cand, probed, total, match, keep, append)
+            return i, seg, found
     for lo, hi, _i in _ranges(seg, keep):
+        if hi <= start:
+            continue
+        lo = max(lo, start)
         if lit is not None:
             lo = _literal_lines(data, lo, hi, lit, match, append, max(64, lit_lines))
         _re2_lines(data, lo, hi, match, append)
     return i, seg, found
 
 
-# Checking one line from Python (a RE2 call on it, its offsets) costs about as much as RE2 scanning
-# this many bytes: RE2 walks bytes with its DFA at about 1.6 ns/byte, or jumps through them when the
-# regex starts with a literal (LINE_BYTES_FAST); a Python step is about 1 us.
-LINE_BYTES = 600
-LINE_BYTES_FAST = 4000
+# The cost model of _scan_one, in microseconds per step (measured with scripts/bench_search.py's
+# queries on the benchmark tree, 2 vCPUs): every line found or checked is a step in Python (a RE2
+# call, the line's bounds), while RE2 scanning bytes runs in C, fast when the regex starts with a
+# literal it can jump to (US_BYTE_FAST), slower when its DFA walks every byte (US_BYTE).
+US_CANDIDATE = 1.8  # check one candidate line
+US_LITERAL = 2.5  # find the next line holding the literal and check it
+US_HIT = 2.6  # a matching line RE2 found scanning
+US_BYTE = 0.0012
+US_BYTE_FAST = 0.0003
+PROBE = 256  # candidate lines checked before choosing how to go on
 LITERAL_SAMPLE = 1 << 16
 
 
-def _literal_plan(data: bytes, lits: Literals | None, line_bytes: int) -> tuple[bytes | None, int]:
-    """The literal to prefilter ``data`` with (the rarest in a sample of it) and its estimated count,
-    or ``(None, 0)`` when RE2 should scan: no literal, RE2 accelerates on its own literal prefix, or
-    the literal is so common that checking its lines costs more than the scan."""
+def _check(seg: Segment, cand: array, a: int, b: int, match, keep, append) -> None:
+    """Check the candidate lines ``a..b`` (``cand[2a:2b]`` offsets)."""
+    data = seg.data
+    unanchored = re2._Anchor.UNANCHORED
+    for k in range(2 * a, 2 * b, 2):
+        ls, le = cand[k], cand[k + 1]
+        if keep is not None and not keep(seg.docs[seg.doc_at(ls)]):
+            continue
+        if match(unanchored, data, ls, le)[0][0] >= 0:  # RE2 sees the line's context: ^ $ \b hold
+            append(ls)
+            append(le)
+
+
+def _literal_plan(data: bytes, lits: Literals | None, byte_us: float) -> tuple[bytes | None, int]:
+    """The literal to prefilter ``data`` with (the rarest in a sample of it) and its estimated count
+    of lines, or ``(None, 0)`` when RE2 should scan: no literal, RE2 accelerates on its own literal
+    prefix, or the literal is so common that checking its lines costs more than the scan."""
     if lits is None or not lits.parts or lits.prefix:
         return None, 0
     n = len(data)
@@ -473,7 +502,8 @@ def _literal_plan(data: bytes, lits: Literals | None, line_bytes: int) -> tuple[
         if best is None or c < count:
             best, count = lit, c
     est = count * n // max(sample, 1) + 1
-    return (best, est) if est * line_bytes < n else (None, 0)
+    # RE2's scan pays for its hits too: say half the literal's lines match
+    return (best, est) if est * (US_LITERAL - US_HIT / 2) < n * byte_us else (None, 0)
 
 
 def _literal_lines(data: bytes, lo: int, hi: int, lit: bytes, match, append, budget: int) -> int:
