@@ -911,16 +911,9 @@ def figure(value, baseline, ratio, goal: str | None, ok: bool | None, unit: str,
     return {"value": value, "baseline": baseline, "ratio": ratio, "goal": goal, "met": ok, "unit": unit, **extra}
 
 
-def print_report(rep: dict) -> None:
-    m = rep["machine"]
-    t = rep["tree"]
-    print(f"machine: {m['nproc']} CPUs ({m['cpu_model']}), {m['ram_gb']} GB RAM, Python {m['python']}")
-    print(f"tree: {t['path']}")
-    print(f"      {t['object_files']} object files, {fmt_bytes(t['object_bytes'])} object YAML, "
-          f"{fmt_bytes(t['log_bytes'])} logs")
-    rows = [("figure", "ours", "baseline", "ratio", "goal", "met")]
-    fig = rep["figures"]
-    show = {
+def _shown() -> dict:
+    """The figures of the report table: key -> (label, format of ours, format of the baseline)."""
+    return {
         "cold_start": ("cold start to /readyz", fmt_s, fmt_s),
         "warm_restart": ("warm restart to /readyz", fmt_s, fmt_s),
         "rss": ("RSS after /readyz", fmt_bytes, fmt_bytes),
@@ -944,6 +937,38 @@ def print_report(rep: dict) -> None:
         "real_parse_rate": ("REAL: parse MB/s per core ÷ CSafeLoader", lambda v: f"{v:.1f}", lambda v: f"{v:.1f}"),
         "real_unpaged_list_growth": ("REAL: unpaged list, doubled ÷ single", lambda v: f"{v:.2f}x", fmt_s),
     }
+
+
+def markdown_table(rep: dict) -> str:
+    """The report's table in Markdown (for the README), with the run's commit and machine."""
+    m, t, c = rep["machine"], rep["tree"], rep.get("code") or {}
+    out = [f"Run {rep.get('started', '?')}, commit {str(c.get('commit', '?'))[:7]}"
+           + (" (with local changes)" if c.get("changed") else "")
+           + f"; {m['nproc']} CPUs ({m['cpu_model']}), {m['ram_gb']} GB RAM, Python {m['python']}; tree "
+           f"{t['object_files']} object files, {fmt_bytes(t['object_bytes'])} of object YAML, "
+           f"{fmt_bytes(t['log_bytes'])} of logs.",
+           "", "| figure | ours | baseline | ratio | goal | met |", "|---|---|---|---|---|---|"]
+    for key, (label, fv, fb) in _shown().items():
+        f = rep["figures"].get(key)
+        if not f:
+            continue
+        ratio = "–" if f["ratio"] is None else f"{f['ratio']:.3f}" if f["ratio"] < 10 else f"{f['ratio']:.0f}"
+        met = "–" if f["met"] is None else ("yes" if f["met"] else "**no**")
+        out.append(f"| {label} | {fv(f['value']) if f['value'] is not None else '–'} | "
+                   f"{fb(f['baseline']) if f['baseline'] is not None else '–'} | {ratio} | {f['goal'] or 'report'} | {met} |")
+    return "\n".join(out)
+
+
+def print_report(rep: dict) -> None:
+    m = rep["machine"]
+    t = rep["tree"]
+    print(f"machine: {m['nproc']} CPUs ({m['cpu_model']}), {m['ram_gb']} GB RAM, Python {m['python']}")
+    print(f"tree: {t['path']}")
+    print(f"      {t['object_files']} object files, {fmt_bytes(t['object_bytes'])} object YAML, "
+          f"{fmt_bytes(t['log_bytes'])} logs")
+    rows = [("figure", "ours", "baseline", "ratio", "goal", "met")]
+    fig = rep["figures"]
+    show = _shown()
     for key, (label, fv, fb) in show.items():
         f = fig.get(key)
         if not f:
@@ -1035,9 +1060,14 @@ def main(argv: list[str] | None = None) -> int:
                    "scripts/bench_trees.py)")
     p.add_argument("--skip-real", action="store_true", help="no real-object tree figures")
     p.add_argument("--skip-growth", action="store_true", help="no doubled trees (unpaged list growth)")
+    p.add_argument("--markdown", type=Path, metavar="JSON",
+                   help="print the table of a saved report (--json) as Markdown, for the README, and exit")
     p.add_argument("--url", action="store_true", help="also the URL case: serve URL (a local HTTP server's "
                    ".tar.gz of the tree) to /readyz against curl + tar -x + the naive parse")
     a = p.parse_args(argv)
+    if a.markdown:
+        print(markdown_table(json.loads(a.markdown.read_text())))
+        return 0
 
     def _terminate(signum, frame):  # SIGTERM: run the cleanup in `finally` as for Ctrl-C
         raise KeyboardInterrupt
