@@ -54,3 +54,43 @@ async def test_head_has_the_length_and_no_body(aiohttp_client):
     assert await r.read() == b""
     r = await client.get("/")  # the connection is still usable: no stray body was sent
     assert await r.read() == liststream.body_of(HEAD, "items", items)
+
+
+@pytest.mark.parametrize("chunk", [1, 64, 300, 1000, 10**9])
+def test_chunks_stay_within_the_chunk_size(chunk):
+    items = _items(300) + [b'{"big":"' + b"y" * 2000 + b'"}'] + _items(20)
+    got = list(liststream.chunks(HEAD, "items", iter(items), chunk))
+    assert b"".join(b"".join(c) for c in got) == liststream.body_of(HEAD, "items", items)
+    for c in got:
+        size = sum(map(len, c))
+        # larger only when it holds one item (or only the head) and that alone is larger
+        pieces = c[4:] if c[0] == HEAD[:-1] else c
+        assert size <= chunk or len([p for p in pieces if p not in (b"", b",", b"]}")]) <= 1, (chunk, size)
+    if chunk == 10**9:
+        assert len(got) == 1
+
+
+class _FakeLibc:
+    def __init__(self):
+        self.opts: dict[int, int] = {}
+
+    def mallopt(self, param: int, value: int) -> int:
+        self.opts[param] = value
+        return 1
+
+
+def test_a_chunk_stays_under_the_mmap_threshold(monkeypatch):
+    # every joined chunk (ours, and aiohttp's with its chunked framing) must be served from the heap,
+    # not from a fresh mmap whose pages all fault: see the module docstring (issue 20)
+    from staticapi.serve import cluster
+
+    libc = _FakeLibc()
+    monkeypatch.setattr(cluster, "_libc", libc)
+    cluster.malloc_tune()
+    m_mmap_threshold = -3  # malloc.h
+    framing = 64  # aiohttp's size line and CRLF, CPython's bytes header
+    assert liststream.CHUNK + framing < libc.opts[m_mmap_threshold]
+    # items of a few KB (pods): chunks are close to CHUNK, so there are few writes
+    items = [b'{"p":"' + b"x" * 12000 + b'"}'] * 40
+    sizes = [sum(map(len, c)) for c in liststream.chunks(HEAD, "items", items)]
+    assert max(sizes) <= liststream.CHUNK and min(sizes[:-1]) > liststream.CHUNK - 12100
