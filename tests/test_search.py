@@ -392,6 +392,8 @@ def test_narrower_rule():
     ("attempt=", "attempt=\\d$", {"context": 1}),
     ("2025", "^2025", {}),
     ("line", "\\bline", {"sources": ("logs",)}),
+    ("error", r"^2025-03-20T0[3-5]:.*error", {}),  # the literal "error" is required: not a syntactic refinement
+    ("Timeout", r"\w+ timeout", {"base_ignore_case": True}),
 ])
 def test_refined_equals_full_scan(corpus, base, refined, extra):
     from staticapi.insight.search_cache import cached_search
@@ -399,7 +401,8 @@ def test_refined_equals_full_scan(corpus, base, refined, extra):
     corpus.results = None  # a fresh cache
     ic = extra.get("ignore_case", False)
     src = extra.get("sources", S.DEFAULT_SOURCES)
-    first = list(cached_search(corpus, S.Query(base, ignore_case=ic, sources=src, limit=100_000)))
+    base_ic = extra.pop("base_ignore_case", ic)
+    first = list(cached_search(corpus, S.Query(base, ignore_case=base_ic, sources=src, limit=100_000)))
     assert "refinedFrom" not in first[-1]
     q = S.Query(refined, limit=50, **extra)
     got = list(cached_search(corpus, q))
@@ -641,3 +644,18 @@ def test_refinement_ways_agree(corpus, monkeypatch, costs, base, refined):
     strip = lambda rs: [{k: v for k, v in r.items() if k not in ("elapsedSeconds", "corpus", "documents", "bytes")}  # noqa: E731
                         for r in rs]
     assert strip(got) == strip(want)
+
+
+@pytest.mark.parametrize("base,base_ic,q,q_ic,holds", [
+    ("error", False, r"^2025-03-20T0[3-5]:.*error", False, True),
+    ("error", True, r"\w+error", False, True),  # a case-insensitive base holds more lines
+    ("error", False, r"\w+error", True, False),  # a case-insensitive query requires no exact bytes
+    ("err.r", False, "error", False, False),  # not a plain literal
+    ("error", False, "errors?", False, True),
+    ("error", False, "error|warn", False, False),
+    ("rror", False, r"\berror\b", False, True),
+])
+def test_a_literal_base_holds_the_lines_of_a_query_requiring_it(base, base_ic, q, q_ic, holds):
+    from staticapi.insight.search_cache import _refines
+
+    assert _refines(S.Query(q, ignore_case=q_ic), S.Query(base, ignore_case=base_ic)) is holds

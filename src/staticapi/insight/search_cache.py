@@ -7,14 +7,17 @@ bytes):
 
 * the same query again replays its records (hits and summary, ``"cached": true``);
 * a *refined* query, one that can only match lines the earlier query matched, scans only the
-  earlier query's matching lines (their offsets are kept, 16 bytes a line, up to 1M lines).
+  earlier query's matching lines (their offsets are kept, 16 bytes a line, up to 1M lines); of
+  several such earlier queries, the one with the fewest lines.
 
 A refinement is recognised syntactically, soundly (never a lost hit): same sources and case
 option, every filter of the earlier query kept, and the new pattern is the earlier one with
 something prepended or appended (``error`` -> ``error.*timeout``, ``timeout`` -> ``upstream
 timeout``) where neither part has a top-level ``|``, no part starts with a quantifier that would
 bind to the other's last atom, no escape is split, and the added part has no flag group
-(``(?i)`` would change how the earlier part matches). Anything else scans.
+(``(?i)`` would change how the earlier part matches). An earlier query that is a plain literal
+also holds every line of a later one that requires that literal (``search_literal.required``:
+"error", then ``^2025-03-20T0[3-5]:.*error``). Anything else scans.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import Any
 
 from .corpus import Corpus
 from .search import Query, Spans, search
+from .search_literal import required
 
 RESULT_CACHE_ENTRIES = 32
 RESULT_CACHE_BYTES = 64 << 20  # per corpus, records and line offsets of all entries together
@@ -133,13 +137,29 @@ def _ends_in_escape(p: str) -> bool:
 
 
 def _refines(q: Query, base: Query) -> bool:
-    if q.ignore_case != base.ignore_case or tuple(q.sources) != tuple(base.sources):
+    if tuple(q.sources) != tuple(base.sources):
         return False
     for f in _FILTERS:
         b = getattr(base, f)
         if b is not None and getattr(q, f) != b:
             return False
-    return q.pattern == base.pattern or narrower(q.pattern, base.pattern)
+    if q.ignore_case == base.ignore_case and (q.pattern == base.pattern or narrower(q.pattern, base.pattern)):
+        return True
+    return _needs_literal_of(q, base)
+
+
+def _needs_literal_of(q: Query, base: Query) -> bool:
+    """Whether ``base`` is a plain literal that every match of ``q`` contains (``search_literal``):
+    "error" then ``^2025-03-20T0[3-5]:.*error`` checks only the lines holding "error". A
+    case-insensitive base matches more lines, so it still holds all of them; a case-insensitive
+    ``q`` requires no literal byte for byte."""
+    if q.ignore_case:
+        return False
+    lit = required(base.pattern, False)
+    if not lit.whole:
+        return False
+    b = lit.parts[0].lower() if base.ignore_case else lit.parts[0]  # (ASCII case: RE2 folds at least that)
+    return any(b in (part.lower() if base.ignore_case else part) for part in required(q.pattern, False).parts)
 
 
 def cached_search(corpus: Corpus, q: Query, stop: threading.Event | None = None) -> Iterator[dict[str, Any]]:
@@ -158,11 +178,10 @@ def cached_search(corpus: Corpus, q: Query, stop: threading.Event | None = None)
             yield r
         yield {**got.records[-1], "cached": True, "elapsedSeconds": round(time.monotonic() - t0, 4)}
         return
-    candidates = None
-    for e in cache.entries():
-        if e.spans is not None and e.spans.complete and _refines(q, e.query):
-            candidates = e.spans.by_segment
-            break
+    candidates, fewest = None, None
+    for e in cache.entries():  # the earlier query with the fewest lines that holds every line q can match
+        if e.spans is not None and e.spans.complete and (fewest is None or e.spans.lines < fewest) and _refines(q, e.query):
+            candidates, fewest = e.spans.by_segment, e.spans.lines
     spans = Spans()
     records: list[dict] | None = []
     size = 0
