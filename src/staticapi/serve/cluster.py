@@ -22,7 +22,7 @@ from ..source import ingest
 from ..source import layout as layoutmod
 from ..store import image, indexcache
 from ..store.store import ClusterStore, build_store, compact
-from .activity import ACTIVITY
+from .activity import ACTIVITY, idle_priority
 from .watch import WatchHub
 
 log = logging.getLogger("staticapi.cluster")
@@ -231,10 +231,7 @@ def child_index(name: str, lay: layoutmod.Layout, cache_dir: str, level: int, co
         conn.send(("image", ok))
         conn.close()
         gc.enable()
-    try:  # what is left (index cache, twin check) yields the CPU to the server's first answers
-        os.nice(10)
-    except OSError:
-        pass
+    idle_priority()  # what is left (index cache, twin check) yields the CPU to the server's first answers
     if store is not None:
         pending = store.pending  # type: ignore[attr-defined]
         if pending.index:
