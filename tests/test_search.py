@@ -620,3 +620,15 @@ def test_counted_past_the_limit_equals_hit_by_hit(corpus, pattern, sources):
         counted = list(S.search(corpus, S.Query(pattern, sources=sources, limit=limit)))[-1]
         for k in ("hits", "bySource", "untimed", "histogram", "firstHit", "lastHit"):
             assert counted[k] == every[k], (limit, k)
+
+
+def test_event_docs_share_their_repeated_fields(ci):
+    # 100k+ events: each Doc keeping its own copy of its namespace, kind, group and reason held tens
+    # of MB resident after the search prewarm (real-object tree); equal strings are one object
+    docs = [d for d, _text in corpusmod.event_docs(ci.store)]
+    assert len(docs) >= 2
+    for field in ("namespace", "kind", "group", "reason"):
+        by_value: dict[str, str] = {}
+        for d in docs:
+            v = getattr(d, field)
+            assert by_value.setdefault(v, v) is v, field
