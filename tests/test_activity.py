@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import os
 import time
 
-from staticapi.serve.activity import Activity, long_lived
+from staticapi.serve.activity import Activity, idle_priority, long_lived
 
 
 async def test_quiet_waits_for_requests_to_end_then_for_the_quiet_time():
@@ -35,3 +37,26 @@ async def test_quiet_gives_up_after_the_limit():
 def test_watches_and_follows_do_not_count():
     assert long_lived({"watch": "true"}) and long_lived({"watch": "1"}) and long_lived({"follow": "true"})
     assert not long_lived({}) and not long_lived({"watch": "false", "limit": "500"})
+
+
+def _child_policy(conn) -> None:
+    applied = idle_priority()
+    conn.send((applied, os.sched_getscheduler(0) if hasattr(os, "sched_getscheduler") else None, os.nice(0)))
+    conn.close()
+
+
+def test_idle_priority_applies_to_the_process_only():
+    # a process of its own: the policy of the test process must not change
+    ctx = multiprocessing.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    before = os.sched_getscheduler(0)
+    p = ctx.Process(target=_child_policy, args=(send,))
+    p.start()
+    applied, policy, nice = recv.recv()
+    p.join(10)
+    assert applied in ("idle", "nice")
+    if applied == "idle":
+        assert policy == os.SCHED_IDLE
+    else:
+        assert nice == 19
+    assert os.sched_getscheduler(0) == before

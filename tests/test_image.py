@@ -377,3 +377,60 @@ def test_stopping_the_server_during_a_first_index_ends_it_at_once(tmp_path: Path
     while _session_processes(proc.pid):
         assert time.monotonic() < deadline, f"left behind: {_session_processes(proc.pid)}"
         time.sleep(0.1)
+
+
+def test_a_stopped_index_cache_write_leaves_no_temp_file(mg: Path, tmp_path: Path, monkeypatch) -> None:
+    """The indexing child is stopped (SIGTERM -> SystemExit, cluster.child_index) when the server exits,
+    maybe while it writes the index cache: the temp file goes, the stop goes on."""
+    from staticapi.store import indexcache
+
+    lay = layout.scan(mg)
+    cache = tmp_path / "cache"
+    store = cluster.build("t", lay, cache_dir=cache)
+    cfile, lay_, results = store.pending.index
+
+    def stopped(fd):
+        raise SystemExit(0)
+
+    monkeypatch.setattr(indexcache.os, "fsync", stopped)
+    with pytest.raises(SystemExit):
+        indexcache.save(cfile, lay_, results, store.zdict)
+    assert not list(cfile.parent.glob("*.tmp")) and not cfile.exists()
+    monkeypatch.undo()
+    indexcache.save(cfile, lay_, results, store.zdict)
+    assert cfile.exists() and not list(cfile.parent.glob("*.tmp"))
+
+
+def test_the_indexing_child_stopped_while_writing_the_index_cache_leaves_no_temp_file(
+        mg: Path, tmp_path: Path, monkeypatch) -> None:
+    """The server stops its indexing child at exit (cluster._stop_children: SIGTERM), maybe while the
+    child writes the index cache after the image: its temp file goes (the default action left it)."""
+    import multiprocessing
+    import time
+
+    from staticapi.store import indexcache
+
+    monkeypatch.setattr(indexcache.os, "fsync", lambda fd: time.sleep(60))  # (inherited by the fork)
+    lay = layout.scan(mg)
+    cache = tmp_path / "cache"
+    ctx = multiprocessing.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=cluster.child_index, args=("t", lay, str(cache), logging.WARNING, send))
+    proc.start()
+    send.close()
+    try:
+        while (msg := recv.recv())[0] != "image":
+            pass
+        assert msg[1] is True
+        deadline = time.monotonic() + 60
+        while not list((cache / "index").glob("*.idx.*.tmp")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert list((cache / "index").glob("*.idx.*.tmp"))
+        proc.terminate()
+        proc.join(30)
+        assert proc.exitcode == 0
+        assert not list((cache / "index").glob("*.tmp"))
+    finally:
+        if proc.is_alive():
+            proc.kill()
+            proc.join()

@@ -140,3 +140,31 @@ def test_directory_moved_in_and_out(kubectl_bin, tmp_path):
         proc.kill()
         proc.wait()
         srv.stop()
+
+
+def test_changes_since_the_scan_are_found_by_a_second_scan(tmp_path):
+    # _catch_up's comparison (now in a worker thread, off the event loop): modified, added and
+    # deleted object files between the index's scan and the watcher's start
+    from watchfiles import Change
+
+    from staticapi.serve.reload import _changed_since_scan
+    from staticapi.source import layout as layoutmod
+
+    root = build_mini(tmp_path / "mg")
+    lay = layoutmod.scan(root)
+    assert _changed_since_scan(lay) == set()
+    files = sorted(f.rel for f in lay.files)
+    changed, gone = root / files[0], root / files[1]
+    changed.write_text(changed.read_text() + "\n")
+    os.utime(changed, ns=(1, 1))
+    gone.unlink()
+    added = root / "namespaces" / "demo" / "core" / "pods" / "extra.yaml"
+    added.parent.mkdir(parents=True, exist_ok=True)
+    _pod_yaml = yaml.safe_dump({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "extra", "namespace": "demo"}})
+    added.write_text(_pod_yaml)
+    assert _changed_since_scan(lay) == {(Change.modified, str(changed)), (Change.deleted, str(gone)),
+                                        (Change.modified, str(added))}
+    # from the store image's stamps (a warm start keeps no file list) the same
+    lay2 = layoutmod.scan(root)
+    lay2.file_stamps, lay2.files = [(f.rel, f.size, f.mtime_ns) for f in lay2.files], []
+    assert _changed_since_scan(lay2) == set()

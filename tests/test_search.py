@@ -659,3 +659,15 @@ def test_a_literal_base_holds_the_lines_of_a_query_requiring_it(base, base_ic, q
     from staticapi.insight.search_cache import _refines
 
     assert _refines(S.Query(q, ignore_case=q_ic), S.Query(base, ignore_case=base_ic)) is holds
+
+
+def test_event_docs_share_their_repeated_fields(ci):
+    # 100k+ events: each Doc keeping its own copy of its namespace, kind, group and reason held tens
+    # of MB resident after the search prewarm (real-object tree); equal strings are one object
+    docs = [d for d, _text in corpusmod.event_docs(ci.store)]
+    assert len(docs) >= 2
+    for field in ("namespace", "kind", "group", "reason"):
+        by_value: dict[str, str] = {}
+        for d in docs:
+            v = getattr(d, field)
+            assert by_value.setdefault(v, v) is v, field

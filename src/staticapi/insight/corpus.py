@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import orjson
@@ -272,8 +273,10 @@ def event_docs(store) -> list[tuple[Doc, bytes]]:
             igroup = api.rpartition("/")[0] if "/" in api else ""
             r = store.registry.for_kind(igroup, kind) if kind else None
             text = _one_line(f"{reason} {kind}/{name} {msg}")
-            out.append((Doc("events", namespace=ns, kind=kind, name=name, group=igroup,
-                            resource=r.plural if r is not None else "", time=event_time(ev), reason=reason,
+            # the fields that repeat across 100k+ events are kept once each (interned): else every
+            # Doc keeps its own copies, strewn among the decoded events' freed memory (resident for good)
+            out.append((Doc("events", namespace=intern(ns), kind=intern(kind), name=name, group=intern(igroup),
+                            resource=r.plural if r is not None else "", time=event_time(ev), reason=intern(reason),
                             event=str(md.get("name") or ""), cluster_scoped=r is not None and not r.namespaced),
                         text.encode("utf-8", "replace") + b"\n"))
         if out:

@@ -276,17 +276,16 @@ def _detail(ctx: Ctx, h: Hit) -> tuple[list[str], str | None]:
     return ev, log_container
 
 
-def _superseded_helpers(pods: list[Mapping]) -> set[tuple[str, str]]:
-    """(namespace, name) of static pod installer/pruner pods a newer revision or retry replaced."""
+def _superseded_helpers(names: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """(namespace, name) of static pod installer/pruner pods a newer revision or retry replaced,
+    among the pods named (namespace, name)."""
     newest: dict[tuple[str, str, str], tuple[tuple[int, int], str]] = {}
     found: list[tuple[tuple[str, str, str], tuple[int, int], str]] = []
-    for pod in pods:
-        m = meta(pod)
-        name = s(m.get("name"))
+    for namespace, name in names:
         g = _STATIC_POD_HELPER.match(name)
         if g is None:
             continue
-        key = (s(m.get("namespace")), g.group(1), g.group(4))
+        key = (namespace, g.group(1), g.group(4))
         order = (int(g.group(2)), int(g.group(3) or 0))
         found.append((key, order, name))
         if key not in newest or order > newest[key][0]:
@@ -323,25 +322,60 @@ def _job_settled(ctx: Ctx, pod: Mapping, succeeded_jobs: set[tuple[str, str]]) -
     return False
 
 
+_SLIM_META = ("name", "namespace", "ownerReferences", "labels")
+
+
+def _slim(pod: Mapping) -> Mapping:
+    """What is read of a pod once its hits are made (owner_of, names, _since's Ready condition,
+    _job_settled): its identity, owners and conditions, without the rest of the decoded pod."""
+    m = meta(pod)
+    return {"metadata": {k: m[k] for k in _SLIM_META if k in m}, "status": {"conditions": d(pod, "status", "conditions")}}
+
+
 def pods(ctx: Ctx) -> Iterator[Finding]:
     """Every pod once; hits folded by (rule, namespace, owner, container)."""
     groups: dict[tuple, list[Hit]] = {}
-    all_pods = list(matching_objects(ctx.ci, "", "pods", _MAY_FIND, within=b'"status":'))
-    superseded = _superseded_helpers(all_pods)
-    succeeded_jobs = {j for p in all_pods if d(p, "status", "phase") == "Succeeded" and (j := _job_of(p))}
-    for pod in all_pods:
+    # One decoded pod at a time: of the pods with hits only what is read later is kept (_slim; and,
+    # for workloads, the Ready condition of the unready ones). Decoding them all into one list first held 130-170 MB of
+    # dicts at once on the 10k-pod benchmark tree, and the server (this runs after settle) kept
+    # that much resident for good: the allocator's arenas stay, pinned by a few survivors. What
+    # needs every pod first (superseded static pod helpers, Jobs with a Succeeded pod) is decided
+    # after the pass, over the pods in the same order, so the findings are the same.
+    names: list[tuple[str, str]] = []
+    succeeded_jobs: set[tuple[str, str]] = set()
+    unready: list[tuple[tuple[str, str, str, str], tuple[str, str], Mapping]] = []
+    with_hits: list[tuple[tuple[str, str], Owner | None, list[Hit]]] = []
+    for pod in matching_objects(ctx.ci, "", "pods", _MAY_FIND, within=b'"status":'):
         m = meta(pod)
-        if (s(m.get("namespace")), s(m.get("name"))) in superseded:
-            continue
+        key = (s(m.get("namespace")), s(m.get("name")))
+        names.append(key)
+        if d(pod, "status", "phase") == "Succeeded" and (j := _job_of(pod)):
+            succeeded_jobs.add(j)
         o = owner_of(pod)
         ready = conditions(pod).get("Ready")
         if o is not None and ready is not None and s(ready.get("status")) == "False":
-            ctx.unready_pods.setdefault((o.group, o.kind, s(m.get("namespace")), o.name), []).append(pod)
-        for h in _pod_hits(ctx, pod):
-            if h.rule == "pod-terminated-error" and _job_settled(ctx, pod, succeeded_jobs):
+            # what workloads() reads of them: the name and the Ready condition
+            unready.append(((o.group, o.kind, key[0], o.name), key,
+                            {"metadata": {"name": m.get("name")}, "status": {"conditions": [ready]}}))
+        hits = _pod_hits(ctx, pod)
+        if hits:
+            slim = _slim(pod)
+            for h in hits:
+                h.pod = slim
+            with_hits.append((key, o, hits))
+    superseded = _superseded_helpers(names)
+    for wkey, key, slim in unready:
+        if key not in superseded:
+            ctx.unready_pods.setdefault(wkey, []).append(slim)
+    for key, o, hits in with_hits:
+        if key in superseded:
+            continue
+        for h in hits:
+            if h.rule == "pod-terminated-error" and _job_settled(ctx, h.pod, succeeded_jobs):
                 continue
-            okey = (o.kind, o.name) if o else ("Pod", _stable_pod_name(s(m.get("name"))))
-            groups.setdefault((h.rule, s(m.get("namespace")), okey, h.container), []).append(h)
+            okey = (o.kind, o.name) if o else ("Pod", _stable_pod_name(key[1]))
+            groups.setdefault((h.rule, key[0], okey, h.container), []).append(h)
+    del with_hits, unready
     for (rule, ns, (okind, oname), container), hits in groups.items():
         for h in hits:  # these pods' repeated events are this finding's evidence, not a storm of their own
             for reason in _START_EVENTS.get(rule, ()):

@@ -12,6 +12,7 @@ on a busy server). Long-lived requests (watches, `logs -f`) do not count.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 
 QUIET = 1.0  # seconds without a request before settle's next step
@@ -47,3 +48,22 @@ def long_lived(query) -> bool:
 
 
 ACTIVITY = Activity()
+
+
+def idle_priority() -> str:
+    """Run this process (and the processes it starts from now on) only on CPU nothing else wants:
+    SCHED_IDLE (Linux sched(7): below nice 19; inherited across fork), else nice 19. For the work a
+    server's helper process goes on with once the server is ready (the indexing child's index cache
+    and twin check, the live-reload watcher's setup): at nice 10 the indexing child and its parse
+    workers still took 2-3 s of CPU during the first `kubectl get pods -A` after a cold start
+    (2 cores), time kubectl and the server's answers wait for. Returns what was applied."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        return "idle"
+    except (AttributeError, OSError):  # not Linux
+        pass
+    try:
+        os.nice(19 - os.nice(0))
+        return "nice"
+    except OSError:
+        return ""

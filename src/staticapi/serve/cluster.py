@@ -12,6 +12,7 @@ import gc
 import logging
 import os
 import re
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -22,7 +23,7 @@ from ..source import ingest
 from ..source import layout as layoutmod
 from ..store import image, indexcache
 from ..store.store import ClusterStore, build_store, compact
-from .activity import ACTIVITY
+from .activity import ACTIVITY, idle_priority
 from .watch import WatchHub
 
 log = logging.getLogger("staticapi.cluster")
@@ -231,15 +232,19 @@ def child_index(name: str, lay: layoutmod.Layout, cache_dir: str, level: int, co
         conn.send(("image", ok))
         conn.close()
         gc.enable()
-    try:  # what is left (index cache, twin check) yields the CPU to the server's first answers
-        os.nice(10)
-    except OSError:
-        pass
+    idle_priority()  # what is left (index cache, twin check) yields the CPU to the server's first answers
+    # the server stops this process at its exit (_stop_children): unwind, so that the index cache's
+    # temp file is removed (a SIGTERM's default action left it behind)
+    signal.signal(signal.SIGTERM, _exit_now)
     if store is not None:
         pending = store.pending  # type: ignore[attr-defined]
         if pending.index:
             indexcache.save(*pending.index, store.zdict)
         verify_twins(store)
+
+
+def _exit_now(signum, frame) -> None:
+    raise SystemExit(0)
 
 
 @dataclass

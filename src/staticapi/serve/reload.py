@@ -21,6 +21,7 @@ from watchfiles import watch
 from ..source import ingest
 from ..source import layout as layoutmod
 from ..store.store import apply_files
+from .activity import idle_priority
 
 log = logging.getLogger("staticapi.reload")
 
@@ -175,16 +176,24 @@ async def _catch_up(cluster) -> None:
     """Apply what changed between the index's scan and the watcher's start (a second scan, compared
     file by file); then the scan's file list is no longer needed."""
     lay = cluster.store.layout
-    before = ({rel: (size, mt) for rel, size, mt in lay.file_stamps} if lay.file_stamps is not None
-              else {f.rel: (f.size, f.mtime_ns) for f in lay.files})
-    now = await asyncio.to_thread(layoutmod.scan, lay.source_dir)
-    after = {f.rel: (f.size, f.mtime_ns) for f in now.files}
-    changes = {(FsChange.modified, str(lay.source_dir / rel)) for rel, st in after.items() if before.get(rel) != st}
-    changes |= {(FsChange.deleted, str(lay.source_dir / rel)) for rel in before.keys() - after.keys()}
+    # the scan and the comparison in a worker thread: comparing 100k+ files took the event loop
+    # for over a second (answers waited for it); the store is not changed before _apply
+    changes = await asyncio.to_thread(_changed_since_scan, lay)
     lay.files, lay.file_stamps = [], None
     if changes:
         log.info("%s: %d files changed while indexing", cluster.name, len(changes))
         await _apply(cluster, changes)
+
+
+def _changed_since_scan(lay: layoutmod.Layout) -> set[tuple[FsChange, str]]:
+    """The object files modified, added or deleted since `lay` was scanned (a second scan)."""
+    before = ({rel: (size, mt) for rel, size, mt in lay.file_stamps} if lay.file_stamps is not None
+              else {f.rel: (f.size, f.mtime_ns) for f in lay.files})
+    now = layoutmod.scan(lay.source_dir)
+    after = {f.rel: (f.size, f.mtime_ns) for f in now.files}
+    changes = {(FsChange.modified, str(lay.source_dir / rel)) for rel, st in after.items() if before.get(rel) != st}
+    changes |= {(FsChange.deleted, str(lay.source_dir / rel)) for rel in before.keys() - after.keys()}
+    return changes
 
 
 class _ParentGone:
@@ -207,10 +216,7 @@ class _ParentGone:
 def watch_process(roots: list[str], debounce_ms: int, parent: int, conn) -> None:
     """In the watcher process: None once set up, then each batch of changes as [(change, path), ...]."""
     announced = False
-    try:
-        os.nice(5)  # setting up inotify on a big tree must not slow down indexing beside it
-    except OSError:
-        pass
+    idle_priority()  # setting up inotify on a big tree must not slow down the server's answers
     try:
         # rust_timeout + yield_on_timeout: a first (empty) batch comes once inotify is set up
         for changes in watch(*roots, debounce=debounce_ms, step=50, stop_event=_ParentGone(parent),

@@ -148,9 +148,12 @@ def save(path: Path, layout: Layout, results: list[FileResult], zdict=None) -> N
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except OSError as e:
-        log.warning("could not write index cache %s: %s", path, e)
+    except BaseException as e:  # also when stopped (the indexing child at the server's exit): no temp file left
+        if isinstance(e, OSError):
+            log.warning("could not write index cache %s: %s", path, e)
         try:
             tmp.unlink()
         except OSError:
             pass
+        if not isinstance(e, OSError):
+            raise
