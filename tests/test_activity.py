@@ -60,3 +60,40 @@ def test_idle_priority_applies_to_the_process_only():
     else:
         assert nice == 19
     assert os.sched_getscheduler(0) == before
+
+
+def test_background_turns_run_one_at_a_time_after_a_quiet_moment():
+    """web.common.background_turn: the work a settled server starts on its own (findings, search
+    prewarm) runs one job at a time, and not while a request is in flight."""
+    import asyncio
+
+    from aiohttp import web
+
+    from staticapi.serve.activity import ACTIVITY
+    from staticapi.web.common import BACKGROUND, background_turn, uses_background
+
+    async def main():
+        app = web.Application()
+        uses_background(app)
+        lock = app[BACKGROUND]
+        uses_background(app)  # one lock per app
+        assert app[BACKGROUND] is lock
+        log = []
+
+        async def job(name):
+            async with background_turn(app):
+                log.append(("in", name, ACTIVITY.inflight))
+                await asyncio.sleep(0.05)
+                log.append(("out", name, ACTIVITY.inflight))
+
+        ACTIVITY.begin()  # a request in flight: no turn starts before it ends
+        tasks = [asyncio.create_task(job(n)) for n in ("a", "b")]
+        await asyncio.sleep(0.3)
+        assert log == []
+        ACTIVITY.end()
+        await asyncio.gather(*tasks)
+        assert [e[:2] for e in log] in ([("in", "a"), ("out", "a"), ("in", "b"), ("out", "b")],
+                                        [("in", "b"), ("out", "b"), ("in", "a"), ("out", "a")])
+        assert all(e[2] == 0 for e in log)
+
+    asyncio.run(main())

@@ -14,6 +14,8 @@ and other engineers' pages link in with the same URL shapes, so they are built i
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import logging
 import traceback
@@ -27,6 +29,7 @@ from aiohttp import web
 from ..insight.context import ClusterInsight
 from ..kube.duration import human_duration_ns, parse_time, since_ns
 from ..kube.status import StatusError
+from ..serve.activity import ACTIVITY
 from .render import render
 
 log = logging.getLogger("staticapi.web")
@@ -131,3 +134,23 @@ def html_errors(handler: Handler) -> Handler:
             return error_page(request, 500, "an internal error occurred")
 
     return wrapped
+
+
+BACKGROUND = web.AppKey("staticapi_background_turn", asyncio.Lock)
+
+
+def uses_background(app: web.Application) -> None:
+    """Give the app its background turn (see :func:`background_turn`); call it where a prewarm is set
+    up (the lock binds to the app's loop on first use)."""
+    if BACKGROUND not in app:
+        app[BACKGROUND] = asyncio.Lock()
+
+
+@contextlib.asynccontextmanager
+async def background_turn(app: web.Application):
+    """The work a settled server starts on its own (the findings, the search prewarm) runs one job at
+    a time, each after a moment without requests (serve/activity.py): all at once they took 2.5-4.6 s
+    of CPU from the first `kubectl get pods -A` after a cold start (issue 20 "ready means ready")."""
+    async with app[BACKGROUND]:
+        await ACTIVITY.quiet()
+        yield

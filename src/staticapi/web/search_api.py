@@ -28,7 +28,7 @@ from ..insight.context import ClusterInsight, Insights
 from ..insight.corpus import DEFAULT_SOURCES, build_corpus
 from ..insight.search import QueryError, query_from_params
 from ..insight.search_cache import cached_search
-from .common import base_of
+from .common import background_turn, base_of, uses_background
 
 log = logging.getLogger(__name__)
 
@@ -136,11 +136,14 @@ def prewarm_on_ready(app: web.Application, insights: Insights) -> None:
         if cluster.store is None:
             return
         try:
-            ci = insights.get(cluster)
-            corpus = await ci.derive("search-corpus", build_corpus)
-            await asyncio.to_thread(corpus.prewarm, sources)
+            async with background_turn(app):
+                ci = insights.get(cluster)
+                corpus = await ci.derive("search-corpus", build_corpus)
+                await asyncio.to_thread(corpus.prewarm, sources)
         except Exception:  # a prewarm is an optimisation: the first query builds what is missing
             log.exception("%s: search prewarm failed", cluster.name)
+
+    uses_background(app)
 
     async def start(app: web.Application) -> None:
         app[PREWARM_TASKS] = [asyncio.create_task(one(c)) for c in insights.clusters.values()]

@@ -24,6 +24,7 @@ from ..insight import triage
 from ..insight.context import ClusterInsight, Insights
 from ..insight.findings import SEVERITY_RANK
 from ..kube.status import bad_request
+from .common import background_turn, uses_background
 
 
 async def findings_of(ci: ClusterInsight) -> list:
@@ -64,9 +65,12 @@ def prewarm_on_settled(app: web.Application, insights: Insights) -> None:
         if cluster.store is None:
             return
         try:
-            await findings_of(insights.get(cluster))
+            async with background_turn(app):
+                await findings_of(insights.get(cluster))
         except Exception:  # an optimisation: the first request computes what is missing
             log.exception("%s: computing the findings in advance failed", cluster.name)
+
+    uses_background(app)
 
     async def start(app: web.Application) -> None:
         app[TRIAGE_PREWARM] = [asyncio.create_task(one(c)) for c in insights.clusters.values()]
