@@ -30,7 +30,7 @@ from typing import Any
 
 from .corpus import Corpus
 from .search import Query, Spans, search
-from .search_literal import required
+from .search_literal import required, top_level_bar
 
 RESULT_CACHE_ENTRIES = 32
 RESULT_CACHE_BYTES = 64 << 20  # per corpus, records and line offsets of all entries together
@@ -81,42 +81,11 @@ def _key(q: Query) -> tuple:
     return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in q.__dict__.items()))
 
 
-def _top_level_bar(p: str) -> bool:
-    """Whether ``p`` has a ``|`` outside any group or character class (or ends in an escape)."""
-    depth = 0
-    i, n = 0, len(p)
-    in_class = False
-    while i < n:
-        c = p[i]
-        if c == "\\":
-            if i + 1 >= n:
-                return True  # a dangling escape: treat as unsafe
-            i += 2
-            continue
-        if in_class:
-            if c == "]":
-                in_class = False
-        elif c == "[":
-            in_class = True
-            if p[i + 1:i + 2] == "^":
-                i += 1
-            if p[i + 1:i + 2] == "]":
-                i += 1  # a leading ] is literal
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            return True
-        i += 1
-    return False
-
-
 def narrower(new: str, old: str) -> bool:
     """Whether every line ``new`` matches is a line ``old`` matches, by the rule in the module doc."""
     if new == old or not old or old not in new:
         return False
-    if _top_level_bar(old) or _top_level_bar(new):
+    if top_level_bar(old) or top_level_bar(new):
         return False
     if new.startswith(old):
         added = new[len(old):]

@@ -36,11 +36,14 @@ class Literals:
     whole: bool = False  # the regex is just ``parts[0]``: a line matches when it holds it
 
 
-def _top_level_bar(p: str) -> bool:
+def top_level_bar(p: str) -> bool:
+    """Whether ``p`` has a ``|`` outside any group or character class (or ends in an escape: unsafe)."""
     depth, i, n, in_class = 0, 0, len(p), False
     while i < n:
         c = p[i]
         if c == "\\":
+            if i + 1 >= n:
+                return True
             i += 2
             continue
         if in_class:
@@ -129,7 +132,7 @@ def _repeat_end(p: str, i: int) -> int:
 
 def required(pattern: str, ignore_case: bool) -> Literals:
     """The literals (UTF-8 bytes) every match of ``pattern`` contains, longest first (module doc)."""
-    if ignore_case or not pattern or _top_level_bar(pattern):
+    if ignore_case or not pattern or top_level_bar(pattern):
         return Literals()
     runs: list[str] = []
     cur: list[str] = []
@@ -179,18 +182,10 @@ def required(pattern: str, ignore_case: bool) -> Literals:
                 continue
             else:
                 break  # \Q quoting, \x hex, octal, \p classes, \t...: stop rather than decode
-        elif c == "[":
-            j = _class_end(pattern, i)
-            if j < 0:
-                break
-            end_run()
-            prefix, mixed = False if prefix is None else prefix, True
-            i = j
-            continue
-        elif c == "(":
-            if nxt == "?" and pattern[i + 2:i + 3] != ":":
+        elif c in "[(":
+            if c == "(" and nxt == "?" and pattern[i + 2:i + 3] != ":":
                 break  # a flag group or a named group: stop (flags change how the rest matches)
-            j = _group_end(pattern, i)
+            j = _class_end(pattern, i) if c == "[" else _group_end(pattern, i)
             if j < 0:
                 break
             end_run()
