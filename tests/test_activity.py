@@ -97,3 +97,43 @@ def test_background_turns_run_one_at_a_time_after_a_quiet_moment():
         assert all(e[2] == 0 for e in log)
 
     asyncio.run(main())
+
+
+def _policy() -> tuple[int, int]:
+    import threading
+
+    return threading.get_native_id(), os.sched_getscheduler(0)
+
+
+def test_background_work_runs_on_an_idle_priority_thread_of_its_own():
+    """serve.activity.run_blocking: inside background_work (a prewarm's background_turn) the blocking
+    part runs on one thread at SCHED_IDLE; anywhere else on asyncio's workers at the normal policy, and
+    the loop's own thread never changes. ClusterInsight.derive follows the same rule."""
+    import threading
+    from types import SimpleNamespace
+
+    from staticapi.insight.context import ClusterInsight
+    from staticapi.serve.activity import background_work, in_background, run_blocking
+
+    loop_thread = (threading.get_native_id(), os.sched_getscheduler(0))
+    store = SimpleNamespace(now=None, layout=None)
+    ci = ClusterInsight(SimpleNamespace(name="c"), store)  # type: ignore[arg-type]
+
+    async def main():
+        plain = await run_blocking(_policy)
+        with background_work():
+            assert in_background()
+            bg1 = await run_blocking(_policy)
+            bg2 = await run_blocking(_policy)
+            derived = await ci.derive("k", lambda _ci: _policy())
+        assert not in_background()
+        after = await run_blocking(_policy)
+        return plain, bg1, bg2, derived, after
+
+    plain, bg1, bg2, derived, after = asyncio.run(main())
+    assert derived == bg1
+    assert bg1[0] == bg2[0] != loop_thread[0]  # one thread of its own
+    assert bg1[1] == os.SCHED_IDLE
+    assert plain[1] == after[1] == loop_thread[1] != os.SCHED_IDLE
+    assert after[0] != bg1[0]
+    assert (threading.get_native_id(), os.sched_getscheduler(0)) == loop_thread

@@ -18,6 +18,8 @@ import shutil
 import stat
 import tarfile
 import threading
+import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -313,6 +315,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     log: list[tuple[str, str | None]] = []
     etag = '"v1"'
     fail_after: dict[str, int] = {}
+    slow: dict[str, tuple[int, float]] = {}  # path -> (piece size, pause after each piece)
 
     def log_message(self, *a: Any) -> None:  # quiet
         pass
@@ -342,6 +345,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             return
+        piece, pause = self.slow.get(self.path, (0, 0.0))
+        if piece:
+            for i in range(start, len(body), piece):
+                self.wfile.write(body[i:i + piece])
+                self.wfile.flush()
+                time.sleep(pause)
+            return
         self.wfile.write(body[start:])
 
 
@@ -351,6 +361,7 @@ def server():
         routes: dict[str, tuple[str, bytes]] = {}
         log: list[tuple[str, str | None]] = []
         fail_after: dict[str, int] = {}
+        slow: dict[str, tuple[int, float]] = {}
 
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
     t = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -465,6 +476,61 @@ def test_url_download_resumes(server, tmp_path: Path) -> None:
     assert len(parts) == 1 and 0 < parts[0].stat().st_size < len(body)
     m = materialize(f"{base}/r.tar.gz", cache)
     assert len(_tree_files(m.path)) == 20
+    assert H.log[-1][1] is not None and H.log[-1][1].startswith("bytes=")  # a Range request
+
+
+def test_url_tar_is_unpacked_while_it_downloads(server, tmp_path: Path) -> None:
+    """Issue 20 "from a URL": a tar download is unpacked as it arrives: members are on disk before
+    its last bytes came (the download and the unpacking overlap), and the tree is the same."""
+    H, base = server
+    files = {f"mg/namespaces/ns/pods/p{i}/p{i}.log": os.urandom(20000) for i in range(40)}
+    body = _tar_gz_bytes(files)
+    H.routes["/s.tar.gz"] = ("application/gzip", body)
+    H.slow["/s.tar.gz"] = (32 << 10, 0.02)
+    cache = tmp_path / "cache"
+    seen: list[tuple[int, int]] = []  # (bytes downloaded, members already unpacked)
+
+    def progress(phase: str, done: int, total: int | None) -> None:
+        if phase == "download":
+            assert total == len(body)
+            seen.append((done, len(list(cache.glob(".tmp-*/tree/mg/namespaces/ns/pods/*/*.log")))))
+
+    m = materialize(f"{base}/s.tar.gz", cache, progress=progress)
+    assert seen[-1][0] == len(body)
+    assert any(unpacked > 0 for done, unpacked in seen if done < len(body) // 2)
+    assert {k: v.read_bytes() for k, v in _tree_files(m.path).items()} == files
+    assert not list((cache / "downloads").iterdir())  # nothing left behind
+    assert [p for p, _ in H.log] == ["/s.tar.gz"]  # one GET: no second read of a downloaded file
+
+
+def test_url_zip_is_downloaded_then_unpacked(server, tmp_path: Path) -> None:
+    """A zip is read from its end (the central directory): downloaded first, as before."""
+    H, base = server
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("mg/timestamp", b"ts\n")
+    H.routes["/z.zip"] = ("application/zip", buf.getvalue())
+    m = materialize(f"{base}/z.zip", tmp_path / "cache")
+    assert (m.path / "mg/timestamp").read_bytes() == b"ts\n"
+    assert not list((tmp_path / "cache" / "downloads").iterdir())
+
+
+def test_url_stream_interrupted_mid_unpack_keeps_nothing_half_done(server, tmp_path: Path) -> None:
+    """A streamed download that breaks leaves no tree (not even one marked truncated), keeps what
+    arrived for a resume, and the next start resumes and unpacks all of it."""
+    H, base = server
+    files = {f"f{i}.log": os.urandom(20000) for i in range(20)}
+    body = _tar_gz_bytes(files)
+    H.routes["/i.tar.gz"] = ("application/gzip", body)
+    H.fail_after["/i.tar.gz"] = len(body) * 3 // 4
+    cache = tmp_path / "cache"
+    with pytest.raises(SourceError, match="download"):
+        materialize(f"{base}/i.tar.gz", cache)
+    assert not [p for p in cache.iterdir() if p.name != "downloads"]  # no entry, no temp dir
+    (part,) = (cache / "downloads").glob("*.part")
+    assert body.startswith(part.read_bytes()) and 0 < part.stat().st_size < len(body)
+    m = materialize(f"{base}/i.tar.gz", cache)
+    assert not m.truncated and {k: v.read_bytes() for k, v in _tree_files(m.path).items()} == files
     assert H.log[-1][1] is not None and H.log[-1][1].startswith("bytes=")  # a Range request
 
 

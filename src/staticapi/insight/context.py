@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..kube.status import path_not_found, service_unavailable
+from ..serve.activity import run_blocking
 from ..serve.cluster import Cluster
 from ..store.store import ClusterStore
 
@@ -69,8 +70,9 @@ class ClusterInsight:
             return self._memo.setdefault(key, value)
 
     async def derive(self, key: str, build: Callable[[ClusterInsight], Any]) -> Any:
-        """``build(self)`` once per store, in a worker thread (off the event loop); concurrent
-        callers share one build, and a failed build is not remembered."""
+        """``build(self)`` once per store, in a worker thread (off the event loop; the idle-priority
+        one for a prewarm: serve.activity.run_blocking); concurrent callers share one build, and a
+        failed build is not remembered."""
         loop = asyncio.get_running_loop()
         with self._lock:
             if key in self._memo:
@@ -83,7 +85,7 @@ class ClusterInsight:
         if not owner:
             return await asyncio.shield(fut)
         try:
-            value = await asyncio.to_thread(build, self)
+            value = await run_blocking(build, self)
         except BaseException as e:
             with self._lock:
                 self._pending.pop(key, None)

@@ -12,8 +12,16 @@ on a busy server). Long-lived requests (watches, `logs -f`) do not count.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import os
+import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 QUIET = 1.0  # seconds without a request before settle's next step
 LIMIT = 30.0  # seconds settle waits at most for such a moment, per step
@@ -67,3 +75,60 @@ def idle_priority() -> str:
         return "nice"
     except OSError:
         return ""
+
+
+def idle_thread() -> str:
+    """The calling thread only (Linux: a thread is a task, and sched_setscheduler(0) names the caller)
+    at SCHED_IDLE; no fallback, as a thread's nice value would be the whole process's elsewhere."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        return "idle"
+    except (AttributeError, OSError):
+        return ""
+
+
+# Issue 20 "ready means ready": the work a settled server starts on its own (the findings, the events
+# as search text) ran at the priority of the answers: during the first `kubectl get pods -A` after a
+# cold start, kubectl's 2-4 s of decoding and printing are a quiet moment for the server, so that work
+# started then and took the second core from kubectl. It now runs in one thread of its own at
+# SCHED_IDLE, on CPU nothing else wants. That thread only ever runs background work: an unprivileged
+# thread cannot leave SCHED_IDLE again (sched(7), RLIMIT_NICE), so a shared worker must never enter it.
+# A request that needs the same result meanwhile waits for it (insight.context's shared build); the
+# event loop never waits on that thread for the GIL for long, as a waiting loop leaves a core idle.
+_BACKGROUND_WORK: contextvars.ContextVar[bool] = contextvars.ContextVar("staticapi_background_work",
+                                                                          default=False)
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _background_pool() -> ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="staticapi-background",
+                                       initializer=idle_thread)
+        return _pool
+
+
+@contextlib.contextmanager
+def background_work():
+    """Within it (an asyncio task's context), :func:`run_blocking` runs on the idle-priority thread."""
+    token = _BACKGROUND_WORK.set(True)
+    try:
+        yield
+    finally:
+        _BACKGROUND_WORK.reset(token)
+
+
+def in_background() -> bool:
+    return _BACKGROUND_WORK.get()
+
+
+async def run_blocking(fn: Callable[..., T], *args: Any) -> T:
+    """``fn(*args)`` off the event loop: on a worker thread (``asyncio.to_thread``), or, inside
+    :func:`background_work`, on the idle-priority background thread."""
+    if not _BACKGROUND_WORK.get():
+        return await asyncio.to_thread(fn, *args)
+    ctx = contextvars.copy_context()
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_background_pool(), lambda: ctx.run(fn, *args))

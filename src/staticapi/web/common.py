@@ -29,7 +29,7 @@ from aiohttp import web
 from ..insight.context import ClusterInsight
 from ..kube.duration import human_duration_ns, parse_time, since_ns
 from ..kube.status import StatusError
-from ..serve.activity import ACTIVITY
+from ..serve.activity import ACTIVITY, background_work
 from .render import render
 
 log = logging.getLogger("staticapi.web")
@@ -150,7 +150,10 @@ def uses_background(app: web.Application) -> None:
 async def background_turn(app: web.Application):
     """The work a settled server starts on its own (the findings, the search prewarm) runs one job at
     a time, each after a moment without requests (serve/activity.py): all at once they took 2.5-4.6 s
-    of CPU from the first `kubectl get pods -A` after a cold start (issue 20 "ready means ready")."""
+    of CPU from the first `kubectl get pods -A` after a cold start (issue 20 "ready means ready"). What
+    the job runs off the loop (``run_blocking``, ``ClusterInsight.derive``) runs at idle priority
+    (serve.activity.background_work)."""
     async with app[BACKGROUND]:
         await ACTIVITY.quiet()
-        yield
+        with background_work():
+            yield

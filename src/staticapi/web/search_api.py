@@ -28,6 +28,7 @@ from ..insight.context import ClusterInsight, Insights
 from ..insight.corpus import DEFAULT_SOURCES, build_corpus
 from ..insight.search import QueryError, query_from_params
 from ..insight.search_cache import cached_search
+from ..serve.activity import run_blocking
 from .common import background_turn, base_of, uses_background
 
 log = logging.getLogger(__name__)
@@ -139,7 +140,7 @@ def prewarm_on_ready(app: web.Application, insights: Insights) -> None:
             async with background_turn(app):
                 ci = insights.get(cluster)
                 corpus = await ci.derive("search-corpus", build_corpus)
-                await asyncio.to_thread(corpus.prewarm, sources)
+                await run_blocking(corpus.prewarm, sources)
         except Exception:  # a prewarm is an optimisation: the first query builds what is missing
             log.exception("%s: search prewarm failed", cluster.name)
 

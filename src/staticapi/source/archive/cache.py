@@ -12,6 +12,7 @@ import secrets
 import shutil
 from dataclasses import asdict
 from pathlib import Path
+from typing import IO
 
 from .common import CACHE_FORMAT, Materialized, Problem, Progress, SourceError, _Caps
 from .extract import Reader, _Context
@@ -72,14 +73,18 @@ def _clean_stale(cache_dir: Path) -> None:
 
 def _materialize_archive(
     archive: Path, identity: str, source: str, name: str, cache_dir: Path,
-    caps: _Caps, progress: Progress | None,
+    caps: _Caps, progress: Progress | None, *, stream: IO[bytes] | None = None,
+    kind: tuple[str, str | None] | None = None, size: int | None = None,
 ) -> Materialized:
+    """Unpack ARCHIVE into its cache entry; with ``stream`` (and its ``kind`` and ``size``), unpack
+    that stream instead: a download as it arrives (url.py), ARCHIVE then names where it goes."""
     key = _cache_key(identity, caps)
     entry = cache_dir / key
     hit = _load_entry(entry, source, name)
     if hit is not None:
         return hit
-    kind = _sniff(archive)
+    if kind is None:
+        kind = _sniff(archive)
     if kind is None:
         raise SourceError(
             f"{source}: not a supported archive (tar, tar.gz, tar.xz, tar.zst, tar.bz2, zip) "
@@ -95,8 +100,8 @@ def _materialize_archive(
     tree = tmp / "tree"
     tree.mkdir(parents=True)
     try:
-        ctx = _Context(caps, progress, archive.stat().st_size, READERS)
-        ctx.run(archive, kind, tree)
+        ctx = _Context(caps, progress, size if size is not None else archive.stat().st_size, READERS)
+        ctx.run(stream if stream is not None else archive, kind, tree)
         if ctx.regular_files == 0:
             first = "; ".join(f"{p.path}: {p.reason}" for p in ctx.problems[:3])
             raise SourceError(f"{source}: nothing usable in the archive" + (f" ({first})" if first else ""))

@@ -41,7 +41,7 @@ from .streams import _sniff, zstandard
 #: A format reader (``untar.unpack_tar``, ``unzip.unpack_zip``): writes the members of one
 #: archive through the extractor.  ``cache.READERS`` maps the sniffed format to its reader and
 #: is handed to ``_Context``, so the readers import this module and not the other way round.
-Reader = Callable[["_Extractor", Path, "str | None", "Callable[[int], None] | None"], None]
+Reader = Callable[["_Extractor", "Path | IO[bytes]", "str | None", "Callable[[int], None] | None"], None]
 
 
 @dataclass
@@ -102,7 +102,7 @@ class _Context:
         self.bytes += n
 
     # -- driver
-    def run(self, archive: Path, kind: tuple[str, str | None], tree: Path) -> None:
+    def run(self, archive: Path | IO[bytes], kind: tuple[str, str | None], tree: Path) -> None:
         try:
             self.unpack(archive, kind, tree, label="", depth=1, top=True)
         except _Stop as e:
@@ -112,7 +112,7 @@ class _Context:
         if self.progress is not None:
             self.progress("unpack", self.raw_done, self.total_raw)
 
-    def unpack(self, archive: Path, kind: tuple[str, str | None], root: Path, *,
+    def unpack(self, archive: Path | IO[bytes], kind: tuple[str, str | None], root: Path, *,
                label: str, depth: int, top: bool = False) -> None:
         ex = _Extractor(self, root, label)
         on_raw = self.on_raw if top else None

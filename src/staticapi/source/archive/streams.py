@@ -48,6 +48,22 @@ def _tar_header_ok(block: bytes) -> bool:
     return stored == unsigned
 
 
+def _sniff_head(head: bytes) -> tuple[str, str | None] | None:
+    """A tar stream's format from its first bytes (a download as it arrives), or None when they do
+    not tell it is one: not a tar, a zip (read from its end, so never streamed), or too few bytes."""
+    for comp, magic in _MAGIC.items():
+        if head.startswith(magic):
+            if comp == "zst" and zstandard is None:
+                return None
+            reader = _DecompressReader(io.BytesIO(head), comp, max_ratio=0)
+            try:
+                inner = _read_exact(reader, 512)
+            except Exception:  # noqa: BLE001 - not enough of the stream yet, or corrupt
+                return None
+            return ("tar", comp) if _tar_header_ok(inner) else None
+    return ("tar", None) if _tar_header_ok(head[:512]) else None
+
+
 def _sniff(path: Path) -> tuple[str, str | None] | None:
     """('tar', compression or None), ('zip', None) or None, from magic bytes."""
     try:

@@ -3,20 +3,25 @@ every member goes through the extractor's checks, special files are refused."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import lzma
 import tarfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 from .common import _BadMember, _fix_utf8, _Stop, _Truncated
 from .extract import _Extractor
 from .streams import _CountingReader, _DecompressReader, zstandard
 
 
-def unpack_tar(ex: _Extractor, archive: Path, comp: str | None, on_raw: Callable[[int], None] | None) -> None:
-    with open(archive, "rb") as raw:
+def unpack_tar(ex: _Extractor, archive: Path | IO[bytes], comp: str | None,
+               on_raw: Callable[[int], None] | None) -> None:
+    """The members of a tar file, or of a tar stream already open (a download as it arrives:
+    url.py)."""
+    with open(archive, "rb") if isinstance(archive, Path) else contextlib.nullcontext(archive) as raw:
         stream: io.RawIOBase
         if comp is None:
             stream = _CountingReader(raw, on_raw)

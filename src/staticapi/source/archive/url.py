@@ -4,6 +4,8 @@ style HTML pages) searched for a must-gather archive."""
 from __future__ import annotations
 
 import heapq
+import http.client
+import io
 import os
 import posixpath
 import urllib.error
@@ -11,6 +13,7 @@ import urllib.parse
 import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import IO
 
 from .cache import _cache_key, _load_entry, _materialize_archive
 from .common import (
@@ -26,6 +29,11 @@ from .common import (
     _Caps,
     source_name,
 )
+from .streams import _sniff_head
+
+#: compressed bytes read before deciding whether a download is streamed (gzip's first tar header
+#: comes out of a few hundred bytes; xz and bzip2 may need more of their first block)
+_SNIFF_BYTES = 64 << 10
 
 # --------------------------------------------------------------------------- URLs
 
@@ -94,6 +102,11 @@ def _fetch_and_unpack(url: str, resp, head: bytes, source: str, cache_dir: Path,
         raise SourceError(f"cannot create cache dir {downloads}: {e.strerror or e}") from None
     part = downloads / f"{key}.part"
     done = downloads / f"{key}.archive"
+    if not done.exists() and not part.exists():
+        streamed, head = _stream_and_unpack(final_url, resp, head, part, identity, source, name, cache_dir,
+                                            caps, progress, total=int(length) if length.isdigit() else None)
+        if streamed is not None:
+            return streamed
     if not done.exists():
         _download(final_url, resp, head, part, caps.max_total_bytes, progress,
                   validator=etag or modified, total=int(length) if length.isdigit() else None)
@@ -104,6 +117,86 @@ def _fetch_and_unpack(url: str, resp, head: bytes, source: str, cache_dir: Path,
     except OSError:
         pass
     return result
+
+
+class _Interrupted(BaseException):
+    """The download failed while a stream was being unpacked. A BaseException, so that no reader's
+    handler takes it for a truncated archive: the half-unpacked tree is removed, the download is
+    kept for resume, and the caller reports a SourceError."""
+
+
+class _Tee(io.RawIOBase):
+    """A response as the unpacker reads it: each piece is also written to the ``.part`` file (a
+    failed download resumes from there, as with _download), counted against the size limit and
+    reported as download progress."""
+
+    def __init__(self, url: str, resp, head: bytes, out: IO[bytes], limit: int,  # type: ignore[no-untyped-def]
+                 progress: Progress | None, total: int | None) -> None:
+        super().__init__()
+        self._url, self._resp, self._head, self._out = url, resp, head, out
+        self._limit, self._progress, self._total = limit, progress, total
+        self.done = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:  # type: ignore[override]
+        want = n if n is not None and n > 0 else _CHUNK
+        if self._head:
+            data, self._head = self._head[:want], self._head[want:]
+        else:
+            try:
+                data = self._resp.read(want)
+            except (OSError, urllib.error.URLError, http.client.HTTPException) as e:
+                raise _Interrupted(f"{self._url}: download interrupted after {self.done} bytes: {e}") from None
+            if not data and self._total is not None and self.done < self._total:
+                raise _Interrupted(f"{self._url}: download ended after {self.done} of {self._total} bytes "
+                                   "(kept for resume)")
+        if data:
+            self.done += len(data)
+            if self.done > self._limit:
+                raise _Interrupted(f"{self._url}: download larger than the limit of {self._limit} bytes")
+            self._out.write(data)
+            if self._progress is not None:
+                self._progress("download", self.done, self._total)
+        return data
+
+    def readinto(self, b) -> int:  # type: ignore[no-untyped-def]
+        data = self.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+
+def _stream_and_unpack(url: str, resp, head: bytes, part: Path, identity: str,  # type: ignore[no-untyped-def]
+                       source: str, name: str, cache_dir: Path, caps: _Caps, progress: Progress | None, *,
+                       total: int | None) -> tuple[Materialized | None, bytes]:
+    """Issue 20 "from a URL": unpack a tar download as it arrives instead of after it (a CI
+    artifact of a GB is tens of seconds of download that unpacking now overlaps). (None, the bytes
+    read so far) when they are not a tar stream (a zip is read from its end): the caller downloads
+    first."""
+    while len(head) < _SNIFF_BYTES:  # enough compressed bytes to see the first tar header
+        try:
+            more = resp.read(_SNIFF_BYTES - len(head))
+        except (OSError, urllib.error.URLError, http.client.HTTPException):
+            more = b""  # the download path reports it (and resumes)
+        if not more:
+            break
+        head += more
+    kind = _sniff_head(head)
+    if kind is None:
+        return None, head
+    try:
+        with open(part, "wb") as out:
+            tee = _Tee(url, resp, head, out, caps.max_total_bytes, progress, total)
+            result = _materialize_archive(part, identity, source, name, cache_dir, caps, progress,
+                                          stream=tee, kind=kind, size=total)
+    except _Interrupted as e:
+        raise SourceError(str(e)) from None
+    try:
+        part.unlink()  # the unpacked tree is cached; the download is not needed again
+    except OSError:
+        pass
+    return result, b""
 
 
 def _download(url: str, resp, head: bytes, part: Path, limit: int,  # type: ignore[no-untyped-def]
