@@ -916,7 +916,7 @@ def _shown() -> dict:
     return {
         "cold_start": ("cold start to /readyz", fmt_s, fmt_s),
         "warm_restart": ("warm restart to /readyz", fmt_s, fmt_s),
-        "rss": ("RSS after indexing (cold start, settled, idle)", fmt_bytes, fmt_bytes),
+        "rss": ("RSS after indexing (cold start, settled, idle, no request)", fmt_bytes, fmt_bytes),
         "kubectl_get_pods": ("kubectl get pods -A ÷ replay floor", fmt_s, fmt_s),
         "kubectl_first": ("first kubectl after cold start ÷ floor", fmt_s, fmt_s),
         "unpaged_list_growth": ("unpaged list, doubled ÷ single", lambda v: f"{v:.2f}x", fmt_s),
@@ -931,7 +931,7 @@ def _shown() -> dict:
         "list_page_first_paint": ("all-pods list page, first paint", fmt_s, fmt_s),
         "url_to_ready": ("serve URL to /readyz ÷ curl+untar+parse", fmt_s, fmt_s),
         "real_cold_start": ("REAL tree: cold start to /readyz", fmt_s, fmt_s),
-        "real_rss": ("REAL tree: RSS after indexing (settled, idle)", fmt_bytes, fmt_bytes),
+        "real_rss": ("REAL tree: RSS (settled, idle, after the first kubectl)", fmt_bytes, fmt_bytes),
         "real_kubectl_first": ("REAL: first kubectl after cold ÷ floor", fmt_s, fmt_s),
         "real_kubectl_settled": ("REAL: kubectl settled ÷ floor", fmt_s, fmt_s),
         "real_parse_rate": ("REAL: parse MB/s per core ÷ CSafeLoader", lambda v: f"{v:.1f}", lambda v: f"{v:.1f}"),
@@ -1016,6 +1016,8 @@ def print_report(rep: dict) -> None:
     if r.get("ready_value"):
         print(f"rss: at /readyz {fmt_bytes(r['ready_value'])} (cold), {fmt_bytes(r.get('warm_ready_value') or 0)} (warm); "
               f"settled and idle {fmt_bytes(r['value'])} (cold), {fmt_bytes(r.get('warm_value') or 0)} (warm)"
+              + (f"; after the first kubectl get pods -A {fmt_bytes(r['after_first_kubectl_value'])}"
+                 if r.get("after_first_kubectl_value") else "")
               + (f"; real tree at /readyz {fmt_bytes(rr['ready_value'])}" if rr.get("ready_value") else ""))
     for note in rep.get("notes", []):
         print(f"note: {note}")
@@ -1142,7 +1144,10 @@ def main(argv: list[str] | None = None) -> int:
             cold_runs.append(run)
         det["cold_start"] = cold_runs
         cold_s = statistics.median(r["ready_seconds"] for r in cold_runs)
-        rss_cold = max((r["rss"] for r in cold_runs), key=lambda x: x["rss_bytes"])
+        # RSS after indexing: the runs that answered no request (run 1 answered the first kubectl, whose
+        # table rows stay cached on the pods: that figure is kept apart, after_first_kubectl_value)
+        quiet_runs = cold_runs[1:] or cold_runs
+        rss_cold = max((r["rss"] for r in quiet_runs), key=lambda x: x["rss_bytes"])
         det["rss_cold"] = rss_cold
         fig["cold_start"] = figure(cold_s, naive["seconds"], cold_s / naive["seconds"],
                                    "<= 0.05", cold_s / naive["seconds"] <= 0.05, "s",
@@ -1152,7 +1157,9 @@ def main(argv: list[str] | None = None) -> int:
         obj_bytes = rep["tree"]["object_bytes"]
         fig["rss"] = figure(rss_cold["rss_bytes"], obj_bytes, rss_cold["rss_bytes"] / obj_bytes, "<= 0.3",
                             rss_cold["rss_bytes"] / obj_bytes <= 0.3, "bytes",
-                            ready_value=max(r["rss_ready"]["rss_bytes"] for r in cold_runs))
+                            ready_value=max(r["rss_ready"]["rss_bytes"] for r in cold_runs),
+                            after_first_kubectl_value=cold_runs[0]["rss"]["rss_bytes"],
+                            runs=[r["rss"]["rss_bytes"] for r in cold_runs])
 
         log("warm restarts")
         warm_times, srv = [], None
