@@ -434,3 +434,44 @@ def test_the_indexing_child_stopped_while_writing_the_index_cache_leaves_no_temp
         if proc.is_alive():
             proc.kill()
             proc.join()
+
+
+def test_the_indexing_child_holds_its_index_cache_until_the_server_says_go(mg: Path, tmp_path: Path,
+                                                                           monkeypatch) -> None:
+    """cluster.child_index with a `go` pipe (a server's Cluster.load): the store image comes at once,
+    the index cache only after the server's settle sends go (issue 20: that work ran during the first
+    answers), or after CHILD_HOLD_LIMIT seconds without it."""
+    import multiprocessing
+    import time
+
+    lay = layout.scan(mg)
+    ctx = multiprocessing.get_context("fork")
+    for how, limit in (("go", 60.0), ("limit", 3.0)):
+        monkeypatch.setattr(cluster, "CHILD_HOLD_LIMIT", limit)  # (inherited by the fork)
+        cache = tmp_path / f"cache-{how}"
+        recv, send = ctx.Pipe(duplex=False)
+        go_recv, go_send = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=cluster.child_index, args=("t", lay, str(cache), logging.WARNING, send, go_recv))
+        proc.start()
+        send.close()
+        go_recv.close()
+        try:
+            while (msg := recv.recv())[0] != "image":
+                pass
+            t_image = time.monotonic()
+            assert msg[1] is True and list((cache / "index").glob("*.img"))
+            time.sleep(1.0)
+            assert not list((cache / "index").glob("*.idx")), "the index cache was written before go"
+            assert proc.is_alive()
+            if how == "go":
+                go_send.send(("go",))
+            proc.join(90)
+            assert proc.exitcode == 0
+            assert list((cache / "index").glob("*.idx"))
+            took = time.monotonic() - t_image
+            assert took < 50 if how == "go" else took >= 2.9, took
+        finally:
+            go_send.close()
+            if proc.is_alive():
+                proc.kill()
+                proc.join()

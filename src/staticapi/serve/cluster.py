@@ -8,6 +8,7 @@ this cluster waits for it: a list is never served from a partial index.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import os
@@ -18,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..source import ingest
 from ..source import layout as layoutmod
@@ -36,7 +38,7 @@ def _crd_helpers():
 
 
 def load_store(name: str, directory: Path, progress: Callable[[int, int], None] | None = None,
-               track: bool = False, cache_dir: Path | None = None) -> ClusterStore:
+               track: bool = False, cache_dir: Path | None = None, hold_child: bool = False) -> ClusterStore:
     """Scan, parse and index one must-gather directory (blocking; run in a thread).
 
     With `cache_dir`, an unchanged must-gather comes from its store image
@@ -45,7 +47,8 @@ def load_store(name: str, directory: Path, progress: Callable[[int, int], None] 
     garbage never fragments the server's heap (RSS stays near what the store
     holds). Otherwise it is built here, with parse results of unchanged files
     from the index cache (indexcache.py), and `store.pending` says what to
-    persist once the server is ready (Cluster.settle).
+    persist once the server is ready (Cluster.settle). With `hold_child`, an indexing child goes on
+    (index cache, twin check) only once `store.child_go` is sent or closed (Cluster.settle does).
     """
     t0 = time.monotonic()
     bundled, crd_record = _crd_helpers()
@@ -63,8 +66,13 @@ def load_store(name: str, directory: Path, progress: Callable[[int, int], None] 
         log.debug("%s: scanned %d files at %.2fs", name, len(lay.files), time.monotonic() - t0)
         if img and lay.total_bytes >= isolate_bytes():
             how = "in a child process"
-            if _index_in_child(name, lay, cache_dir, progress):
+            ok, go = _index_in_child(name, lay, cache_dir, progress, hold_child)
+            if ok:
                 store = image.load(img, source, layout=lay, **opts)
+            if store is not None and go is not None:
+                store.child_go = go  # type: ignore[attr-defined]
+            elif go is not None:
+                go.close()
             if store is None and ingest.stopping():
                 raise ingest.Stopped()  # (the child was stopped: do not index here instead)
             if store is None:
@@ -151,16 +159,19 @@ def isolate_bytes() -> int:
 
 
 def _index_in_child(name: str, lay: layoutmod.Layout, cache_dir: Path,
-                    progress: Callable[[int, int], None] | None) -> bool:
-    """Run child_index in a fresh process; True once it wrote the store image. The child goes on
-    (index cache, twin check) after that, on its own."""
+                    progress: Callable[[int, int], None] | None, hold: bool = False) -> tuple[bool, Any]:
+    """Run child_index in a fresh process; (True once it wrote the store image, the pipe end that lets
+    it go on: index cache, twin check). Without `hold` it goes on at once, on its own."""
     ctx = ingest.pool_context()
     recv, send = ctx.Pipe(duplex=False)
+    go_recv, go_send = ctx.Pipe(duplex=False) if hold else (None, None)
     proc = ctx.Process(target=child_index, name=f"staticapi-index-{name}",
-                       args=(name, lay, str(cache_dir), logging.getLogger().level, send))
+                       args=(name, lay, str(cache_dir), logging.getLogger().level, send, go_recv))
     proc.start()
     log.debug("%s: indexing child started", name)
     send.close()
+    if go_recv is not None:
+        go_recv.close()
     if not CHILDREN:
         import atexit
 
@@ -181,7 +192,7 @@ def _index_in_child(name: str, lay: layoutmod.Layout, cache_dir: Path,
     finally:
         recv.close()
     threading.Thread(target=proc.join, name=f"reap-{proc.name}", daemon=True).start()
-    return ok
+    return ok, go_send
 
 
 CHILDREN: list = []  # indexing child processes started (they finish the index cache on their own)
@@ -201,9 +212,14 @@ def _stop_children() -> None:
             proc.terminate()
 
 
-def child_index(name: str, lay: layoutmod.Layout, cache_dir: str, level: int, conn) -> None:
-    """In the child: build the store, write its image, tell the parent, then write the index cache and
-    check List twins (their messages go to the same stderr as the server's)."""
+#: seconds an indexing child waits for its server's go before it writes the index cache anyway
+CHILD_HOLD_LIMIT = 120.0
+
+
+def child_index(name: str, lay: layoutmod.Layout, cache_dir: str, level: int, conn, go=None) -> None:
+    """In the child: build the store, write its image, tell the parent, then (once `go` says so, or
+    closes) write the index cache and check List twins (their messages go to the same stderr as the
+    server's)."""
     logging.basicConfig(level=level or logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     ingest.POOL_START_METHOD = "fork"  # this process has no threads
     last = [0.0]
@@ -236,6 +252,15 @@ def child_index(name: str, lay: layoutmod.Layout, cache_dir: str, level: int, co
     # the server stops this process at its exit (_stop_children): unwind, so that the index cache's
     # temp file is removed (a SIGTERM's default action left it behind)
     signal.signal(signal.SIGTERM, _exit_now)
+    if go is not None:
+        # Issue 20 "ready means ready": even at SCHED_IDLE this work (1-2 s of CPU here and in the
+        # parse workers) ran during the first `kubectl get pods -A` after a cold start; the server's
+        # settle says when it has had a quiet moment (or closes the pipe)
+        try:
+            go.poll(CHILD_HOLD_LIMIT)
+        except (EOFError, OSError):
+            pass
+        go.close()
     if store is not None:
         pending = store.pending  # type: ignore[attr-defined]
         if pending.index:
@@ -343,7 +368,7 @@ class Cluster:
     async def load(self, progress: Callable[[int, int], None] | None = None) -> None:
         try:
             self.store = await asyncio.to_thread(load_store, self.name, self.directory, progress,
-                                                 self.live_reload, self.cache_dir)
+                                                 self.live_reload, self.cache_dir, True)
             self.store.wall_clock = self.wall_clock
             # at every start (a warm one from the store image too); the cli prints their number
             for p in self.store.problems:
@@ -386,6 +411,12 @@ class Cluster:
         t0 = time.monotonic()
         # each step waits for a moment without requests: the first answers after /readyz come first
         waited = await ACTIVITY.quiet()
+        go = getattr(store, "child_go", None)
+        if go is not None:  # the indexing child's index cache and twin check (child_index)
+            store.child_go = None  # type: ignore[attr-defined]
+            with contextlib.suppress(OSError, ValueError):
+                go.send(("go",))
+            go.close()
         saved = await asyncio.to_thread(compact, store)
         if saved:
             log.info("%s: compressed object bytes, %.1f MB saved", self.name, saved / 1e6)
