@@ -29,7 +29,7 @@ from ..kube.status import bad_request, expired, not_acceptable, not_found, path_
 from ..store.store import ClusterStore, Entry
 from . import liststream
 from .cluster import Cluster
-from .tables import TableConverter, check_include
+from .tables import TableConverter, check_include, read_ahead
 from .watch import serve_watch
 
 
@@ -285,9 +285,11 @@ async def handle_object(request: web.Request, cluster: Cluster, ap: ApiPath) -> 
             raise bad_request(f"invalid limit: {q['limit']!r}") from None
     next_token = ""
     remaining = None
+    after: list[Entry] = []
     if limit > 0 and len(entries) > limit:
         last = entries[limit - 1]
         remaining = len(entries) - limit
+        after = entries[limit:2 * limit]
         entries = entries[:limit]
         next_token = _continue_token(store.rv, last.namespace, last.name)
 
@@ -295,7 +297,10 @@ async def handle_object(request: web.Request, cluster: Cluster, ap: ApiPath) -> 
         conv = TableConverter(r, ap.version)
         head, rows = conv.table_parts(entries, store.now, include, store.rv, next_token, remaining,
                                       api_version=table_api, raw_of=raw_of)
-        return await liststream.send(request, head, "rows", rows, table_ct)
+        resp = await liststream.send(request, head, "rows", rows, table_ct)
+        if after:
+            read_ahead(conv, after, store.now)  # the page the client asks for next (tables.read_ahead)
+        return resp
     meta: dict = {"resourceVersion": str(store.rv)}
     if next_token:
         meta["continue"] = next_token
