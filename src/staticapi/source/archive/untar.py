@@ -15,6 +15,7 @@ from typing import IO
 from .common import _BadMember, _fix_utf8, _Stop, _Truncated
 from .extract import _Extractor
 from .streams import _CountingReader, _DecompressReader, zstandard
+from .tarheader import FastTarInfo
 
 
 def unpack_tar(ex: _Extractor, archive: Path | IO[bytes], comp: str | None,
@@ -28,7 +29,7 @@ def unpack_tar(ex: _Extractor, archive: Path | IO[bytes], comp: str | None,
         else:
             stream = _DecompressReader(raw, comp, max_ratio=ex.ctx.caps.max_ratio, on_raw=on_raw)
         try:
-            tf = tarfile.open(fileobj=stream, mode="r|", errors="surrogateescape")
+            tf = tarfile.open(fileobj=stream, mode="r|", errors="surrogateescape", tarinfo=FastTarInfo)
         except (tarfile.TarError, _Truncated, EOFError, zlib.error, lzma.LZMAError, OSError) as e:
             ex.ctx.problem(ex.archive_label(), f"unreadable tar: {e}")
             ex.ctx.truncated = True
