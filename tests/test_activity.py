@@ -137,3 +137,30 @@ def test_background_work_runs_on_an_idle_priority_thread_of_its_own():
     assert plain[1] == after[1] == loop_thread[1] != os.SCHED_IDLE
     assert after[0] != bg1[0]
     assert (threading.get_native_id(), os.sched_getscheduler(0)) == loop_thread
+
+
+def test_a_background_turn_packs_again_what_its_job_built():
+    """web.common.background_turn(app, store): after the job, store.repack_background runs (the kinds
+    only the job built go back to their packed form); the job itself ran as background work."""
+    from aiohttp import web
+
+    from staticapi.serve.activity import in_background
+    from staticapi.web.common import background_turn, uses_background
+
+    class Store:
+        calls = 0
+
+        def repack_background(self):
+            Store.calls += 1
+            return 0
+
+    async def main():
+        app = web.Application()
+        uses_background(app)
+        seen = []
+        async with background_turn(app, Store()):
+            seen.append(in_background())
+        return seen
+
+    assert asyncio.run(main()) == [True]
+    assert Store.calls == 1

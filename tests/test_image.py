@@ -475,3 +475,33 @@ def test_the_indexing_child_holds_its_index_cache_until_the_server_says_go(mg: P
             if proc.is_alive():
                 proc.kill()
                 proc.join()
+
+
+def test_kinds_only_background_work_built_are_packed_again(mg: Path, tmp_path: Path) -> None:
+    """store.ResourceObjects.repack: after a prewarm (BUILT_IN_BACKGROUND set, as
+    serve.activity.background_work does) the kinds it alone built go back to their packed form, with
+    the same objects on the next use; a kind a request used, or a reload changed, stays built."""
+    import contextvars
+
+    from staticapi.store.store import BUILT_IN_BACKGROUND
+
+    first, _ = _first_start(mg, tmp_path / "cache")
+    store = cluster.load_store("t", mg, cache_dir=tmp_path / "cache")
+    want = _state(first)
+    pods, nodes, cms = (store.tables[("", p)] for p in ("pods", "nodes", "configmaps"))
+
+    def background() -> None:
+        BUILT_IN_BACKGROUND.set(True)
+        for t in (pods, nodes, cms):
+            assert len(t.sorted()) == len(t)
+
+    contextvars.copy_context().run(background)
+    assert all(t._objects is not None for t in (pods, nodes, cms))
+    assert len(nodes.objects) > 0  # a request (outside background work) uses the nodes
+    e = next(iter(cms.objects.values()))
+    contextvars.copy_context().run(lambda: (BUILT_IN_BACKGROUND.set(True), cms.put(e)))  # a reload's change
+    assert store.repack_background() == 1
+    assert pods._objects is None and nodes._objects is not None and cms._objects is not None
+    assert store.repack_background() == 0
+    assert _state(store) == want  # rebuilt on use, the same objects
+    assert store.repack_background() == 0  # (that use was not background work)

@@ -21,6 +21,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from ..store.store import BUILT_IN_BACKGROUND
+
 T = TypeVar("T")
 
 QUIET = 1.0  # seconds without a request before settle's next step
@@ -95,8 +97,8 @@ def idle_thread() -> str:
 # thread cannot leave SCHED_IDLE again (sched(7), RLIMIT_NICE), so a shared worker must never enter it.
 # A request that needs the same result meanwhile waits for it (insight.context's shared build); the
 # event loop never waits on that thread for the GIL for long, as a waiting loop leaves a core idle.
-_BACKGROUND_WORK: contextvars.ContextVar[bool] = contextvars.ContextVar("staticapi_background_work",
-                                                                          default=False)
+# (the store's variable: what that work builds of the store is packed again after it, store.repack)
+_BACKGROUND_WORK = BUILT_IN_BACKGROUND
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 

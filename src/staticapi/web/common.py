@@ -29,7 +29,8 @@ from aiohttp import web
 from ..insight.context import ClusterInsight
 from ..kube.duration import human_duration_ns, parse_time, since_ns
 from ..kube.status import StatusError
-from ..serve.activity import ACTIVITY, background_work
+from ..serve.activity import ACTIVITY, background_work, run_blocking
+from ..serve.cluster import release_memory
 from .render import render
 
 log = logging.getLogger("staticapi.web")
@@ -146,8 +147,13 @@ def uses_background(app: web.Application) -> None:
         app[BACKGROUND] = asyncio.Lock()
 
 
+def _repack(store) -> None:
+    if store.repack_background():
+        release_memory()
+
+
 @contextlib.asynccontextmanager
-async def background_turn(app: web.Application):
+async def background_turn(app: web.Application, store=None):
     """The work a settled server starts on its own (the findings, the search prewarm) runs one job at
     a time, each after a moment without requests (serve/activity.py): all at once they took 2.5-4.6 s
     of CPU from the first `kubectl get pods -A` after a cold start (issue 20 "ready means ready"). What
@@ -156,4 +162,8 @@ async def background_turn(app: web.Application):
     async with app[BACKGROUND]:
         await ACTIVITY.quiet()
         with background_work():
-            yield
+            try:
+                yield
+            finally:
+                if store is not None:  # the kinds only this job built go back to their packed form
+                    await run_blocking(_repack, store)

@@ -137,7 +137,7 @@ def prewarm_on_ready(app: web.Application, insights: Insights) -> None:
         if cluster.store is None:
             return
         try:
-            async with background_turn(app):
+            async with background_turn(app, cluster.store):
                 ci = insights.get(cluster)
                 corpus = await ci.derive("search-corpus", build_corpus)
                 await run_blocking(corpus.prewarm, sources)

@@ -65,7 +65,7 @@ def prewarm_on_settled(app: web.Application, insights: Insights) -> None:
         if cluster.store is None:
             return
         try:
-            async with background_turn(app):
+            async with background_turn(app, cluster.store):
                 await findings_of(insights.get(cluster))
         except Exception:  # an optimisation: the first request computes what is missing
             log.exception("%s: computing the findings in advance failed", cluster.name)
