@@ -97,40 +97,47 @@ def idle_thread() -> str:
 # thread cannot leave SCHED_IDLE again (sched(7), RLIMIT_NICE), so a shared worker must never enter it.
 # A request that needs the same result meanwhile waits for it (insight.context's shared build); the
 # event loop never waits on that thread for the GIL for long, as a waiting loop leaves a core idle.
-# (the store's variable: what that work builds of the store is packed again after it, store.repack)
-_BACKGROUND_WORK = BUILT_IN_BACKGROUND
-_pool: ThreadPoolExecutor | None = None
-_pool_lock = threading.Lock()
+# The flag is the store's: what that work builds of the store is packed again after it (store.repack).
 
 
-def _background_pool() -> ThreadPoolExecutor:
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="staticapi-background",
-                                       initializer=idle_thread)
-        return _pool
+class OneThread:
+    """A thread of its own for one kind of work, started on first use (a ThreadPoolExecutor of one)."""
+
+    def __init__(self, name: str, initializer: Callable[[], Any] | None = None) -> None:
+        self._name, self._initializer = name, initializer
+        self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def pool(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=self._name,
+                                                initializer=self._initializer)
+            return self._pool
+
+
+_BACKGROUND = OneThread("staticapi-background", idle_thread)
 
 
 @contextlib.contextmanager
 def background_work():
     """Within it (an asyncio task's context), :func:`run_blocking` runs on the idle-priority thread."""
-    token = _BACKGROUND_WORK.set(True)
+    token = BUILT_IN_BACKGROUND.set(True)
     try:
         yield
     finally:
-        _BACKGROUND_WORK.reset(token)
+        BUILT_IN_BACKGROUND.reset(token)
 
 
 def in_background() -> bool:
-    return _BACKGROUND_WORK.get()
+    return BUILT_IN_BACKGROUND.get()
 
 
 async def run_blocking(fn: Callable[..., T], *args: Any) -> T:
     """``fn(*args)`` off the event loop: on a worker thread (``asyncio.to_thread``), or, inside
     :func:`background_work`, on the idle-priority background thread."""
-    if not _BACKGROUND_WORK.get():
+    if not BUILT_IN_BACKGROUND.get():
         return await asyncio.to_thread(fn, *args)
     ctx = contextvars.copy_context()
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_background_pool(), lambda: ctx.run(fn, *args))
+    return await loop.run_in_executor(_BACKGROUND.pool(), lambda: ctx.run(fn, *args))

@@ -16,9 +16,8 @@ and cached on its store entry.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +27,7 @@ from ..kube import crdprinter
 from ..kube.registry import Resource
 from ..kube.status import bad_request
 from ..store.store import Entry
+from .activity import OneThread
 
 INCLUDE_VALUES = ("Metadata", "Object", "None")
 
@@ -140,8 +140,7 @@ class TableConverter:
 # same once the rows were cached. Once a page is sent, the next page's rows are computed while the
 # client reads this one, on one thread of its own; a request that gets there first computes what is
 # still missing itself (Entry.cached: the same value either way).
-_read_ahead: ThreadPoolExecutor | None = None
-_read_ahead_lock = threading.Lock()
+_ROWS = OneThread("staticapi-rows")
 
 
 def read_ahead(conv: TableConverter, entries: list[Entry], now: datetime) -> Future | None:
@@ -149,17 +148,11 @@ def read_ahead(conv: TableConverter, entries: list[Entry], now: datetime) -> Fut
     todo = [e for e in entries if not (e.cache and conv.cache_key in e.cache)]
     if not todo:
         return None
-    global _read_ahead
-    with _read_ahead_lock:
-        if _read_ahead is None:
-            _read_ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="staticapi-rows")
-        pool = _read_ahead
-
     def run() -> None:
         for e in todo:
             conv.row(e, now)
 
-    return pool.submit(run)
+    return _ROWS.pool().submit(run)
 
 
 def _default_cells(obj: dict, now: datetime) -> list:

@@ -126,16 +126,16 @@ class _Interrupted(BaseException):
 
 
 class _Tee(io.RawIOBase):
-    """A response as the unpacker reads it: each piece is also written to the ``.part`` file (a
-    failed download resumes from there, as with _download), counted against the size limit and
-    reported as download progress."""
+    """A response as its reader (the unpacker, or _download) reads it: each piece is also written
+    to the ``.part`` file (a failed download resumes from there), counted against the size limit
+    and reported as download progress; ``done`` counts what the file held already (a resume)."""
 
     def __init__(self, url: str, resp, head: bytes, out: IO[bytes], limit: int,  # type: ignore[no-untyped-def]
-                 progress: Progress | None, total: int | None) -> None:
+                 progress: Progress | None, total: int | None, done: int = 0) -> None:
         super().__init__()
         self._url, self._resp, self._head, self._out = url, resp, head, out
         self._limit, self._progress, self._total = limit, progress, total
-        self.done = 0
+        self.done = done
 
     def readable(self) -> bool:
         return True
@@ -214,25 +214,13 @@ def _download(url: str, resp, head: bytes, part: Path, limit: int,  # type: igno
             have = 0
     else:
         have = 0
-    done = have
     with open(part, mode) as out:
-        chunk = head
-        while True:
-            if chunk:
-                done += len(chunk)
-                if done > limit:
-                    raise SourceError(f"{url}: download larger than the limit of {limit} bytes")
-                out.write(chunk)
-                if progress is not None:
-                    progress("download", done, total)
-            try:
-                chunk = resp.read(_CHUNK)
-            except (OSError, urllib.error.URLError) as e:
-                raise SourceError(f"{url}: download interrupted after {done} bytes: {e}") from None
-            if not chunk:
-                break
-    if total is not None and done < total:
-        raise SourceError(f"{url}: download ended after {done} of {total} bytes (kept for resume)")
+        tee = _Tee(url, resp, head, out, limit, progress, total, done=have)
+        try:
+            while tee.read(_CHUNK):
+                pass
+        except _Interrupted as e:
+            raise SourceError(str(e)) from None
 
 
 class _Links(HTMLParser):
