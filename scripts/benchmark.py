@@ -931,7 +931,7 @@ def _shown() -> dict:
         "list_page_first_paint": ("all-pods list page, first paint", fmt_s, fmt_s),
         "url_to_ready": ("serve URL to /readyz ÷ curl+untar+parse", fmt_s, fmt_s),
         "real_cold_start": ("REAL tree: cold start to /readyz", fmt_s, fmt_s),
-        "real_rss": ("REAL tree: RSS (settled, idle, after the first kubectl)", fmt_bytes, fmt_bytes),
+        "real_rss": ("REAL tree: RSS (settled, idle, no request)", fmt_bytes, fmt_bytes),
         "real_kubectl_first": ("REAL: first kubectl after cold ÷ floor", fmt_s, fmt_s),
         "real_kubectl_settled": ("REAL: kubectl settled ÷ floor", fmt_s, fmt_s),
         "real_parse_rate": ("REAL: parse MB/s per core ÷ CSafeLoader", lambda v: f"{v:.1f}", lambda v: f"{v:.1f}"),
@@ -1016,9 +1016,11 @@ def print_report(rep: dict) -> None:
     if r.get("ready_value"):
         print(f"rss: at /readyz {fmt_bytes(r['ready_value'])} (cold), {fmt_bytes(r.get('warm_ready_value') or 0)} (warm); "
               f"settled and idle {fmt_bytes(r['value'])} (cold), {fmt_bytes(r.get('warm_value') or 0)} (warm)"
-              + (f"; after the first kubectl get pods -A {fmt_bytes(r['after_first_kubectl_value'])}"
+              + (f"; after the first kubectl get pods -A, settled and idle {fmt_bytes(r['after_first_kubectl_value'])}"
                  if r.get("after_first_kubectl_value") else "")
-              + (f"; real tree at /readyz {fmt_bytes(rr['ready_value'])}" if rr.get("ready_value") else ""))
+              + (f"; real tree at /readyz {fmt_bytes(rr['ready_value'])}" if rr.get("ready_value") else "")
+              + (f", after its first kubectl {fmt_bytes(rr['after_first_kubectl_value'])}"
+                 if rr.get("after_first_kubectl_value") else ""))
     for note in rep.get("notes", []):
         print(f"note: {note}")
 
@@ -1118,48 +1120,27 @@ def main(argv: list[str] | None = None) -> int:
             f"{fmt_bytes(naive['bytes'])}")
         kubectl = find_kubectl()
 
-        # Cold starts vary by +-2 s from run to run on a shared VM: the figure is the median of three,
-        # each with an empty cache dir and the page cache primed; RSS is the largest of them.
-        cold_runs = []
-        for i in range(1 if a.quick else 3):
-            det["page_cache_primed"][f"before_cold_start_{i + 1}"] = prime_page_cache(tree)
-            log(f"cold start {i + 1}")
-            cache = home / f"cache-{i + 1}"
-            cold = Server(tree, cache, home / "kubeconfig-cold", ready_timeout)
-            servers.append(cold)
-            rss_ready = cold.rss()  # at /readyz, before any request
-            if i == 0:  # the first question after a cold start, as a user asks it: empty discovery cache
-                det["kubectl_first_after_cold_start"] = X.kubectl_once(kubectl, cold.kubeconfig, home / "kc-first")
-            settle = max(cold.wait_settled(timeout=600), wait_cache_written(cache, timeout=600))
-            run = {"ready_seconds": cold.ready_seconds, "bind_seconds": cold.t_bind,
-                   "server_log": cold.index_log(), "cache_write_wait_seconds": settle,
-                   "cache_file_bytes": sum(f.stat().st_size for f in (cache / "index").glob("*.idx"))}
-            # the steady state: settled, index cache written, and the work the server then starts on its
-            # own (findings, search prewarm) done; at /readyz too
-            run["idle_wait_seconds"] = X.wait_idle(cold.pid)
-            run["rss"] = cold.rss()
-            run["rss_ready"] = rss_ready
-            cold.stop()
-            servers.remove(cold)
-            cold_runs.append(run)
-        det["cold_start"] = cold_runs
-        cold_s = statistics.median(r["ready_seconds"] for r in cold_runs)
-        # RSS after indexing: the runs that answered no request (run 1 answered the first kubectl, whose
-        # table rows stay cached on the pods: that figure is kept apart, after_first_kubectl_value)
-        quiet_runs = cold_runs[1:] or cold_runs
-        rss_cold = max((r["rss"] for r in quiet_runs), key=lambda x: x["rss_bytes"])
+        # Cold starts vary by +-2 s from run to run on a shared VM: the figure is the median of six, each
+        # with an empty cache dir and the page cache primed. Three answer no request (RSS: the largest
+        # of them); three answer the first kubectl get pods -A right after /readyz (its median)
+        cs = X.cold_starts(sys.modules[__name__], tree, home, "generated", ready_timeout,
+                           quiet=1 if a.quick else 3, first_kubectl=1 if a.quick else 3, kubectl=kubectl)
+        det["cold_start"] = cs
+        cache = home / "cache-generated-1"  # (a quiet run's: its index cache is written; the warm restarts use it)
+        cold_s = cs["ready_seconds"]
+        rss_cold = cs["rss"]
         det["rss_cold"] = rss_cold
+        det["kubectl_first_after_cold_start"] = cs["first"]
         fig["cold_start"] = figure(cold_s, naive["seconds"], cold_s / naive["seconds"],
                                    "<= 0.05", cold_s / naive["seconds"] <= 0.05, "s",
                                    baseline_kept=naive_keep["seconds"], ratio_kept=cold_s / naive_keep["seconds"],
-                                   runs=[r["ready_seconds"] for r in cold_runs],
-                                   bind_seconds=statistics.median(r["bind_seconds"] for r in cold_runs))
+                                   runs=cs["ready_runs"], bind_seconds=cs["bind_seconds"])
         obj_bytes = rep["tree"]["object_bytes"]
         fig["rss"] = figure(rss_cold["rss_bytes"], obj_bytes, rss_cold["rss_bytes"] / obj_bytes, "<= 0.3",
                             rss_cold["rss_bytes"] / obj_bytes <= 0.3, "bytes",
-                            ready_value=max(r["rss_ready"]["rss_bytes"] for r in cold_runs),
-                            after_first_kubectl_value=cold_runs[0]["rss"]["rss_bytes"],
-                            runs=[r["rss"]["rss_bytes"] for r in cold_runs])
+                            ready_value=cs["rss_ready_bytes"],
+                            after_first_kubectl_value=cs["rss_after_first_kubectl_bytes"],
+                            runs=[r["rss"]["rss_bytes"] for r in cs["quiet"]])
 
         log("warm restarts")
         warm_times, srv = [], None
@@ -1224,7 +1205,7 @@ def main(argv: list[str] | None = None) -> int:
                                        det["kubectl_first_after_cold_start"])
         det["kubectl_first_and_floor"] = kf
         fig["kubectl_first"] = figure(kf["first_after_cold_start_seconds"], kf["floor_seconds"], kf["first_ratio"],
-                                      "<= 1.1", kf["first_ratio"] <= 1.1, "s", rows=kf["rows"],
+                                      "<= 1.1", kf["first_ratio"] <= 1.1, "s", rows=kf["rows"], runs=cs["first"]["runs"],
                                       settled_seconds=kf["settled_seconds"], settled_ratio=kf["settled_ratio"])
 
         log("Table list of all pods")
@@ -1303,7 +1284,8 @@ def main(argv: list[str] | None = None) -> int:
         if rt is not None:
             log(f"real-object tree {rt}: baselines, cold start, kubectl, parse census"
                 + ("" if a.skip_growth else ", growth"))
-            rfig, det["real_tree"] = X.real_tree_figures(me, rt, home, kubectl, ready_timeout, not a.skip_growth)
+            rfig, det["real_tree"] = X.real_tree_figures(me, rt, home, kubectl, ready_timeout, not a.skip_growth,
+                                                          1 if a.quick else 3)
             fig.update(rfig)
         if not a.skip_diff and not a.tree:
             measure_diff(tree, params, home, fig, det)

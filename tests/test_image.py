@@ -159,6 +159,56 @@ def test_image_loaded_with_a_scan_must_be_built_from_that_scan(mg: Path, tmp_pat
     assert image.load(path, mg.resolve(), layout=other, **opts) is None
 
 
+def test_image_loaded_with_a_digest_of_the_scan(mg: Path, tmp_path: Path) -> None:
+    """The server gives its scan to the indexing child and keeps only the scan's digest: the image
+    must match it, and with live reload the scan's file stamps come back from the image."""
+    lay = layout.scan(mg)
+    store = cluster.build("t", lay, track=True)
+    path = image.image_file(tmp_path, mg.resolve())
+    assert image.save(path, store, image.capture(store))
+    opts = dict(name="t", bundled_crds=[], crd_record=None)
+    scan = layout.scan(mg)
+    want = [[f.rel, f.size, f.mtime_ns] for f in scan.files]
+    digest = image.stamps_digest(scan)
+    scan.slim()
+    assert scan.files == [] and scan.dirs == {} and scan.roots
+    got = image.load(path, mg.resolve(), layout=scan, scan_digest=digest, track=True, **opts)
+    assert got is not None and got.layout.file_stamps == want
+    assert _state(got) == _state(store)
+    other = layout.scan(mg)
+    other.dirs[next(iter(other.dirs))] += 1  # a directory's mtime differs: another scan
+    assert image.load(path, mg.resolve(), layout=scan, scan_digest=image.stamps_digest(other), track=True,
+                      **opts) is None
+
+
+def test_the_server_keeps_no_file_records_after_the_indexing_child(mg: Path, tmp_path: Path, monkeypatch) -> None:
+    """The child takes the scan; the server's store keeps only its summary (RSS), and live reload's
+    catch-up still finds what changed since that scan; a failed child means a fresh scan here."""
+    from staticapi.serve import reload
+
+    monkeypatch.setenv("STATICAPI_ISOLATE_BYTES", "0")
+    store = cluster.load_store("t", mg, cache_dir=tmp_path / "cache", track=True)
+    for proc in cluster.CHILDREN:
+        proc.join(60)
+    lay = store.layout
+    assert lay.files == [] and lay.dirs == {} and len(lay.file_stamps) > 100
+    f = next(r for r, _, _ in lay.file_stamps if r.endswith(".yaml"))
+    with open(mg / f, "a") as fh:
+        fh.write("\n")
+    assert reload._changed_since_scan(lay) == {(reload.FsChange.modified, str(mg.resolve() / f))}
+
+    def no_image(*a, **kw):
+        return None  # as if the child's image could not be read
+
+    monkeypatch.setattr(cluster.image, "load", no_image)
+    again = cluster.load_store("t", mg, cache_dir=tmp_path / "cache2", track=True)
+    for proc in cluster.CHILDREN:
+        proc.join(60)
+    monkeypatch.delenv("STATICAPI_ISOLATE_BYTES")
+    assert _state(again) == _state(cluster.build("t", layout.scan(mg)))
+    assert len(again.layout.files) == len(layout.scan(mg).files)
+
+
 def test_cluster_with_live_reload_writes_a_complete_image(mg: Path, tmp_path: Path, caplog, monkeypatch) -> None:
     """Live reload's catch-up scan waits for settle: the image keeps every file's stamp. (The file
     watcher is a stand-in that is ready at once: the real one runs in the e2e servers.)"""

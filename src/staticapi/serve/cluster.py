@@ -66,9 +66,9 @@ def load_store(name: str, directory: Path, progress: Callable[[int, int], None] 
         log.debug("%s: scanned %d files at %.2fs", name, len(lay.files), time.monotonic() - t0)
         if img and lay.total_bytes >= isolate_bytes():
             how = "in a child process"
-            ok, go = _index_in_child(name, lay, cache_dir, progress, hold_child)
+            ok, go, digest = _index_in_child(name, lay, cache_dir, progress, hold_child)
             if ok:
-                store = image.load(img, source, layout=lay, **opts)
+                store = image.load(img, source, layout=lay, scan_digest=digest, **opts)
             if store is not None and go is not None:
                 store.child_go = go  # type: ignore[attr-defined]
             elif go is not None:
@@ -77,6 +77,7 @@ def load_store(name: str, directory: Path, progress: Callable[[int, int], None] 
                 raise ingest.Stopped()  # (the child was stopped: do not index here instead)
             if store is None:
                 log.warning("%s: indexing in a child process failed; indexing in the server", name)
+                lay = layoutmod.scan(directory)  # (the child took the first scan's files: _index_in_child)
     if store is not None:
         dt = time.monotonic() - t0
         log.info("%s: indexed %d objects from %d files (%.1f MB, %d from the index cache) in %.2fs; "
@@ -159,16 +160,25 @@ def isolate_bytes() -> int:
 
 
 def _index_in_child(name: str, lay: layoutmod.Layout, cache_dir: Path,
-                    progress: Callable[[int, int], None] | None, hold: bool = False) -> tuple[bool, Any]:
+                    progress: Callable[[int, int], None] | None, hold: bool = False) -> tuple[bool, Any, bytes]:
     """Run child_index in a fresh process; (True once it wrote the store image, the pipe end that lets
-    it go on: index cache, twin check). Without `hold` it goes on at once, on its own."""
+    it go on: index cache, twin check, the digest of the scan's stamps for image.load). Without
+    `hold` it goes on at once, on its own.
+
+    Once the child has the scan, `lay` keeps only its summary (Layout.slim): its file and directory
+    records are the child's to use, and here they would stay resident for good under the store
+    loaded next (issue 20 "RSS after indexing": 35 MB on the generated benchmark tree, 80 MB on the
+    real-object one)."""
     ctx = ingest.pool_context()
     recv, send = ctx.Pipe(duplex=False)
     go_recv, go_send = ctx.Pipe(duplex=False) if hold else (None, None)
     proc = ctx.Process(target=child_index, name=f"staticapi-index-{name}",
                        args=(name, lay, str(cache_dir), logging.getLogger().level, send, go_recv))
-    proc.start()
+    proc.start()  # (the scan goes to the child now: pickled by start())
     log.debug("%s: indexing child started", name)
+    digest = image.stamps_digest(lay)
+    lay.slim()
+    release_memory()  # while the child parses: the store loaded next fills what the scan held
     send.close()
     if go_recv is not None:
         go_recv.close()
@@ -192,7 +202,7 @@ def _index_in_child(name: str, lay: layoutmod.Layout, cache_dir: Path,
     finally:
         recv.close()
     threading.Thread(target=proc.join, name=f"reap-{proc.name}", daemon=True).start()
-    return ok, go_send
+    return ok, go_send, digest
 
 
 CHILDREN: list = []  # indexing child processes started (they finish the index cache on their own)

@@ -85,6 +85,11 @@ class Layout:
                       for i, (rel, size, mtime, h, flag)
                       in enumerate(zip(rels.split("\0") if rels else [], sizes, mtimes, hint_of, flags))]
 
+    def slim(self) -> None:
+        """Keep only the summary (roots, namespaces, collection time, version): the file and directory
+        records are dropped (the indexing child took them; cluster._index_in_child)."""
+        self.files, self.dirs, self.extra_files, self.file_stamps = [], {}, {}, None
+
     @property
     def total_bytes(self) -> int:
         return sum(f.size for f in self.files)

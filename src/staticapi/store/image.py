@@ -86,6 +86,12 @@ def stamps(layout: Layout) -> dict:
             "extra": [(rel, size, mt) for rel, (size, mt) in layout.extra_files.items()]}
 
 
+def stamps_digest(layout: Layout) -> bytes:
+    """A digest of stamps(layout) as save() writes them: load() tells by it that an image was built
+    from a scan the caller no longer holds whole (cluster.load_store: the indexing child's)."""
+    return hashlib.blake2b(orjson.dumps(stamps(layout)), digest_size=16).digest()
+
+
 def unchanged(source: Path, st: dict) -> bool:
     """True when the tree still looks as stamped: one lstat per directory and file, no listing.
 
@@ -242,12 +248,14 @@ def _read(path: Path, source: str) -> tuple[dict, list[bytes]]:
 
 
 def load(path: Path, source: Path, *, name: str, track: bool, bundled_crds: list[dict],
-         crd_record: Callable[[dict], dict | None] | None, layout: Layout | None = None) -> ClusterStore | None:
+         crd_record: Callable[[dict], dict | None] | None, layout: Layout | None = None,
+         scan_digest: bytes | None = None) -> ClusterStore | None:
     """The store of the image of `source`, when its directories and files are unchanged; else None.
 
     Without `layout`, the layout comes from the image too (a warm start lists no directory). With
     it (the scan the image was just built from, cluster._index_in_child), the image's stamps must
-    be that scan's: later changes are live reload's to follow, as after an in-process build.
+    be that scan's (`scan_digest`: stamps_digest of the scan, when `layout` no longer holds its
+    files): later changes are live reload's to follow, as after an in-process build.
     """
     source = Path(source)
     try:
@@ -255,12 +263,19 @@ def load(path: Path, source: Path, *, name: str, track: bool, bundled_crds: list
         if track and not header.get("tracking"):
             raise Unusable("written without live reload's file tracking")
         dctx = zstandard.ZstdDecompressor()
-        st = orjson.loads(dctx.decompress(sections[1]))
+        raw_stamps = dctx.decompress(sections[1])
+        st = None
         if layout is not None:
-            if orjson.loads(orjson.dumps(stamps(layout))) != st:
+            want = scan_digest if scan_digest is not None else stamps_digest(layout)
+            if hashlib.blake2b(raw_stamps, digest_size=16).digest() != want:
                 raise Unusable("not built from this scan")
-        elif not unchanged(source, st):
-            raise Unusable("files changed")
+            if track and not layout.files:  # live reload's catch-up compares with the scan's files
+                layout.file_stamps = orjson.loads(raw_stamps)["files"]
+        else:
+            st = orjson.loads(raw_stamps)
+            if not unchanged(source, st):
+                raise Unusable("files changed")
+        del raw_stamps
         meta = orjson.loads(dctx.decompress(sections[0]))
         if layout is None:
             lm = meta["layout"]
@@ -271,6 +286,7 @@ def load(path: Path, source: Path, *, name: str, track: bool, bundled_crds: list
                             collection_source=lm.get("collection_source"),
                             version_text=lm["version_text"])
             layout.file_stamps = st["files"]
+        del st
         zdict = codec.register(base64.b64decode(header["dict"])) if header.get("dict") else None
         store = ClusterStore(name=name, layout=layout, tracking=track, bundled_crds=bundled_crds,
                              crd_record=crd_record)
