@@ -666,8 +666,25 @@ def test_event_docs_share_their_repeated_fields(ci):
     # of MB resident after the search prewarm (real-object tree); equal strings are one object
     docs = [d for d, _text in corpusmod.event_docs(ci.store)]
     assert len(docs) >= 2
-    for field in ("namespace", "kind", "group", "reason"):
+    for field in ("namespace", "kind", "group", "reason", "name"):
         by_value: dict[str, str] = {}
         for d in docs:
             v = getattr(d, field)
             assert by_value.setdefault(v, v) is v, field
+
+
+def test_the_kept_event_segment_is_compressed_and_searches_the_same(corpus):
+    # the events are kept for good once built (search prewarm): as a zstd frame, 1/6 of their text
+    import zstandard
+
+    [i] = corpus.indices(("events",))
+    first = corpus.segment(i)
+    kept = corpus._built[i]
+    assert kept.data == b"" and zstandard.ZstdDecompressor().decompress(kept.zdata) == first.data
+    again = corpus.segment(i)
+    assert again.data == first.data and again.docs is kept.docs and again.zones is kept.zones
+    assert again.doc_at(len(again.data) - 1) == len(again.docs) - 1
+    q = S.Query("Back-?off|Failed", sources=("events",), limit=100_000)
+    hits, again_hits = list(S.search(corpus, q)), list(S.search(corpus, q))
+    assert hits[-1]["hits"] == again_hits[-1]["hits"] == len(hits) - 1 > 0
+    assert hits[:-1] == again_hits[:-1]

@@ -30,6 +30,7 @@ import dataclasses
 import os
 import re
 import threading
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -38,6 +39,7 @@ from sys import intern
 from typing import Any
 
 import orjson
+import zstandard
 
 from . import corpus_gathered as cg
 from .corpus_docs import Doc, Segment, file_segment
@@ -257,6 +259,7 @@ def event_docs(store) -> list[tuple[Doc, bytes]]:
     """Events (core/v1, else events.k8s.io/v1) as one line each:
     ``<reason> <kind>/<name> <message>`` (the involved object's namespace is the Doc's)."""
     out: list[tuple[Doc, bytes]] = []
+    names: dict[str, str] = {}
     for group in ("", "events.k8s.io"):
         for ev in store.objects(group, "events"):
             if not isinstance(ev, dict):
@@ -266,6 +269,7 @@ def event_docs(store) -> list[tuple[Doc, bytes]]:
             if not isinstance(inv, dict):
                 inv = {}
             kind, name = str(inv.get("kind") or ""), str(inv.get("name") or "")
+            name = names.setdefault(name, name)  # an object's events share its name
             ns = str(md.get("namespace") or inv.get("namespace") or "")
             reason = str(ev.get("reason") or "")
             msg = str(ev.get("message") or ev.get("note") or "")
@@ -285,7 +289,7 @@ def event_docs(store) -> list[tuple[Doc, bytes]]:
 
 
 def _lines_segment(source: str, items: list[tuple[Doc, bytes]]) -> Segment:
-    starts, docs, parts, pos = [], [], [], 0
+    starts, docs, parts, pos = array("q"), [], [], 0
     first = None
     for d, b in items:
         starts.append(pos)
@@ -394,19 +398,21 @@ class Corpus:
     def segment(self, i: int) -> Segment:
         seg = self._built.get(i)
         if seg is not None:
-            return seg
+            return _unpacked(seg)
         with self._lock:
             lock = self._building.setdefault(i, threading.Lock())
         with lock:  # one build of a segment at a time; the others wait for it
             seg = self._built.get(i)
             if seg is not None:
-                return seg
+                return _unpacked(seg)
             plan = self.plans[i]
             seg = plan.build(plan.docs)
+            kept = _packed(seg) if plan.source in PACKED_SOURCES else seg
+            size = len(kept.zdata or kept.data)
             with self._lock:
-                if self._kept_bytes + len(seg.data) <= self.budget:
-                    self._built[i] = seg
-                    self._kept_bytes += len(seg.data)
+                if self._kept_bytes + size <= self.budget:
+                    self._built[i] = kept
+                    self._kept_bytes += size
             return seg
 
     @property
@@ -424,6 +430,27 @@ class Corpus:
     def stats(self) -> dict[str, Any]:
         return {"segments": len(self.plans), "keptSegments": len(self._built), "keptBytes": self._kept_bytes,
                 "budgetBytes": self.budget}
+
+
+#: sources whose kept segments hold their text zstd-compressed: the events, which the server builds
+#: on its own once settled (search prewarm) and keeps for good (issue 20 "RSS after indexing": their
+#: 30 MB of text on the real-object tree is kept in 5 MB; a search over them decompresses it again,
+#: about 20 ms; reading them from the store instead takes seconds)
+PACKED_SOURCES = frozenset({"events"})
+
+
+def _packed(seg: Segment) -> Segment:
+    """The segment to keep: its text compressed, the rest (documents, offsets, zones) shared."""
+    z = zstandard.ZstdCompressor(level=3).compress(seg.data)
+    # a copy of its length: compress() leaves the frame in a buffer of the input's size (zstandard 0.25)
+    return dataclasses.replace(seg, data=b"", zdata=bytes(memoryview(z)))
+
+
+def _unpacked(seg: Segment) -> Segment:
+    """A kept segment as searches read it (the same documents, offsets and zones)."""
+    if not seg.zdata:
+        return seg
+    return dataclasses.replace(seg, data=zstandard.ZstdDecompressor().decompress(seg.zdata), zdata=b"")
 
 
 def _chunks(docs: list[Doc], size_of) -> Iterator[list[Doc]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import os
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,10 +83,11 @@ class Segment:
 
     source: str
     data: bytes
-    starts: list[int]
+    starts: Sequence[int]  # a list, or an array("q")
     docs: list[Doc]
     first_ts: float | None = None  # earliest timestamp seen at a document's start (for the time span)
     zones: dict[int, float] = field(default_factory=dict, repr=False)  # search_count: doc index -> zone offset
+    zdata: bytes = field(default=b"", repr=False)  # kept compressed (corpus.PACKED_SOURCES): then data is b""
 
     def doc_at(self, offset: int) -> int:
         return bisect.bisect_right(self.starts, offset) - 1

@@ -106,7 +106,8 @@ def compress_many(raws: Sequence[bytes], d: zstandard.ZstdCompressionDict, threa
     try:
         zs = [bytes(seg) for seg in c.multi_compress_to_buffer(raws, threads=threads)]
     except (ValueError, zstandard.ZstdError):  # e.g. an empty value
-        zs = [c.compress(r) for r in raws]
+        # (copies of their length: compress() leaves each frame in a buffer of the input's size)
+        zs = [bytes(memoryview(c.compress(r))) for r in raws]
     return [z if len(z) < len(r) else r for z, r in zip(zs, raws)]
 
 
