@@ -61,6 +61,29 @@ def plain(b: bytes) -> bytes:
     return _decompressor(dict_id).decompress(b)
 
 
+def compress_as(stored: bytes, value: bytes) -> bytes:
+    """`value` kept as compactly as the stored value `stored`: a frame with the dictionary `stored` was
+    compressed with, or `value` itself when `stored` is plain (or its dictionary unknown here) or the
+    frame would not be smaller. For values derived from an object and kept beside it (a Table row's
+    PartialObjectMetadata: 5 KB for a real pod with its managedFields, 0.5 KB compressed)."""
+    if stored[:4] != ZSTD_MAGIC:
+        return value
+    dict_id = zstandard.get_frame_parameters(stored).dict_id
+    cache = getattr(_local, "c", None)
+    if cache is None:
+        cache = _local.c = {}
+    c = cache.get(dict_id)
+    if c is None:
+        d = _dicts.get(dict_id)
+        if d is None:
+            return value
+        c = cache[dict_id] = zstandard.ZstdCompressor(level=LEVEL, dict_data=d, write_content_size=True,
+                                                      write_checksum=False)
+    z = c.compress(value)
+    # a copy of its length: compress() leaves the frame in a buffer of the input's size
+    return bytes(memoryview(z)) if len(z) < len(value) else value
+
+
 def train(raws: Sequence[bytes], seed: int = 0, minimum: int = MIN_OBJECTS) -> zstandard.ZstdCompressionDict | None:
     """A dictionary from a sample of the objects; None when there are fewer than `minimum`."""
     if len(raws) < minimum:
