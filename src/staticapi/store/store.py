@@ -131,11 +131,15 @@ class ResourceObjects:
 
     def _materialize(self) -> None:
         loader = self._loader
-        entries = loader()  # type: ignore[misc]
-        self._packed, self._loader = loader, None
+        if loader is None:
+            return  # another thread built it meanwhile (the background thread beside a request)
+        entries = loader()
+        objects = {(e.namespace, e.name): e for e in entries}
         self._background = BUILT_IN_BACKGROUND.get()
-        self._objects = {(e.namespace, e.name): e for e in entries}
         self._sorted = entries  # the image keeps them in list order
+        # in this order: a thread that still finds no objects finds the loader, and builds them again
+        self._objects = objects
+        self._packed, self._loader = loader, None
 
     def repack(self) -> bool:
         """Back to the packed form, if only background work built the entries and nothing changed
@@ -166,9 +170,10 @@ class ResourceObjects:
     def sorted(self) -> list[Entry]:
         """Entries ordered by namespace/name, as kube-apiserver lists them (etcd key order)."""
         if self._objects is None:
-            if BUILT_IN_BACKGROUND.get():
+            loader = self._loader
+            if loader is not None and BUILT_IN_BACKGROUND.get():
                 # one pass of background work over a packed kind: entries of their own, not kept
-                return self._loader()  # type: ignore[misc]
+                return loader()
             self._materialize()
         elif self._background and not BUILT_IN_BACKGROUND.get():
             self._background = False
