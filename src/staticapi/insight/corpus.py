@@ -41,6 +41,7 @@ from typing import Any
 import orjson
 import zstandard
 
+from ..source import codec
 from . import corpus_gathered as cg
 from .corpus_docs import Doc, Segment, file_segment
 from .logtime import line_time
@@ -442,8 +443,7 @@ PACKED_SOURCES = frozenset({"events"})
 def _packed(seg: Segment) -> Segment:
     """The segment to keep: its text compressed, the rest (documents, offsets, zones) shared."""
     z = zstandard.ZstdCompressor(level=3).compress(seg.data)
-    # a copy of its length: compress() leaves the frame in a buffer of the input's size (zstandard 0.25)
-    return dataclasses.replace(seg, data=b"", zdata=bytes(memoryview(z)))
+    return dataclasses.replace(seg, data=b"", zdata=codec.own_length(z))
 
 
 def _unpacked(seg: Segment) -> Segment:

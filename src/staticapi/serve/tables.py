@@ -119,7 +119,7 @@ class TableConverter:
             return b'{"cells":' + cells + b"}"
         if include != "Object":
             meta = codec.plain(meta)
-        if v1beta1 and include != "Object":
+        if v1beta1 and include != "Object":  # (meta is the plain JSON here)
             # the row object is in the requested Table version (response.go asTable)
             meta = meta.replace(b'"apiVersion":"meta.k8s.io/v1"', b'"apiVersion":"meta.k8s.io/v1beta1"', 1)
         obj = (raw_of(e) if raw_of else e.raw) if include == "Object" else meta

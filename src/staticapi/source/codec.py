@@ -42,15 +42,36 @@ def is_compressed(b: bytes) -> bool:
     return b[:4] == ZSTD_MAGIC
 
 
-def _decompressor(dict_id: int) -> zstandard.ZstdDecompressor:
-    cache = getattr(_local, "d", None)
+def _per_thread(slot: str, dict_id: int, make):
+    """This thread's (de)compressor for a dictionary (zstandard's are not thread-safe), made once by
+    `make(the registered dictionary or None)`; None when `make` gives None."""
+    cache = getattr(_local, slot, None)
     if cache is None:
-        cache = _local.d = {}
-    dc = cache.get(dict_id)
-    if dc is None:
-        d = _dicts.get(dict_id)
-        dc = cache[dict_id] = zstandard.ZstdDecompressor(dict_data=d) if d else zstandard.ZstdDecompressor()
-    return dc
+        cache = {}
+        setattr(_local, slot, cache)
+    got = cache.get(dict_id)
+    if got is None:
+        got = make(_dicts.get(dict_id))
+        if got is not None:
+            cache[dict_id] = got
+    return got
+
+
+def _decompressor(dict_id: int) -> zstandard.ZstdDecompressor:
+    return _per_thread("d", dict_id,
+                       lambda d: zstandard.ZstdDecompressor(dict_data=d) if d else zstandard.ZstdDecompressor())
+
+
+def _dict_compressor(d: zstandard.ZstdCompressionDict | None) -> zstandard.ZstdCompressor | None:
+    if d is None:
+        return None
+    return zstandard.ZstdCompressor(level=LEVEL, dict_data=d, write_content_size=True, write_checksum=False)
+
+
+def own_length(frame: bytes) -> bytes:
+    """A copy of a frame `ZstdCompressor.compress` returned, in memory of its own length: zstandard
+    (0.25) leaves the frame in a buffer of the input's size."""
+    return bytes(memoryview(frame))
 
 
 def plain(b: bytes) -> bytes:
@@ -68,20 +89,11 @@ def compress_as(stored: bytes, value: bytes) -> bytes:
     PartialObjectMetadata: 5 KB for a real pod with its managedFields, 0.5 KB compressed)."""
     if stored[:4] != ZSTD_MAGIC:
         return value
-    dict_id = zstandard.get_frame_parameters(stored).dict_id
-    cache = getattr(_local, "c", None)
-    if cache is None:
-        cache = _local.c = {}
-    c = cache.get(dict_id)
+    c = _per_thread("c", zstandard.get_frame_parameters(stored).dict_id, _dict_compressor)
     if c is None:
-        d = _dicts.get(dict_id)
-        if d is None:
-            return value
-        c = cache[dict_id] = zstandard.ZstdCompressor(level=LEVEL, dict_data=d, write_content_size=True,
-                                                      write_checksum=False)
+        return value
     z = c.compress(value)
-    # a copy of its length: compress() leaves the frame in a buffer of the input's size
-    return bytes(memoryview(z)) if len(z) < len(value) else value
+    return own_length(z) if len(z) < len(value) else value
 
 
 def train(raws: Sequence[bytes], seed: int = 0, minimum: int = MIN_OBJECTS) -> zstandard.ZstdCompressionDict | None:
@@ -122,15 +134,14 @@ def compress_many(raws: Sequence[bytes], d: zstandard.ZstdCompressionDict, threa
     """Compress every value with the dictionary (content size kept in the frame for fast decompression),
     on every core (zstd's own threads; `threads=0`: in this thread only); a value that does not shrink
     stays plain."""
-    c = zstandard.ZstdCompressor(level=LEVEL, dict_data=d, write_content_size=True, write_checksum=False)
+    c = _dict_compressor(d)
     raws = list(raws)
     if not raws:
         return []
     try:
         zs = [bytes(seg) for seg in c.multi_compress_to_buffer(raws, threads=threads)]
     except (ValueError, zstandard.ZstdError):  # e.g. an empty value
-        # (copies of their length: compress() leaves each frame in a buffer of the input's size)
-        zs = [bytes(memoryview(c.compress(r))) for r in raws]
+        zs = [own_length(c.compress(r)) for r in raws]
     return [z if len(z) < len(r) else r for z, r in zip(zs, raws)]
 
 
