@@ -23,7 +23,9 @@ first kubectl after    the same floor, both with an empty discovery cache       
 unpaged list growth    GET /api/v1/pods on the tree ÷ on its doubled copy          <= 2.2
                          (bench_trees.double_tree; server peak memory too)
 REAL tree figures      the same on a tree of the real OKD sample's objects         as above
-                         (bench_trees.build_real_tree), plus the parse census
+                         (bench_trees.build_real_tree): cold start, warm restart,
+                         RSS, first and settled kubectl, list growth, the URL case
+                         with --url, plus the parse census
                          (scripts/parse_census.py: fast-path outcome per file kind)
 single-object GETs/s   aiohttp hello-world server, same client and duration        >= 0.5
 Table list of pods     --                                                          report
@@ -931,11 +933,13 @@ def _shown() -> dict:
         "list_page_first_paint": ("all-pods list page, first paint", fmt_s, fmt_s),
         "url_to_ready": ("serve URL to /readyz ÷ curl+untar+parse", fmt_s, fmt_s),
         "real_cold_start": ("REAL tree: cold start to /readyz", fmt_s, fmt_s),
+        "real_warm_restart": ("REAL tree: warm restart to /readyz", fmt_s, fmt_s),
         "real_rss": ("REAL tree: RSS (settled, idle, no request)", fmt_bytes, fmt_bytes),
         "real_kubectl_first": ("REAL: first kubectl after cold ÷ floor", fmt_s, fmt_s),
         "real_kubectl_settled": ("REAL: kubectl settled ÷ floor", fmt_s, fmt_s),
         "real_parse_rate": ("REAL: parse MB/s per core ÷ CSafeLoader", lambda v: f"{v:.1f}", lambda v: f"{v:.1f}"),
         "real_unpaged_list_growth": ("REAL: unpaged list, doubled ÷ single", lambda v: f"{v:.2f}x", fmt_s),
+        "real_url_to_ready": ("REAL: serve URL to /readyz ÷ curl+untar+parse", fmt_s, fmt_s),
     }
 
 
@@ -1285,7 +1289,8 @@ def main(argv: list[str] | None = None) -> int:
             log(f"real-object tree {rt}: baselines, cold start, kubectl, parse census"
                 + ("" if a.skip_growth else ", growth"))
             rfig, det["real_tree"] = X.real_tree_figures(me, rt, home, kubectl, ready_timeout, not a.skip_growth,
-                                                          1 if a.quick else 3)
+                                                          1 if a.quick else 3, url=a.url,
+                                                          warm_runs=1 if a.quick else 3)
             fig.update(rfig)
         if not a.skip_diff and not a.tree:
             measure_diff(tree, params, home, fig, det)

@@ -38,11 +38,13 @@ FIGURES = {  # figure -> (has a measured baseline in a --skip-omg run, has a goa
 }
 REAL_FIGURES = {  # on the tree of real objects built from ../shared/samples (bench_trees.py)
     "real_cold_start": (True, True),
+    "real_warm_restart": (True, True),
     "real_rss": (True, True),
     "real_kubectl_first": (True, True),
     "real_kubectl_settled": (True, True),
     "real_parse_rate": (True, False),
     "real_unpaged_list_growth": (False, True),
+    "real_url_to_ready": (True, True),  # the run passes --url
 }
 
 

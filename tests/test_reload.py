@@ -168,3 +168,31 @@ def test_changes_since_the_scan_are_found_by_a_second_scan(tmp_path):
     lay2 = layoutmod.scan(root)
     lay2.file_stamps, lay2.files = [(f.rel, f.size, f.mtime_ns) for f in lay2.files], []
     assert _changed_since_scan(lay2) == set()
+
+
+def test_the_catch_up_scan_runs_on_the_idle_background_thread(tmp_path, monkeypatch):
+    # the second scan of a big tree (135k files on the benchmark's real tree) must not take CPU from
+    # answers: it runs on serve.activity's SCHED_IDLE thread, and the scan's file list is dropped after
+    import asyncio
+    import types
+
+    from staticapi.serve import reload
+    from staticapi.source import layout as layoutmod
+
+    root = build_mini(tmp_path / "mg")
+    lay = layoutmod.scan(root)
+    seen = []
+    real = reload._changed_since_scan
+
+    def spy(layout):
+        seen.append((threading.current_thread().name, os.sched_getscheduler(0)))
+        return real(layout)
+
+    monkeypatch.setattr(reload, "_changed_since_scan", spy)
+    cluster = types.SimpleNamespace(name="t", store=types.SimpleNamespace(layout=lay))
+    asyncio.run(reload._catch_up(cluster))
+    assert len(seen) == 1
+    name, policy = seen[0]
+    assert name.startswith("staticapi-background"), name
+    assert policy == os.SCHED_IDLE
+    assert lay.files == [] and lay.file_stamps is None

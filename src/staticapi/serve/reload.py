@@ -21,7 +21,7 @@ from watchfiles import watch
 from ..source import ingest
 from ..source import layout as layoutmod
 from ..store.store import apply_files
-from .activity import idle_priority
+from .activity import background_work, idle_priority, run_blocking
 
 log = logging.getLogger("staticapi.reload")
 
@@ -176,9 +176,12 @@ async def _catch_up(cluster) -> None:
     """Apply what changed between the index's scan and the watcher's start (a second scan, compared
     file by file); then the scan's file list is no longer needed."""
     lay = cluster.store.layout
-    # the scan and the comparison in a worker thread: comparing 100k+ files took the event loop
-    # for over a second (answers waited for it); the store is not changed before _apply
-    changes = await asyncio.to_thread(_changed_since_scan, lay)
+    # the scan and the comparison off the event loop: comparing 100k+ files took the loop for over a
+    # second (answers waited for it); the store is not changed before _apply. On the idle-priority
+    # background thread: a second scan of 135k files that a request overlapped took its CPU (a
+    # py-spy profile of a kubectl get pods -A during it showed the scan as its largest item)
+    with background_work():
+        changes = await run_blocking(_changed_since_scan, lay)
     lay.files, lay.file_stamps = [], None
     if changes:
         log.info("%s: %d files changed while indexing", cluster.name, len(changes))
