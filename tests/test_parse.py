@@ -520,6 +520,38 @@ def test_anchor_tag_and_colon_edge_cases_agree(text: str) -> None:
     assert_agree(text.encode("utf-8"))
 
 
+# A block scalar holds the lines indented at least as deep as its content (PyYAML scanner.py
+# scan_block_scalar: one more than its parent collection, the key's column in '- key: |'), not every
+# line deeper than its header line: after '- s: |' a sibling key at the key's column ends it, and a
+# flow collection on a line of its own below that key is syntax (parse_checks._block_scalar_end; the
+# fast path once read these as plain text in a block scalar and served yaml_rs's value where PyYAML
+# refuses the document).
+@pytest.mark.parametrize("text", [
+    "- s: |\n    x\n  o:\n    [a:]\n", "- s: |\n    x\n  o:\n    {a\n     b: 1}\n",
+    '- s: |\n    x\n  o:\n    {"a\n     b": 1}\n', "- s: |\n    x\n  o:\n    [a, :b]\n",
+    "- s: |\n    x\n  o:\n    { a: [x, y] }\n", '- s: |\n    x\n  o:\n    [ "a\\\n  b" ]\n',
+    "- s: >-\n    x\n  o:\n    [a:]\n", "a:\n- s: |\n    x\n  o:\n    [a:]\n",
+    "- - s: |\n      x\n    o:\n      [a:]\n", "- s: |2\n     x\n  o:\n    [a:]\n",
+    "- s: |\n\n      \n    x\n  o:\n    [a:]\n", "k: |\n  x\n  [a:]\n", "- |\n  x\n  [a:]\n",
+    "- - |\n    x\n    [a:]\n", "a:\n- k: |2\n     x\n    [a:]\n", "k: |\n    x\n  [a:]\n",
+    "- s: |\n    x\n  o: !t\n    [a]\n", "- s: |\n    x\n    [[ ! -f a ]] && b\n  o: &x 1\n",
+])
+def test_block_scalar_bounds_agree(text: str) -> None:
+    assert_agree(text.encode("utf-8"))
+
+
+def test_block_scalar_end_follows_the_content_indentation() -> None:
+    end = parse_checks._block_scalar_end
+    body = b"- s: |\n    x\n  o:\n    [a]\n"
+    assert end(body, body.index(b"    [a]"), 4) is None  # under the sibling key 'o', not in the scalar
+    body = b"- s: |\n    x\n    [a]\n  o: 1\n"
+    assert end(body, body.index(b"    [a]"), 4) == body.index(b"  o: 1")  # in the scalar, up to 'o'
+    body = b"k: |\n    x\n  [a]\n"
+    assert end(body, body.index(b"  [a]"), 2) is None  # less indented than the content: ends it
+    body = b"- s: |2\n     x\n    [a]\n"
+    assert end(body, body.index(b"    [a]"), 4) == len(body)  # indicator: content at the key's column + 2
+
+
 def test_ampersand_inside_a_plain_scalar_skips_the_libyaml_check(monkeypatch: pytest.MonkeyPatch) -> None:
     # real pod specs (issue 20): `sh -c "chmod ... && touch ..."` as a plain sequence item
     doc = (b"spec:\n  containers:\n  - command:\n    - sh\n    - -c\n"

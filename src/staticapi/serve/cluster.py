@@ -80,9 +80,10 @@ def load_store(name: str, directory: Path, progress: Callable[[int, int], None] 
                 lay = layoutmod.scan(directory)  # (the child took the first scan's files: _index_in_child)
     if store is not None:
         dt = time.monotonic() - t0
-        log.info("%s: indexed %d objects from %d files (%.1f MB, %d from the index cache) in %.2fs; "
+        # (none from the index cache: the store image holds the objects, `how` says where it came from)
+        log.info("%s: indexed %d objects from %d files (%.1f MB, 0 from the index cache) in %.2fs; "
                  "%d skipped; %s", name, store.count(), store.files_read,
-                 store.bytes_read / 1e6, store.files_read, dt, len(store.problems), how)
+                 store.bytes_read / 1e6, dt, len(store.problems), how)
         store.index_seconds = dt  # type: ignore[attr-defined]
         _log_collection_time(name, store)
         return store

@@ -419,18 +419,24 @@ def _in_quoted_value(body: bytes, ls: int, colon: int, i: int) -> bool:
 
 
 _BLOCK_HEADER_LINE = re.compile(rb"(?:^|: |- )[|>][-+0-9]*[ ]*(?:#[^\n]*)?\Z")
+# A header line, stripped of its indentation: its '- ' entries, then a key or nothing, and the
+# header's indentation indicator (a digit), if any.
+_HEADER_PARTS = re.compile(rb"((?:-[ ]+)*)(?:([^|>][^\n]*?): )?[|>][-+]?([1-9])?[-+]?[ ]*(?:#[^\n]*)?\Z")
 
 
 def _block_scalar_end(body: bytes, ls: int, indent: int) -> int | None:
     """If the line at ``ls`` (indented by ``indent``) is inside a block scalar, the offset where
     that block scalar ends; else None.  Walks back to the nearest less indented line that is a
-    block scalar header ('key: |', '- >-'), over lines that are all indented deeper than it."""
+    block scalar header ('key: |', '- >-'), over lines that are all indented deeper than it, then
+    checks the line against that scalar's content indentation (_block_content_indent): the scalar
+    holds the lines from its header on while they are blank or indented at least that much."""
     least = indent
     end = ls - 1  # the '\n' ending the previous line
     while end > 0:
         start = body.rfind(b"\n", 0, end) + 1
         line = body[start:end]
         stripped = line.lstrip(b" ")
+        header_end = end
         end = start - 1
         if not stripped:
             continue
@@ -438,12 +444,51 @@ def _block_scalar_end(body: bytes, ls: int, indent: int) -> int | None:
         if ind >= least:
             continue
         if _BLOCK_HEADER_LINE.search(stripped):
-            closing = _dedent_re(ind).search(body, ls)
+            content = _block_content_indent(body, header_end, ind, stripped)
+            if content is None or indent < content or _dedent_re(content - 1).search(body, header_end, ls):
+                return None  # the line, or one between, is less indented than the scalar's content
+            closing = _dedent_re(content - 1).search(body, ls)
             return len(body) if closing is None else closing.start() + 1
         if ind == 0:
             return None
         least = ind
     return None
+
+
+def _block_content_indent(body: bytes, header_end: int, ind: int, stripped: bytes) -> int | None:
+    """The content indentation of the block scalar whose header line (indented by ``ind``, its '\n'
+    at ``header_end``) is ``stripped``, as PyYAML's scanner sets it (scanner.py scan_block_scalar):
+    at least one more than its parent collection's indentation, which is the column of the key
+    before the header ('- key: |': the key's column, not the '-'), or of the last '- ' entry
+    ('- |'); with an indentation indicator that parent column plus the indicator, else the
+    deepest of the leading blank lines and the first non-blank line.  None when unsure (a bare
+    '|' line, a property before the header)."""
+    m = _HEADER_PARTS.fullmatch(stripped)
+    if m is None:
+        return None
+    dashes, key, digit = m.groups()
+    if key is None and not dashes:
+        return None  # '|' alone on its line: its parent is on another line
+    if key is not None:
+        parent = ind + len(dashes)
+    else:
+        parent = ind + dashes.rstrip(b" ").rfind(b"-")  # the last '-
+    if digit:
+        return parent + int(digit)
+    deepest = parent + 1
+    pos = header_end + 1
+    n = len(body)
+    while pos < n:  # the leading blank lines count, then the first non-blank line
+        nl = body.find(b"\n", pos)
+        if nl < 0:
+            nl = n
+        line = body[pos:nl]
+        spaces = len(line) - len(line.lstrip(b" "))
+        deepest = max(deepest, spaces)
+        if spaces < len(line):
+            break
+        pos = nl + 1
+    return deepest
 
 
 @functools.lru_cache(maxsize=64)
