@@ -415,6 +415,82 @@ def test_hypothesis_tokens_in_every_position(token: str, other: str) -> None:
         assert_agree(doc.encode("utf-8"))
 
 
+# Block structure around block scalars: headers on '- key:' and '- ' lines, sibling keys after a
+# block scalar, flow collections and node properties at a line's start (a value on its own line),
+# and block scalar text that looks like all of these (shell scripts: '[[ ! -f x ]]', '&& chmod').
+# The checks that tell block scalar text from syntax (parse_checks._block_scalar_end) must never
+# take syntax for text.
+BLOCK_TEXT = ["[a:]", "{x: 1}", "[[ ! -f a ]] && b", 'if [ "$a" != "b" ]; then', "&& chmod 0600 /x",
+              "!x y", "&a b", "key: |", "- |", "k: [a, b]", "{a", " b: 1}", "x", "", "# c", "- [a]"]
+FLOW_LINES = ["[a:]", "[a, b]", "{a: 1}", "{a\n b: 1}", "[a, :b]", "!t [a]", "&x {a: 1}", "!!str 1",
+              "&a 1", "[a,\n b]", '{"a\n b": 1}', "x", "[ \"a\\\n b\" ]", "|\n x"]
+HEADERS = ["|", ">-", "|2", "|+", ">", "|1-", "|-"]
+
+
+def _without_properties(xs: list[str]) -> list[str]:
+    return [x for x in xs if not isinstance(x, str) or ("!" not in x and "&" not in x)]
+
+
+@st.composite
+def block_structured(draw) -> str:
+    lines: list[str] = []
+    # half of the documents have no '&' or '!' at all: with one, every '[' counts as flow
+    # (parse_checks._has_flow_content) and the block scalar bounds are never asked
+    props = draw(st.booleans())
+    pick = lambda xs: draw(st.sampled_from(xs if props else _without_properties(xs)))  # noqa: E731
+
+    def body(col: int) -> None:  # block scalar content, at least one line
+        base = col + draw(st.integers(0, 3))
+        for _ in range(draw(st.integers(1, 3))):
+            t = pick(BLOCK_TEXT)
+            lines.append(" " * (base + draw(st.integers(-1, 2))) + t if t else "")
+
+    def value_lines(first: str, col: int, depth: int) -> None:
+        """`first` is the line so far ('  key:' or '  -'); `col` the column its content belongs under."""
+        kind = pick(["block", "flowline", "nested", "plain"] if depth < 3 else ["block", "flowline", "plain"])
+        if kind == "block":
+            lines.append(f"{first} {pick(HEADERS)}")
+            body(col + 1)
+        elif kind == "flowline":
+            lines.append(first)
+            for k, piece in enumerate(pick(FLOW_LINES).split("\n")):
+                lines.append(" " * (col + draw(st.integers(0, 3)) + (1 if k else 0)) + piece)
+        elif kind == "nested":
+            lines.append(first)
+            node(col + pick([1, 2, 2, 4]), depth + 1)
+        else:
+            lines.append(first + " " + pick(["x", "!t x", "&a x", "[a]", "v # c", "|", '"q"']))
+
+    def mapping(first_prefix: str, col: int, depth: int) -> None:
+        for k in range(draw(st.integers(1, 3))):
+            prefix = first_prefix if k == 0 else " " * col
+            value_lines(f"{prefix}{pick(['a', 'b', 's', 'o'])}:", col, depth)
+
+    def node(col: int, depth: int) -> None:
+        if pick(["map", "seq"]) == "map":
+            mapping(" " * col, col, depth)
+            return
+        for _ in range(draw(st.integers(1, 3))):
+            item = pick(["map", "scalar", "flow"])
+            if item == "map":
+                mapping(" " * col + "- ", col + 2, depth)
+            elif item == "scalar":
+                value_lines(" " * col + "-", col, depth)
+            else:
+                lines.append(" " * col + "-")
+                lines.append(" " * (col + draw(st.integers(1, 3))) + pick(FLOW_LINES).replace("\n", "\n" + " " * (col + 2)))
+
+    node(0, 0)
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=int(os.environ.get("STATICAPI_PARSE_EXAMPLES", "300")) * 3, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(block_structured())
+def test_hypothesis_block_scalars_among_block_structure(text: str) -> None:
+    assert_agree(text.encode("utf-8"))
+
+
 # ------------------------------------------------------------------ real samples
 
 
@@ -535,9 +611,22 @@ def test_anchor_tag_and_colon_edge_cases_agree(text: str) -> None:
     "- s: |\n\n      \n    x\n  o:\n    [a:]\n", "k: |\n  x\n  [a:]\n", "- |\n  x\n  [a:]\n",
     "- - |\n    x\n    [a:]\n", "a:\n- k: |2\n     x\n    [a:]\n", "k: |\n    x\n  [a:]\n",
     "- s: |\n    x\n  o: !t\n    [a]\n", "- s: |\n    x\n    [[ ! -f a ]] && b\n  o: &x 1\n",
+    # an empty block scalar at the end of the input: '' in PyYAML, '\n' in yaml_rs
+    "a: |\n", "a: |\n\n", "- >\n\n", "a: | # c\n", "a:\n  b: |2\n\n\n", "a: |+\n", "a: |-\n",
+    "a: |\n\nb: 1\n", "a: |\n# c\n",
 ])
 def test_block_scalar_bounds_agree(text: str) -> None:
     assert_agree(text.encode("utf-8"))
+
+
+def test_an_empty_block_scalar_ending_a_batched_file_agrees() -> None:
+    # small files are parsed as one stream (load_single_documents): only the last file of the stream
+    # ends the input, and each must read as it does alone
+    for bodies in ([b"a: |\n", b"b: 1\n"], [b"b: 1\n", b"a: |\n"], [b"a: >\n\n", b"c: |\n"]):
+        got = parse.load_single_documents(bodies)
+        alone = [reference_load(b)[0] for b in bodies]
+        assert got is None or [doc for doc, _ in got] == alone, (bodies, got)
+        assert [load_documents(b)[0] for b in bodies] == alone
 
 
 def test_block_scalar_end_follows_the_content_indentation() -> None:

@@ -325,6 +325,8 @@ def _prescan(body: bytes) -> int | None:
     head = body[:1]
     if head in (b"%", b"&", b"*", b"!", b"@", b"`", b"?", b"."):
         return None
+    if _ends_in_block_header(body):
+        return None
     if b"?" in census and _EXPLICIT_KEY.search(body):
         return None
     if b"\\" in census and (b"\\u" in body or b"\\U" in body) and _SURROGATE_ESCAPE.search(body):
@@ -350,6 +352,17 @@ def _prescan(body: bytes) -> int | None:
             if b"[" in line or b"{" in line:
                 return _FLOW_QUIRK | shallow
     return _FLOW | shallow
+
+
+def _ends_in_block_header(body: bytes) -> bool:
+    """Whether the last non-blank line of ``body`` may be a block scalar header ('key: |', '- >'):
+    an empty block scalar at the end of the input is '' in PyYAML (clip chomping keeps no line
+    break without content, YAML 1.2 8.1.1.2) and '\\n' in yaml_rs ('a: |' at the end of a file)."""
+    end = len(body)
+    while end and body[end - 1] in b" \n":
+        end -= 1
+    last = body[body.rfind(b"\n", 0, end) + 1:end].lstrip(b" ")
+    return (b"|" in last or b">" in last) and bool(_BLOCK_HEADER_LINE.search(last))
 
 
 def _has_flow_content(body: bytes) -> bool:
