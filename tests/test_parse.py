@@ -491,6 +491,136 @@ def test_hypothesis_block_scalars_among_block_structure(text: str) -> None:
     assert_agree(text.encode("utf-8"))
 
 
+# Line-level mutations of a realistic object (what a hand edit, a truncated copy or a hostile
+# archive does to a must-gather file): lines dropped, repeated, re-indented, cut short, or tricky
+# lines inserted. Every mutant must read as the reference reads it (often: both refuse it).
+REALISTIC = """apiVersion: v1
+kind: Pod
+metadata:
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: |
+      {"apiVersion":"v1","kind":"Pod","metadata":{"name":"etcd","namespace":"openshift-etcd"}}
+    k8s.v1.cni.cncf.io/network-status: |-
+      [{
+          "name": "ovn-kubernetes",
+          "ips": [ "10.128.0.5" ],
+          "default": true
+      }]
+    note: 'it''s: [not] {flow} & !text'
+  creationTimestamp: "2023-03-08T11:55:01Z"
+  labels:
+    app: etcd
+    k8s-app: "true"
+  managedFields:
+  - apiVersion: v1
+    fieldsType: FieldsV1
+    fieldsV1:
+      f:metadata:
+        f:labels:
+          .: {}
+          f:app: {}
+      f:spec:
+        f:containers:
+          k:{"name":"etcd"}:
+            .: {}
+            f:command: {}
+    manager: kubelet
+    operation: Update
+    time: "2023-03-08T11:55:01Z"
+  name: etcd-master-0
+  namespace: openshift-etcd
+  resourceVersion: "21947"
+  uid: 65133408-7e8b-439f-b101-324271a0d745
+spec:
+  containers:
+  - command:
+    - /bin/sh
+    - -c
+    - |
+      #!/bin/sh
+      set -euo pipefail
+      [[ ! -f /var/lib/etcd/member ]] && mkdir -p /var/lib/etcd
+      if [ "${NODE_IP}" != "[::1]" ]; then
+        exec etcd --name=x &
+      fi
+    env:
+    - name: ETCD_PORT
+      value: "2379"
+    - name: ADDR
+      value: :5000
+    image: quay.io/openshift/etcd@sha256:0123
+    name: etcd
+    resources:
+      requests:
+        cpu: 300m
+        memory: 600Mi
+  nodeSelector:
+    node-role.kubernetes.io/master: ""
+  tolerations:
+  - operator: Exists
+status:
+  conditions:
+  - lastProbeTime: null
+    lastTransitionTime: "2023-03-08T11:55:01Z"
+    status: "True"
+    type: Ready
+  containerStatuses:
+  - message: >
+      back-off 5m0s restarting failed
+      container=etcd pod=etcd-master-0
+    restartCount: 12
+    ready: false
+  phase: Running
+  podIP: 10.0.0.5
+"""
+INSERTED = ["key: |", "- |", "  - >-", "[a:]", "  {a: 1}", "x: &a 1", "y: *a", "  !!str 1", "? k",
+            "z: 'multi", "  line'", 'q: "a\\', '  b"', "w: yes", "v: 0777", "u: 1e3", "---", "...",
+            "# comment", "", "   ", "t: |2", "  - [a, b]", "s: >+", "r: {a: [b, {c: d}]}", "p:", "    -"]
+
+
+REALISTIC_JSON = json.dumps(yaml.safe_load(REALISTIC), indent=2)  # JSON is read as JSON, not YAML 1.1
+
+
+@st.composite
+def mutated_documents(draw) -> str:
+    lines = draw(st.sampled_from([REALISTIC, REALISTIC_JSON])).split("\n")
+    for _ in range(draw(st.integers(1, 4))):
+        i = draw(st.integers(0, len(lines) - 1))
+        op = draw(st.sampled_from(["drop", "repeat", "indent", "dedent", "cut", "insert", "truncate"]))
+        if op == "drop":
+            del lines[i]
+        elif op == "repeat":
+            lines.insert(i, lines[i])
+        elif op == "indent":
+            lines[i] = " " * draw(st.integers(1, 3)) + lines[i]
+        elif op == "dedent":
+            lines[i] = lines[i][draw(st.integers(1, 3)):] if lines[i].startswith(" ") else lines[i]
+        elif op == "cut":
+            lines[i] = lines[i][: draw(st.integers(0, max(0, len(lines[i]) - 1)))]
+        elif op == "insert":
+            lines.insert(i, " " * draw(st.sampled_from([0, 2, 4, 6])) + draw(st.sampled_from(INSERTED)))
+        else:
+            lines = lines[: max(1, i)]
+        if not lines:
+            lines = [""]
+    return "\n".join(lines) + draw(st.sampled_from(["\n", "", "\n\n"]))
+
+
+def test_the_realistic_object_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    # (so that its mutants below exercise the fast path's checks, not only the reference)
+    expected = reference_load(REALISTIC.encode())
+    monkeypatch.setattr(parse, "_reference", lambda text: pytest.fail("fell back"))
+    monkeypatch.setattr(parse, "_reference_yaml", lambda text: pytest.fail("fell back"))
+    assert same(load_documents(REALISTIC.encode()), expected)
+
+
+@settings(max_examples=int(os.environ.get("STATICAPI_PARSE_EXAMPLES", "300")) * 3, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(mutated_documents())
+def test_hypothesis_mutated_realistic_objects(text: str) -> None:
+    assert_agree(text.encode("utf-8"))
+
+
 # ------------------------------------------------------------------ real samples
 
 
@@ -614,6 +744,8 @@ def test_anchor_tag_and_colon_edge_cases_agree(text: str) -> None:
     # an empty block scalar at the end of the input: '' in PyYAML, '\n' in yaml_rs
     "a: |\n", "a: |\n\n", "- >\n\n", "a: | # c\n", "a:\n  b: |2\n\n\n", "a: |+\n", "a: |-\n",
     "a: |\n\nb: 1\n", "a: |\n# c\n",
+    # a block scalar's last line without a line break at the end of the input: none is kept
+    "a: |\n  x", "- |\n  x", "a: >\n  x", "a: |+\n  x", "a: |\n  x\n  y", "a:\n  b: |\n    x", "a: |-\n  x",
 ])
 def test_block_scalar_bounds_agree(text: str) -> None:
     assert_agree(text.encode("utf-8"))

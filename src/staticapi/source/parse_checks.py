@@ -327,6 +327,8 @@ def _prescan(body: bytes) -> int | None:
         return None
     if _ends_in_block_header(body):
         return None
+    if body[-1:] != b"\n" and any(rx.search(body) for rx in _BLOCK_HEADERS):
+        return None  # a block scalar may end the input without a line break: yaml_rs adds one
     if b"?" in census and _EXPLICIT_KEY.search(body):
         return None
     if b"\\" in census and (b"\\u" in body or b"\\U" in body) and _SURROGATE_ESCAPE.search(body):
