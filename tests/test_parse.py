@@ -575,7 +575,10 @@ status:
 """
 INSERTED = ["key: |", "- |", "  - >-", "[a:]", "  {a: 1}", "x: &a 1", "y: *a", "  !!str 1", "? k",
             "z: 'multi", "  line'", 'q: "a\\', '  b"', "w: yes", "v: 0777", "u: 1e3", "---", "...",
-            "# comment", "", "   ", "t: |2", "  - [a, b]", "s: >+", "r: {a: [b, {c: d}]}", "p:", "    -"]
+            "# comment", "", "   ", "t: |2", "  - [a, b]", "s: >+", "r: {a: [b, {c: d}]}", "p:", "    -",
+            "<<: *a", "m: x # c", "k:v", "a b: c", '"a": b', "'a': b", "--- |", "&a k: v", "k:", "n: ~",
+            "- - - x", "-  x", "e: \u00e9t\u00e9", "f: [a,", "  b]", "g: {a: 1,", "  b: 2}", "h: 'x''y'",
+            "i: \"x\\\"y\"", "j: x:y", "l: -1", "o: .5", "p: 1_000", "r: 2023-03-08", "s: =", "t: <<"]
 
 
 REALISTIC_JSON = json.dumps(yaml.safe_load(REALISTIC), indent=2)  # JSON is read as JSON, not YAML 1.1
@@ -619,6 +622,61 @@ def test_the_realistic_object_takes_the_fast_path(monkeypatch: pytest.MonkeyPatc
 @given(mutated_documents())
 def test_hypothesis_mutated_realistic_objects(text: str) -> None:
     assert_agree(text.encode("utf-8"))
+
+
+EVENT_BODY = """apiVersion: v1
+count: 1
+involvedObject:
+  kind: Pod
+  name: etcd-0
+  namespace: openshift-etcd
+kind: Event
+message: 'Back-off restarting failed container: [etcd] & !x'
+metadata:
+  name: etcd-0.174a6f7bcf719aba
+  namespace: openshift-etcd
+  resourceVersion: "21947"
+reason: BackOff
+note: |
+  line one
+type: Warning
+"""
+
+
+@st.composite
+def small_file_batches(draw) -> list[bytes]:
+    bodies = []
+    for _ in range(draw(st.integers(2, 4))):
+        lines = EVENT_BODY.split("\n")
+        for _ in range(draw(st.integers(0, 2))):
+            i = draw(st.integers(0, len(lines) - 1))
+            op = draw(st.sampled_from(["drop", "indent", "cut", "insert"]))
+            if op == "drop":
+                del lines[i]
+            elif op == "indent":
+                lines[i] = " " * draw(st.integers(1, 3)) + lines[i]
+            elif op == "cut":
+                lines[i] = lines[i][: draw(st.integers(0, max(0, len(lines[i]) - 1)))]
+            else:
+                lines.insert(i, " " * draw(st.sampled_from([0, 2])) + draw(st.sampled_from(INSERTED)))
+        body = parse.batchable("\n".join(lines).encode("utf-8"))
+        if body is not None:
+            bodies.append(body)
+    return bodies
+
+
+@settings(max_examples=int(os.environ.get("STATICAPI_PARSE_EXAMPLES", "300")) * 3, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
+@given(small_file_batches())
+def test_hypothesis_small_files_batched_read_as_alone(bodies: list[bytes]) -> None:
+    got = parse.load_single_documents(bodies)
+    if got is None:
+        return  # each is then parsed alone (load_documents_json)
+    for body, (doc, js) in zip(bodies, got):
+        ref = outcome(reference_load, body)
+        assert ref[0] == "ok" and len(ref[1]) == 1, (bodies, body, ref)
+        assert same(doc, ref[1][0]), (bodies, body)
+        assert orjson.loads(js) == orjson.loads(orjson.dumps(ref[1][0])), (bodies, body)
 
 
 # ------------------------------------------------------------------ real samples
