@@ -382,6 +382,15 @@ def test_narrower_rule():
     assert not narrower(r"a\\d", "a\\")
     assert not narrower("x[|]y|z", "x[|]y")
     assert not narrower("error", "error.*timeout")
+    # RE2 syntax that the added text completes or turns into text (tests/test_search_refine_soundness.py)
+    assert not narrower("a{2}", "a{2")  # 'a{2' is the text "a{2"; 'a{2}' is "aa"
+    assert not narrower("a{2,3}", "a{2,")
+    assert not narrower(r"\Q\ba", r"\ba")  # quoted: the text "\ba", without its word boundary
+    assert not narrower(r"\pLx", "Lx")  # a letter class
+    assert not narrower(r"a\01", r"a\0")  # another octal escape
+    assert not narrower("[ab]]", "ab]")
+    assert not narrower(r"\Qa.b\E*", r"\Qa.b")  # the '*' repeats the quoted 'b'
+    assert narrower(r'\d+\.\d+\.\d+\.\d+:\d+" resp=200', r"\d+\.\d+\.\d+\.\d+:\d+")
 
 
 @pytest.mark.parametrize("base,refined,extra", [

@@ -22,6 +22,7 @@ also holds every line of a later one that requires that literal (``search_litera
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -89,20 +90,70 @@ def narrower(new: str, old: str) -> bool:
         return False
     if new.startswith(old):
         added = new[len(old):]
-        if added[:1] in ("*", "+", "?", "{") or "(?" in added:
+        if added[:1] in ("*", "+", "?", "{") or "(?" in added or "\\Q" in added:
             return False
-        return not _ends_in_escape(old)
+        if _ends_in_escape(old) or _open_repeat(old) or _open_quote(old):
+            return False
+        return not (_OCTAL_END.search(old) and added[:1].isdigit())
     if new.endswith(old):
         added = new[: len(new) - len(old)]
         if old[:1] in ("*", "+", "?", "{") or "(?" in added or _ends_in_escape(added):
             return False
-        return True
+        # the added part must be whole: no class, group or repetition that old's text would close,
+        # no quoting (old's syntax read as text), no escape that old's first characters complete
+        # ('\\p' + 'L', '\\0' + '1')
+        return not (any(c in added for c in "[({") or "\\Q" in added or _ESCAPE_START_END.search(added))
     return False
 
 
 def _ends_in_escape(p: str) -> bool:
     k = len(p) - len(p.rstrip("\\"))
     return k % 2 == 1
+
+
+# RE2 reads a '{' that does not make a repetition as text ('a{2,' matches "a{2,"): what is appended
+# may close it ('a{2,' + '}' repeats 'a'); an octal escape takes up to three digits ('\\0' + '1');
+# after '\\Q' everything is text up to '\\E'. Escapes are found with their parity (an escaped
+# backslash is text).
+_OCTAL_END = re.compile(r"(?<!\\)(?:\\\\)*\\[0-7]{1,2}\Z")
+_ESCAPE_START_END = re.compile(r"(?<!\\)(?:\\\\)*\\(?:[pPxQE]|[0-7]{1,2})\Z")
+
+
+def _unescaped(p: str):
+    """(index, character) of ``p``'s characters that are syntax, not escaped."""
+    i, n = 0, len(p)
+    while i < n:
+        if p[i] == "\\":
+            i += 2
+            continue
+        yield i, p[i]
+        i += 1
+
+
+def _open_repeat(p: str) -> bool:
+    """Whether ``p`` has a '{' with no '}' after it (text to RE2 now, perhaps a repetition later)."""
+    last_open = last_close = -1
+    for i, c in _unescaped(p):
+        if c == "{":
+            last_open = i
+        elif c == "}":
+            last_close = i
+    return last_open > last_close
+
+
+def _open_quote(p: str) -> bool:
+    """Whether ``p`` has a '\\Q' with no '\\E' after it."""
+    i, n, quoting = 0, len(p), False
+    while i < n - 1:
+        if p[i] == "\\":
+            if p[i + 1] == "Q" and not quoting:
+                quoting = True
+            elif p[i + 1] == "E":
+                quoting = False
+            i += 2
+            continue
+        i += 1
+    return quoting
 
 
 def _refines(q: Query, base: Query) -> bool:
