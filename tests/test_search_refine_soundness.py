@@ -66,3 +66,42 @@ def test_every_required_literal_is_in_every_match(p: str, sample: list[str]) -> 
         if _matches(rx, line):
             for part in lits.parts:
                 assert part in line.encode(), (p, line, lits)
+
+
+@CHECK
+@given(patterns, lines)
+def test_a_whole_literal_matches_exactly_the_lines_holding_it(p: str, sample: list[str]) -> None:
+    # a plain literal is searched with bytes.find, not RE2 (search._scan_one): the same lines
+    rx = _compile(p)
+    lits = required(p, False)
+    if rx is None or not lits.whole:
+        return
+    for line in sample + [p, p.replace("\\", "")]:
+        assert _matches(rx, line) == (lits.parts[0] in line.encode()), (p, line, lits)
+
+
+def _compile_q(p: str, ignore_case: bool):
+    try:
+        return Query(p, ignore_case=ignore_case).compile()
+    except QueryError:
+        return None
+
+
+@CHECK
+@given(patterns, patterns, st.booleans(), st.booleans(), st.booleans(), lines)
+def test_a_cached_base_holds_every_line_of_the_query(old: str, added: str, append: bool, base_ic: bool,
+                                                    q_ic: bool, sample: list[str]) -> None:
+    # search_cache._refines: the syntactic rule or a literal the base is (any case options)
+    from staticapi.insight.search_cache import _refines
+
+    new = old + added if append else added + old
+    for base_p, q_p in ((old, new), (old.replace("\\", ""), new)):
+        base, q = Query(base_p, ignore_case=base_ic), Query(q_p, ignore_case=q_ic)
+        if not _refines(q, base):
+            continue
+        rx_base, rx_q = _compile_q(base_p, base_ic), _compile_q(q_p, q_ic)
+        if rx_base is None or rx_q is None:
+            continue
+        for line in sample + [q_p, base_p, q_p.upper(), q_p.replace("\\", "")]:
+            if _matches(rx_q, line):
+                assert _matches(rx_base, line), (base_p, base_ic, q_p, q_ic, line)
