@@ -105,3 +105,119 @@ def test_a_cached_base_holds_every_line_of_the_query(old: str, added: str, appen
         for line in sample + [q_p, base_p, q_p.upper(), q_p.replace("\\", "")]:
             if _matches(rx_q, line):
                 assert _matches(rx_base, line), (base_p, base_ic, q_p, q_ic, line)
+
+
+# ------------------------------------------------------------------ the scan's three ways, one answer
+# search._scan_one finds a segment's matching lines by checking candidate lines one by one, by
+# following a required literal, or by letting RE2 scan the bytes, chosen by a cost model; with a
+# filter (keep) only some documents' ranges. Each way, forced by the cost constants, must find
+# exactly the lines an RE2 search of each line alone finds.
+_COSTS = {
+    "model": {},
+    "candidates": {"US_CANDIDATE": 0.0, "US_BYTE": 1e9, "US_BYTE_FAST": 1e9, "US_LITERAL": 1e9},
+    "literal": {"US_CANDIDATE": 1e9, "US_LITERAL": 0.0, "US_BYTE": 1e9, "US_BYTE_FAST": 1e9},
+    "scan": {"US_CANDIDATE": 1e9, "US_LITERAL": 1e9, "US_BYTE": 0.0, "US_BYTE_FAST": 0.0},
+    "probe then scan": {"PROBE": 2, "US_CANDIDATE": 1e9, "US_LITERAL": 1e9, "US_BYTE": 0.0, "US_BYTE_FAST": 0.0},
+}
+doc_lines = st.lists(st.one_of(st.text(LINE_CHARS + "\n", max_size=10), patterns), min_size=0, max_size=6)
+
+
+def _segment(docs: list[list[str]], last_newline: bool):
+    from array import array
+
+    from staticapi.insight.corpus_docs import Doc, Segment
+
+    parts, starts, pos = [], array("q"), 0
+    for k, lines_ in enumerate(docs):
+        text = "\n".join(lines_) + ("\n" if (k < len(docs) - 1 or last_newline) else "")
+        b = text.encode()
+        starts.append(pos)
+        parts.append(b)
+        pos += len(b)
+    return Segment("objects", b"".join(parts), starts, [Doc("objects", name=f"d{k}") for k in range(len(docs))])
+
+
+def _oracle(seg, p: str, keep) -> list[int]:
+    rx = _compile(p)
+    out = []
+    for i, d in enumerate(seg.docs):
+        if keep is not None and not keep(d):
+            continue
+        lo, hi = seg.starts[i], seg.doc_end(i)
+        pos = lo
+        while pos < hi:
+            le = seg.data.find(b"\n", pos, hi)
+            le = hi if le < 0 else le
+            if rx.search(seg.data[pos:le]) is not None:
+                out += [pos, le]
+            if le >= hi:
+                break
+            pos = le + 1
+    return out
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(patterns, st.data(), st.booleans(), st.sampled_from(sorted(_COSTS)), st.sampled_from(["all", "odd docs"]),
+       st.booleans())
+def test_every_way_of_scanning_finds_the_same_lines(p, data, last_newline, costs, kept, with_candidates):
+    import pytest
+
+    from staticapi.insight import corpus as corpusmod
+    from staticapi.insight import search as S
+
+    rx = _compile(p)
+    if rx is None:
+        return
+    # lines that often match: the pattern's own text and literals, and short texts of its characters
+    lits = required(p, False)
+    near = st.one_of(st.sampled_from([p, p.replace("\\", ""), *[x.decode() for x in lits.parts], "", "x"]),
+                     st.text(p + "\n " if p else "a", max_size=8))
+    line = st.builds(lambda a, b: a + b, near, st.one_of(st.just(""), near))
+    docs = data.draw(st.lists(st.lists(line, max_size=6), min_size=1, max_size=4))
+    seg = _segment(docs, last_newline)
+    keep = None if kept == "all" else (lambda d: int(d.name[1:]) % 2 == 1)
+    want = _oracle(seg, p, keep)
+    corpus = corpusmod.Corpus(year=2025, collection_time=None)
+    corpus.plans.append(corpusmod._Plan("objects", seg.docs, lambda _ds: seg))
+    cand = _array(_oracle(seg, "(?s:.*)", keep)) if with_candidates else None  # every line: a broad base
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in _COSTS[costs].items():
+            mp.setattr(S, name, value)
+        _, _, found = S._scan_one(corpus, 0, rx._regexp, keep, None, cand, lits)
+    assert list(found) == want, (docs, p, costs, kept, with_candidates)
+
+
+def _array(xs):
+    from array import array
+
+    return array("q", xs)
+
+
+_EDGE_DOCS = [[["a", "b"]], [["a", ""], ["", "b"]], [[""], ["a"], [""]], [["ab", "ba"], ["a"]], [[], ["a"]]]
+
+
+def test_every_way_of_scanning_agrees_on_empty_matches_and_range_ends():
+    # patterns that match the empty string (at a range's end after its last line break, RE2 finds one
+    # more "line" that is not one), lines at document boundaries, empty documents and lines
+    import itertools
+
+    import pytest
+
+    from staticapi.insight import corpus as corpusmod
+    from staticapi.insight import search as S
+
+    for docs, last_newline, p, costs, kept, with_cand in itertools.product(
+            _EDGE_DOCS, (True, False), ["^$", "^x*$", "x*", "$", "^", r"\b", "a?", "a", "^a", "a$", "b|^$"],
+            sorted(_COSTS), ("all", "odd docs"), (False, True)):
+        rx = _compile(p)
+        seg = _segment(docs, last_newline)
+        keep = None if kept == "all" else (lambda d: int(d.name[1:]) % 2 == 1)
+        want = _oracle(seg, p, keep)
+        corpus = corpusmod.Corpus(year=2025, collection_time=None)
+        corpus.plans.append(corpusmod._Plan("objects", seg.docs, lambda _ds, seg=seg: seg))
+        cand = _array(_oracle(seg, "(?s:.*)", keep)) if with_cand else None
+        with pytest.MonkeyPatch.context() as mp:
+            for name, value in _COSTS[costs].items():
+                mp.setattr(S, name, value)
+            _, _, found = S._scan_one(corpus, 0, rx._regexp, keep, None, cand, required(p, False))
+        assert list(found) == want, (docs, last_newline, p, costs, kept, with_cand)
