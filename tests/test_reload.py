@@ -133,6 +133,27 @@ def test_directory_moved_in_and_out(kubectl_bin, tmp_path):
 
             time.sleep(0.1)
         assert r.returncode == 1 and "NotFound" in r.stderr, r
+
+        # a namespace directory without its Namespace object: the Namespace a fresh index synthesizes
+        # (store._synthesize_namespaces) appears with it and goes with it (store._sync_namespaces)
+        bare = tmp_path / "outside2" / "bare"
+        (bare / "pods" / "lone-pod").mkdir(parents=True)
+        (bare / "pods" / "lone-pod" / "lone-pod.yaml").write_text(
+            yaml.safe_dump(_pod("lone-pod", "bare", UID[:-2] + "d1", ["app"])))
+        shutil.move(str(bare), str(src / "namespaces" / "bare"))
+        for _ in range(100):
+            r = srv.kubectl("get", "namespace", "bare", "-o", "name", check=False)
+            if r.returncode == 0:
+                break
+            time.sleep(0.1)
+        assert r.stdout == "namespace/bare\n", r
+        (src / "namespaces" / "bare").rename(tmp_path / "bare-gone")
+        for _ in range(100):
+            r = srv.kubectl("get", "namespace", "bare", check=False)
+            if r.returncode == 1:
+                break
+            time.sleep(0.1)
+        assert r.returncode == 1 and "NotFound" in r.stderr, r
         assert proc.poll() is None, "kubectl get -w stays open"
     finally:
         if w is not None:

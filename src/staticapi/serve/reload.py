@@ -27,7 +27,7 @@ log = logging.getLogger("staticapi.reload")
 
 
 def _parse(cluster, changes: set[tuple[FsChange, str]]):
-    """Parse the changed files (in a thread): (results, removed rels).
+    """Parse the changed files (in a thread): (results, removed rels, the namespace directories now).
 
     inotify reports a directory moved into the tree (tar, rsync, `cp -r` then `mv` into place) as one
     event for the directory and none for what it holds, and one moved out likewise: a directory that
@@ -63,7 +63,7 @@ def _parse(cluster, changes: set[tuple[FsChange, str]]):
         if f is None:
             continue
         results.append(ingest.process_file(f))
-    return results, removed
+    return results, removed, layoutmod.namespace_dirs(lay)
 
 
 def _walk(d: Path):
@@ -236,9 +236,9 @@ def watch_process(roots: list[str], debounce_ms: int, parent: int, conn) -> None
 async def _apply(cluster, changes) -> None:
     store = cluster.store  # the store may be replaced: never keep an old one
     try:
-        results, removed = await asyncio.to_thread(_parse, cluster, changes)
+        results, removed, dirs = await asyncio.to_thread(_parse, cluster, changes)
         # applied on the event loop: handlers never see a store mid-change
-        applied = apply_files(store, results, removed) if (results or removed) else []
+        applied = apply_files(store, results, removed, dirs) if (results or removed) else []
     except Exception:
         log.exception("%s: live reload failed for %d paths", cluster.name, len(changes))
         return

@@ -257,6 +257,20 @@ def _scan_root(root: Path, source: Path, layout: Layout, listed: dict[str, int])
         _scan_dir(str(base), (top,), src, layout, listed)
 
 
+def namespace_dirs(layout: Layout) -> set[str]:
+    """The namespace directories under the layout's roots now (what scan() records as it walks:
+    ``<root>/namespaces/<ns>/``, not through a symlink): live reload follows directories moved in
+    and out."""
+    out: set[str] = set()
+    for root in layout.roots:
+        try:
+            with os.scandir(os.path.join(root, "namespaces")) as it:
+                out.update(e.name for e in it if e.is_dir(follow_symlinks=False))
+        except OSError:
+            continue
+    return out
+
+
 def _scan_dir(d: str, parts: tuple[str, ...], src: str, layout: Layout, listed: dict[str, int]) -> None:
     """Walk with os.scandir (no symlink is followed, regular files only), classifying files."""
     try:

@@ -443,14 +443,31 @@ def _synthesize_namespaces(store: ClusterStore, layout: Layout) -> None:
     for ns in sorted(wanted):
         if ("", ns) in t.objects:
             continue
-        obj = {
-            "kind": "Namespace",
-            "apiVersion": "v1",
-            "metadata": {"name": ns, "labels": {"kubernetes.io/metadata.name": ns}},
-            "spec": {"finalizers": ["kubernetes"]},
-            "status": {"phase": "Active"},
-        }
-        t.put(Entry.of(_synthetic("Namespace", "v1", obj, f"namespaces/{ns} (synthesized)")))
+        t.put(Entry.of(_synthetic_namespace(ns)))
+
+
+_SYNTHESIZED = " (synthesized)"
+
+
+def _synthetic_namespace(ns: str) -> Record:
+    obj = {
+        "kind": "Namespace",
+        "apiVersion": "v1",
+        "metadata": {"name": ns, "labels": {"kubernetes.io/metadata.name": ns}},
+        "spec": {"finalizers": ["kubernetes"]},
+        "status": {"phase": "Active"},
+    }
+    return _synthetic("Namespace", "v1", obj, f"namespaces/{ns}{_SYNTHESIZED}")
+
+
+def _project_of(e: Entry) -> Record:
+    """The Project mirroring a Namespace entry, at its resourceVersion."""
+    obj = e.obj()
+    obj = {"kind": "Project", "apiVersion": "project.openshift.io/v1",
+           **{k: v for k, v in obj.items() if k not in ("kind", "apiVersion")}}
+    rec = _synthetic("Project", "project.openshift.io/v1", obj, e.rel)
+    rec.rv = e.rv
+    return rec
 
 
 def _mirror_projects(store: ClusterStore) -> None:
@@ -463,12 +480,7 @@ def _mirror_projects(store: ClusterStore) -> None:
     for e in store.table(ns_res).sorted():
         if ("", e.name) in pt.objects:
             continue
-        obj = e.obj()
-        obj = {"kind": "Project", "apiVersion": "project.openshift.io/v1",
-               **{k: v for k, v in obj.items() if k not in ("kind", "apiVersion")}}
-        rec = _synthetic("Project", "project.openshift.io/v1", obj, e.rel)
-        rec.rv = e.rv
-        pt.put(Entry.of(rec))
+        pt.put(Entry.of(_project_of(e)))
 
 
 def collection_time_of(layout: Layout, newest: str, newest_rel: str) -> tuple[datetime | None, str]:
@@ -545,12 +557,16 @@ def _with_rv(raw: bytes, rv: int) -> bytes:
     return dumps(obj)
 
 
-def apply_files(store: ClusterStore, results: list[FileResult], removed: set[str]) -> list[Change]:
+def apply_files(store: ClusterStore, results: list[FileResult], removed: set[str],
+                namespace_dirs: set[str] | None = None) -> list[Change]:
     """Apply re-parsed files (and deleted ones) to a tracking store; return the changes.
 
     Objects whose content changed get a new resourceVersion (the store's next
     one), written into their metadata, so clients see it increase. An object
-    disappears only when no file provides it any more.
+    disappears only when no file provides it any more. `namespace_dirs`: the
+    tree's namespace directories now (when they may have changed). What a fresh
+    index derives from the files follows: the Namespaces it synthesizes and the
+    Projects mirroring Namespaces (_sync_namespaces).
     """
     assert store.tracking, "store was built without tracking"
     if store.tracking_loader is not None:
@@ -591,6 +607,13 @@ def apply_files(store: ClusterStore, results: list[FileResult], removed: set[str
             if old is None or (old.converted and not rec.converted) or (old.converted == rec.converted and rec.rv > old.rv):
                 new[key] = rec
             affected.add(key)
+    touched_ns = {ns for _rk, ns, _n in affected if ns}
+    ns_res = store.registry.for_kind("", "Namespace")
+    if ns_res is not None:
+        touched_ns |= {name for rk, _ns, name in affected if rk == ns_res.key}
+    if namespace_dirs is not None and store.layout is not None:
+        touched_ns |= namespace_dirs ^ store.layout.namespace_dirs
+        store.layout.namespace_dirs = set(namespace_dirs)
     changes: list[Change] = []
     for key in sorted(affected):
         rkey, ns, name = key
@@ -619,9 +642,72 @@ def apply_files(store: ClusterStore, results: list[FileResult], removed: set[str
                 setattr(gone, slot, getattr(cur, slot))
             gone.rv, gone._raw, gone.cache = store.rv, _with_rv(cur.raw, store.rv), None
             changes.append(Change(store.rv, "DELETED", rkey, gone))
+    _sync_namespaces(store, touched_ns, changes)
     if changes:
         store.generation += 1
     return changes
+
+
+def _put_changed(store: ClusterStore, t: ResourceObjects, rec: Record, changes: list[Change]) -> None:
+    cur = t.objects.get((rec.namespace, rec.name))
+    if cur is not None and _same_but_rv(cur.raw, codec.plain(rec.raw)):
+        return
+    store.rv += 1
+    rec.rv = store.rv
+    rec.raw = _with_rv(codec.plain(rec.raw), store.rv)
+    e = Entry.of(rec)
+    t.put(e)
+    changes.append(Change(store.rv, "ADDED" if cur is None else "MODIFIED", t.resource.key, e))
+
+
+def _remove_changed(store: ClusterStore, t: ResourceObjects, ns: str, name: str, changes: list[Change]) -> None:
+    cur = t.remove(ns, name)
+    if cur is None:
+        return
+    store.rv += 1
+    gone = Entry.__new__(Entry)
+    for slot in Entry.__slots__:
+        setattr(gone, slot, getattr(cur, slot))
+    gone.rv, gone._raw, gone.cache = store.rv, _with_rv(cur.raw, store.rv), None
+    changes.append(Change(store.rv, "DELETED", t.resource.key, gone))
+
+
+def _has_objects(store: ClusterStore, ns: str) -> bool:
+    return any(tab.resource.namespaced and key != ("events.k8s.io", "events") and tab.in_namespace(ns)
+               for key, tab in list(store.tables.items()))
+
+
+def _sync_namespaces(store: ClusterStore, touched: set[str], changes: list[Change]) -> None:
+    """For the namespaces a reload touched (objects added or removed in them, their Namespace, their
+    directory), the Namespaces a fresh index synthesizes (_synthesize_namespaces: one for every
+    namespace directory and every namespace objects live in) and, on OpenShift, the Projects that
+    mirror Namespaces (_mirror_projects); an archived Namespace or Project is never replaced."""
+    ns_res = store.registry.for_kind("", "Namespace")
+    if ns_res is None or not touched:
+        return
+    t = store.table(ns_res)
+    dirs = store.layout.namespace_dirs if store.layout is not None else set()
+    for ns in sorted(touched):
+        cur = t.objects.get(("", ns))
+        if cur is not None and not cur.rel.endswith(_SYNTHESIZED):
+            continue
+        wanted = ns in dirs or _has_objects(store, ns)
+        if cur is None and wanted:
+            _put_changed(store, t, _synthetic_namespace(ns), changes)
+        elif cur is not None and not wanted:
+            _remove_changed(store, t, "", ns, changes)
+    pr = store.registry.for_kind("project.openshift.io", "Project")
+    if not store.openshift or pr is None:
+        return
+    pt = store.table(pr)
+    for ns in sorted(touched):
+        if store.sources.get((pr.key, "", ns)):
+            continue  # an archived Project
+        nse = t.objects.get(("", ns))
+        if nse is None:
+            _remove_changed(store, pt, "", ns, changes)
+        else:
+            _put_changed(store, pt, _project_of(nse), changes)
 
 
 def _with_descendants(store: ClusterStore, removed: set[str]) -> set[str]:
