@@ -105,7 +105,7 @@ def _apply_op(root: Path, staging: Path, op, ns, name, version) -> set[tuple[Cha
     if op == "ns out":
         if not nsdir.exists():
             return set()
-        nsdir.rename(staging / f"gone-{ns}-{version}")
+        nsdir.rename(staging / f"gone-{ns}-{len(list(staging.iterdir()))}")
         return {(Change.deleted, str(nsdir))}
     raise AssertionError(op)
 

@@ -487,7 +487,7 @@ def _block_content_indent(body: bytes, header_end: int, ind: int, stripped: byte
     if key is not None:
         parent = ind + len(dashes)
     else:
-        parent = ind + dashes.rstrip(b" ").rfind(b"-")  # the last '-
+        parent = ind + dashes.rstrip(b" ").rfind(b"-")  # the column of the last '-'
     if digit:
         return parent + int(digit)
     deepest = parent + 1

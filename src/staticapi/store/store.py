@@ -672,9 +672,16 @@ def _remove_changed(store: ClusterStore, t: ResourceObjects, ns: str, name: str,
     changes.append(Change(store.rv, "DELETED", t.resource.key, gone))
 
 
-def _has_objects(store: ClusterStore, ns: str) -> bool:
-    return any(tab.resource.namespaced and key != ("events.k8s.io", "events") and tab.in_namespace(ns)
-               for key, tab in list(store.tables.items()))
+def _namespaces_with_objects(store: ClusterStore) -> set[str]:
+    """The namespaces objects live in, as _synthesize_namespaces counts them, from live reload's
+    tracking (every object's key and the files providing it): no kind is built for it."""
+    out: set[str] = set()
+    for (rkey, ns, _name), srcs in store.sources.items():
+        if ns and srcs and rkey != ("events.k8s.io", "events") and ns not in out:
+            r = store.registry.resources.get(rkey)
+            if r is not None and r.namespaced:
+                out.add(ns)
+    return out
 
 
 def _sync_namespaces(store: ClusterStore, touched: set[str], changes: list[Change]) -> None:
@@ -687,11 +694,16 @@ def _sync_namespaces(store: ClusterStore, touched: set[str], changes: list[Chang
         return
     t = store.table(ns_res)
     dirs = store.layout.namespace_dirs if store.layout is not None else set()
+    populated: set[str] | None = None
     for ns in sorted(touched):
         cur = t.objects.get(("", ns))
         if cur is not None and not cur.rel.endswith(_SYNTHESIZED):
             continue
-        wanted = ns in dirs or _has_objects(store, ns)
+        wanted = ns in dirs
+        if not wanted:
+            if populated is None:
+                populated = _namespaces_with_objects(store)
+            wanted = ns in populated
         if cur is None and wanted:
             _put_changed(store, t, _synthetic_namespace(ns), changes)
         elif cur is not None and not wanted:
