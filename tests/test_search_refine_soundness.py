@@ -11,7 +11,6 @@ checked on random lines with RE2 (the engine the search runs, with the search's 
 
 from __future__ import annotations
 
-import re2
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
