@@ -376,6 +376,10 @@ def emit_flow(value: Any) -> str:
 
 HYP = settings(max_examples=int(os.environ.get("STATICAPI_PARSE_EXAMPLES", "300")), deadline=None,
                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+# the structured generators below: three times as many examples (their inputs are cheap to read)
+HYP_MORE = settings(HYP, max_examples=HYP.max_examples * 3,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                           HealthCheck.filter_too_much])
 
 
 @HYP
@@ -484,8 +488,7 @@ def block_structured(draw) -> str:
     return "\n".join(lines) + "\n"
 
 
-@settings(max_examples=int(os.environ.get("STATICAPI_PARSE_EXAMPLES", "300")) * 3, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@HYP_MORE
 @given(block_structured())
 def test_hypothesis_block_scalars_among_block_structure(text: str) -> None:
     assert_agree(text.encode("utf-8"))
@@ -584,12 +587,12 @@ INSERTED = ["key: |", "- |", "  - >-", "[a:]", "  {a: 1}", "x: &a 1", "y: *a", "
 REALISTIC_JSON = json.dumps(yaml.safe_load(REALISTIC), indent=2)  # JSON is read as JSON, not YAML 1.1
 
 
-@st.composite
-def mutated_documents(draw) -> str:
-    lines = draw(st.sampled_from([REALISTIC, REALISTIC_JSON])).split("\n")
-    for _ in range(draw(st.integers(1, 4))):
+def _mutate(draw, lines: list[str], ops: list[str], rounds: st.SearchStrategy, indents: list[int]) -> list[str]:
+    """`lines` after a few of `ops` at drawn places; an inserted line is one of INSERTED at one of
+    `indents`."""
+    for _ in range(draw(rounds)):
         i = draw(st.integers(0, len(lines) - 1))
-        op = draw(st.sampled_from(["drop", "repeat", "indent", "dedent", "cut", "insert", "truncate"]))
+        op = draw(st.sampled_from(ops))
         if op == "drop":
             del lines[i]
         elif op == "repeat":
@@ -601,11 +604,19 @@ def mutated_documents(draw) -> str:
         elif op == "cut":
             lines[i] = lines[i][: draw(st.integers(0, max(0, len(lines[i]) - 1)))]
         elif op == "insert":
-            lines.insert(i, " " * draw(st.sampled_from([0, 2, 4, 6])) + draw(st.sampled_from(INSERTED)))
-        else:
+            lines.insert(i, " " * draw(st.sampled_from(indents)) + draw(st.sampled_from(INSERTED)))
+        else:  # truncate
             lines = lines[: max(1, i)]
         if not lines:
             lines = [""]
+    return lines
+
+
+@st.composite
+def mutated_documents(draw) -> str:
+    lines = _mutate(draw, draw(st.sampled_from([REALISTIC, REALISTIC_JSON])).split("\n"),
+                    ["drop", "repeat", "indent", "dedent", "cut", "insert", "truncate"], st.integers(1, 4),
+                    [0, 2, 4, 6])
     return "\n".join(lines) + draw(st.sampled_from(["\n", "", "\n\n"]))
 
 
@@ -617,8 +628,7 @@ def test_the_realistic_object_takes_the_fast_path(monkeypatch: pytest.MonkeyPatc
     assert same(load_documents(REALISTIC.encode()), expected)
 
 
-@settings(max_examples=int(os.environ.get("STATICAPI_PARSE_EXAMPLES", "300")) * 3, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@HYP_MORE
 @given(mutated_documents())
 def test_hypothesis_mutated_realistic_objects(text: str) -> None:
     assert_agree(text.encode("utf-8"))
@@ -647,26 +657,14 @@ type: Warning
 def small_file_batches(draw) -> list[bytes]:
     bodies = []
     for _ in range(draw(st.integers(2, 4))):
-        lines = EVENT_BODY.split("\n")
-        for _ in range(draw(st.integers(0, 2))):
-            i = draw(st.integers(0, len(lines) - 1))
-            op = draw(st.sampled_from(["drop", "indent", "cut", "insert"]))
-            if op == "drop":
-                del lines[i]
-            elif op == "indent":
-                lines[i] = " " * draw(st.integers(1, 3)) + lines[i]
-            elif op == "cut":
-                lines[i] = lines[i][: draw(st.integers(0, max(0, len(lines[i]) - 1)))]
-            else:
-                lines.insert(i, " " * draw(st.sampled_from([0, 2])) + draw(st.sampled_from(INSERTED)))
+        lines = _mutate(draw, EVENT_BODY.split("\n"), ["drop", "indent", "cut", "insert"], st.integers(0, 2), [0, 2])
         body = parse.batchable("\n".join(lines).encode("utf-8"))
         if body is not None:
             bodies.append(body)
     return bodies
 
 
-@settings(max_examples=int(os.environ.get("STATICAPI_PARSE_EXAMPLES", "300")) * 3, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
+@HYP_MORE
 @given(small_file_batches())
 def test_hypothesis_small_files_batched_read_as_alone(bodies: list[bytes]) -> None:
     got = parse.load_single_documents(bodies)

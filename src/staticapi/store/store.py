@@ -626,22 +626,9 @@ def apply_files(store: ClusterStore, results: list[FileResult], removed: set[str
         if rec is not None:
             if cur is not None and not cur.converted and rec.converted:
                 continue  # an archived form elsewhere beats a converted copy
-            if cur is not None and _same_but_rv(cur.raw, codec.plain(rec.raw)):
-                continue
-            store.rv += 1
-            rec.rv = store.rv
-            rec.raw = _with_rv(codec.plain(rec.raw), store.rv)
-            e = Entry.of(rec)
-            t.put(e)
-            changes.append(Change(store.rv, "ADDED" if cur is None else "MODIFIED", rkey, e))
+            _put_changed(store, t, rec, changes)
         elif cur is not None and not store.sources.get(key):
-            t.remove(ns, name)
-            store.rv += 1
-            gone = Entry.__new__(Entry)
-            for slot in Entry.__slots__:
-                setattr(gone, slot, getattr(cur, slot))
-            gone.rv, gone._raw, gone.cache = store.rv, _with_rv(cur.raw, store.rv), None
-            changes.append(Change(store.rv, "DELETED", rkey, gone))
+            _remove_changed(store, t, ns, name, changes)
     _sync_namespaces(store, touched_ns, changes)
     if changes:
         store.generation += 1
@@ -649,6 +636,9 @@ def apply_files(store: ClusterStore, results: list[FileResult], removed: set[str
 
 
 def _put_changed(store: ClusterStore, t: ResourceObjects, rec: Record, changes: list[Change]) -> None:
+    """Put `rec` into `t` at the store's next resourceVersion (written into its metadata, so clients
+    see it increase), unless the current entry differs from it only in that; the change goes to
+    `changes`."""
     cur = t.objects.get((rec.namespace, rec.name))
     if cur is not None and _same_but_rv(cur.raw, codec.plain(rec.raw)):
         return
@@ -661,6 +651,7 @@ def _put_changed(store: ClusterStore, t: ResourceObjects, rec: Record, changes: 
 
 
 def _remove_changed(store: ClusterStore, t: ResourceObjects, ns: str, name: str, changes: list[Change]) -> None:
+    """Remove an entry from `t`; the DELETED change carries it at the store's next resourceVersion."""
     cur = t.remove(ns, name)
     if cur is None:
         return
